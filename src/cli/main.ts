@@ -1,0 +1,124 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { loadConfig, type Config } from "../config.js";
+import { XtsBridgeError } from "../errors.js";
+import { importMasterFiles } from "../mastercontract/import-files.js";
+import { openStore } from "../store/open-store.js";
+import type { SymbolStore } from "../store/symbol-store.js";
+import { CliExit, EXIT, processIo, type CliIo } from "./io.js";
+import { json } from "./format.js";
+import { formatImportReport } from "./master-import.js";
+import { lookupSymbol, lookupToken, searchSymbols } from "./symbols.js";
+
+interface StoreOptions {
+  db?: string;
+  broker?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n <= 0) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
+function buildProgram(io: CliIo, config: () => Config): Command {
+  const withStore = async <T>(options: StoreOptions, run: (store: SymbolStore, broker: string) => Promise<T>): Promise<T> => {
+    const base = config();
+    const store = await openStore(options.db ?? base.databaseUrl);
+    try {
+      return await run(store, options.broker ?? base.broker);
+    } finally {
+      await store.close();
+    }
+  };
+  const dbOption = () => new Option("--db <url>", "database URL (sqlite:PATH or postgres://…); default $DATABASE_URL or sqlite:./data/xtsbridge.db");
+  const brokerOption = () => new Option("--broker <name>", "broker whose rows to use").default(undefined, "jainam_prop");
+
+  const program = new Command("xtsbridge")
+    .description("OpenAlgo-compatible gateway for Jainam Prop over the Symphony XTS API")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  const master = program.command("master").description("master contract: import, download, status");
+  master
+    .command("import")
+    .description("import saved XTS master text (the `result` of /instruments/master); each line names its segment")
+    .argument("<files...>", "files of pipe-separated master lines")
+    .addOption(brokerOption())
+    .addOption(dbOption())
+    .option("--json", "print the report as JSON")
+    .addHelpText("after", "\nExit status: 0 when rows were stored and no line was unparseable; 1 otherwise.\nExample: xtsbridge master import ../shared/data/xts-master-sample/*.txt")
+    .action(async (files: string[], options: StoreOptions & { json?: boolean }) => {
+      const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files));
+      io.out(options.json ? json(report) : formatImportReport(report));
+      if (!report.stored || report.totals.unparseable > 0) throw new CliExit(EXIT.failed, "");
+    });
+
+  program
+    .command("symbol")
+    .description("look up an OpenAlgo symbol; prints the stored row with its integer token")
+    .argument("<symbol>", "OpenAlgo symbol, e.g. NIFTY28MAR2420800CE")
+    .requiredOption("-e, --exchange <exchange>", "NSE, BSE, NFO, BFO, CDS, MCX, NSE_INDEX or BSE_INDEX")
+    .addOption(brokerOption())
+    .addOption(dbOption())
+    .option("--json", "print the row as JSON")
+    .action(async (symbol: string, options: StoreOptions & { exchange: string; json?: boolean }) => {
+      io.out(await withStore(options, (store, broker) => lookupSymbol(store, broker, symbol, options.exchange, options.json === true)));
+    });
+
+  program
+    .command("token")
+    .description("reverse lookup: the row for an XTS instrument token on an exchange")
+    .argument("<token>", "XTS exchangeInstrumentID")
+    .requiredOption("-e, --exchange <exchange>", "NSE, BSE, NFO, BFO, CDS, MCX, NSE_INDEX or BSE_INDEX")
+    .addOption(brokerOption())
+    .addOption(dbOption())
+    .option("--json", "print the row as JSON")
+    .action(async (token: string, options: StoreOptions & { exchange: string; json?: boolean }) => {
+      io.out(await withStore(options, (store, broker) => lookupToken(store, broker, token, options.exchange, options.json === true)));
+    });
+
+  program
+    .command("search")
+    .description("find symbols: every term must match the symbol, name, brsymbol or token; ranked exact, prefix, contains")
+    .argument("<query...>", "search terms, e.g. NIFTY 24000 CE")
+    .option("-e, --exchange <exchange>", "only this exchange")
+    .option("-n, --limit <n>", "at most this many results", positiveInt, 20)
+    .addOption(brokerOption())
+    .addOption(dbOption())
+    .option("--json", "print the rows as JSON")
+    .action(async (terms: string[], options: StoreOptions & { exchange?: string; limit: number; json?: boolean }) => {
+      io.out(
+        await withStore(options, (store, broker) =>
+          searchSymbols(store, broker, terms, { exchange: options.exchange, limit: options.limit, json: options.json === true }),
+        ),
+      );
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  let config: Config | undefined;
+  const getConfig = (): Config => (config ??= loadConfig(io.env));
+  const program = buildProgram(io, getConfig);
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CliExit) {
+      if (error.message !== "") io.err(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof XtsBridgeError) {
+      io.err(`error: ${error.message}\n`);
+      return error.code === "CONFIG_ERROR" ? EXIT.usage : EXIT.failed;
+    }
+    io.err(`internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return EXIT.failed;
+  }
+}

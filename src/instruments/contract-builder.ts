@@ -1,0 +1,152 @@
+import type { SymbolRow } from "../store/types.js";
+import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";
+import type { ParsedLine } from "../xts/master-parser.js";
+import { rowFromIndexEntry, rowFromInstrument } from "./symbology.js";
+
+/** Where a row came from, small enough to keep for every row of a 150,000-line contract. */
+export interface LineRef {
+  readonly segment: string;
+  readonly lineNumber: number;
+  readonly token: number;
+  readonly brsymbol: string;
+}
+
+/** Two different instruments that would share a unique key; the first one seen is kept. */
+export interface Collision {
+  readonly key: "symbol" | "token";
+  readonly exchange: string;
+  readonly value: string;
+  readonly kept: LineRef;
+  readonly dropped: LineRef;
+}
+
+export interface SegmentReport {
+  readonly segment: string;
+  /** Non-blank lines (or index entries) read. */
+  lines: number;
+  /** Rows kept for storage. */
+  rows: number;
+  /** Lines deliberately not stored, by reason: spread, spot, duplicate, collision, unsupported_segment. */
+  readonly skipped: Record<string, number>;
+  unparseable: number;
+  /** The first few unparseable lines, with line number and reason. */
+  readonly issues: MasterLineIssue[];
+  /** The first few collisions, with both lines. */
+  readonly collisions: Collision[];
+}
+
+export interface BuiltContract {
+  readonly rows: SymbolRow[];
+  readonly segments: SegmentReport[];
+  readonly totals: { lines: number; rows: number; unparseable: number; collisions: number; skipped: number };
+}
+
+const MAX_EXAMPLES = 20;
+
+/**
+ * Turns parsed master lines and index entries into `symbol_token` rows, enforcing the
+ * store's unique keys up front: `(exchange, symbol)` and `(brexchange, token)`. Tokens are
+ * compared only within a segment. The same instrument seen twice is a `duplicate`; two
+ * different instruments on one key are a reported `collision`, never a silent drop.
+ */
+export class ContractBuilder {
+  private readonly rows: SymbolRow[] = [];
+  private readonly refs: LineRef[] = [];
+  private readonly bySymbol = new Map<string, number>();
+  private readonly byToken = new Map<string, number>();
+  private readonly reports = new Map<string, SegmentReport>();
+
+  constructor(private readonly broker: string) {}
+
+  report(segment: string): SegmentReport {
+    let report = this.reports.get(segment);
+    if (report === undefined) {
+      report = { segment, lines: 0, rows: 0, skipped: {}, unparseable: 0, issues: [], collisions: [] };
+      this.reports.set(segment, report);
+    }
+    return report;
+  }
+
+  addParsed(parsed: ParsedLine): void {
+    if (parsed.ok) this.addInstrument(parsed.instrument, parsed.lineNumber);
+    else this.addIssue(parsed.issue);
+  }
+
+  addIssue(issue: MasterLineIssue): void {
+    const report = this.report(issue.segment);
+    report.lines += 1;
+    report.unparseable += 1;
+    if (report.issues.length < MAX_EXAMPLES) report.issues.push(issue);
+  }
+
+  addInstrument(instrument: XtsInstrument, lineNumber: number): void {
+    const segment = instrument.ExchangeSegment;
+    const report = this.report(segment);
+    report.lines += 1;
+    const result = rowFromInstrument(this.broker, instrument);
+    if ("skip" in result) {
+      skip(report, result.skip);
+      return;
+    }
+    this.keep(report, result.row, { segment, lineNumber, token: result.row.token, brsymbol: result.row.brsymbol });
+  }
+
+  addIndexEntry(entry: XtsIndexEntry, position: number): void {
+    const report = this.report(`INDEX${entry.segmentCode}`);
+    report.lines += 1;
+    const row = rowFromIndexEntry(this.broker, entry);
+    if (row === undefined) {
+      skip(report, "unsupported_segment");
+      return;
+    }
+    this.keep(report, row, { segment: report.segment, lineNumber: position, token: row.token, brsymbol: row.brsymbol });
+  }
+
+  private keep(report: SegmentReport, row: SymbolRow, ref: LineRef): void {
+    const symbolKey = `${row.exchange}\u0000${row.symbol}`;
+    const tokenKey = `${row.brexchange}\u0000${row.token}`;
+    const sameSymbol = this.bySymbol.get(symbolKey);
+    const sameToken = this.byToken.get(tokenKey);
+    if (sameSymbol === undefined && sameToken === undefined) {
+      const at = this.rows.push(row) - 1;
+      this.refs.push(ref);
+      this.bySymbol.set(symbolKey, at);
+      this.byToken.set(tokenKey, at);
+      report.rows += 1;
+      return;
+    }
+    if (sameSymbol !== undefined && sameSymbol === sameToken) {
+      skip(report, "duplicate");
+      return;
+    }
+    const key = sameSymbol !== undefined ? "symbol" : "token";
+    const keptAt = (sameSymbol ?? sameToken)!;
+    skip(report, "collision");
+    if (report.collisions.length < MAX_EXAMPLES) {
+      report.collisions.push({
+        key,
+        exchange: key === "symbol" ? row.exchange : row.brexchange,
+        value: key === "symbol" ? row.symbol : String(row.token),
+        kept: this.refs[keptAt]!,
+        dropped: ref,
+      });
+    }
+  }
+
+  finish(): BuiltContract {
+    const segments = [...this.reports.values()].sort((a, b) => a.segment.localeCompare(b.segment));
+    const totals = { lines: 0, rows: 0, unparseable: 0, collisions: 0, skipped: 0 };
+    for (const s of segments) {
+      totals.lines += s.lines;
+      totals.rows += s.rows;
+      totals.unparseable += s.unparseable;
+      totals.collisions += s.skipped["collision"] ?? 0;
+      for (const n of Object.values(s.skipped)) totals.skipped += n;
+    }
+    return { rows: this.rows, segments, totals };
+  }
+}
+
+function skip(report: SegmentReport, reason: string): void {
+  report.skipped[reason] = (report.skipped[reason] ?? 0) + 1;
+}

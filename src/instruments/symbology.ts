@@ -1,0 +1,120 @@
+import type { SymbolRow } from "../store/types.js";
+import type { XtsIndexEntry, XtsInstrument, XtsOptionType } from "../xts/master-types.js";
+import { exchangeOfSegment } from "./exchanges.js";
+import { bseIndexSymbol, nseIndexSymbol } from "./index-names.js";
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] as const;
+
+/** `2024-03-28` → `{ compact: "28MAR24", column: "28-MAR-24" }`. */
+export function formatExpiry(isoDate: string): { compact: string; column: string } {
+  const year = isoDate.slice(2, 4);
+  const month = MONTHS[Number(isoDate.slice(5, 7)) - 1];
+  const day = isoDate.slice(8, 10);
+  if (month === undefined || day.length !== 2 || year.length !== 2) {
+    throw new RangeError(`not an ISO date: '${isoDate}'`);
+  }
+  return { compact: `${day}${month}${year}`, column: `${day}-${month}-${year}` };
+}
+
+/** Whole strikes print without decimals (`24000`); others in their shortest form (`292.5`, `1.085`). */
+export function formatStrike(strike: number): string {
+  if (Number.isInteger(strike)) return strike.toFixed(0);
+  // JavaScript's number-to-string is the shortest text that round-trips, which is what we want.
+  return String(strike);
+}
+
+function optionSuffix(type: XtsOptionType): "CE" | "PE" {
+  switch (type) {
+    case 3:
+      return "CE";
+    case 4:
+      return "PE";
+    default: {
+      const never: never = type;
+      return never;
+    }
+  }
+}
+
+/** Series that OpenAlgo shows as the bare name on NSE; every other series keeps `-SERIES` so no two rows share a symbol. */
+const NSE_BARE_SERIES = new Set(["EQ", "BE", "BZ", "SM", "ST", "SZ"]);
+
+export type SkipReason = "spread" | "spot" | "unsupported_segment";
+
+export type RowResult = { readonly row: SymbolRow } | { readonly skip: SkipReason };
+
+export function rowFromInstrument(broker: string, instrument: XtsInstrument): RowResult {
+  const exchange = exchangeOfSegment(instrument.ExchangeSegment);
+  if (exchange === undefined) return { skip: "unsupported_segment" };
+  const base = {
+    broker,
+    brsymbol: instrument.Description,
+    name: instrument.Name,
+    brexchange: instrument.ExchangeSegment,
+    token: instrument.ExchangeInstrumentID,
+    lotsize: instrument.LotSize,
+    tick_size: instrument.TickSize,
+    freeze_qty: instrument.FreezeQty,
+  };
+  switch (instrument.kind) {
+    case "spread":
+      // Spreads carry a futures Series and would take the near month's `...FUT` symbol.
+      return { skip: "spread" };
+    case "spot":
+      return { skip: "spot" };
+    case "cash": {
+      if (exchange === "BSE" && instrument.Series === "SPOT") {
+        const symbol = bseIndexSymbol(instrument.Name);
+        return {
+          row: { ...base, symbol, name: symbol, exchange: "BSE_INDEX", brexchange: "BSE_INDEX", expiry: "", strike: 0, instrumenttype: "INDEX" },
+        };
+      }
+      return { row: { ...base, symbol: cashSymbol(exchange, instrument), exchange, expiry: "", strike: 0, instrumenttype: "EQ" } };
+    }
+    case "future": {
+      const expiry = formatExpiry(instrument.ContractExpiration);
+      return {
+        row: { ...base, symbol: `${instrument.Name}${expiry.compact}FUT`, exchange, expiry: expiry.column, strike: 0, instrumenttype: "FUT" },
+      };
+    }
+    case "option": {
+      const expiry = formatExpiry(instrument.ContractExpiration);
+      const suffix = optionSuffix(instrument.OptionType);
+      const symbol = `${instrument.Name}${expiry.compact}${formatStrike(instrument.StrikePrice)}${suffix}`;
+      return { row: { ...base, symbol, exchange, expiry: expiry.column, strike: instrument.StrikePrice, instrumenttype: suffix } };
+    }
+    default: {
+      const never: never = instrument;
+      return never;
+    }
+  }
+}
+
+function cashSymbol(exchange: string, instrument: XtsInstrument): string {
+  if (exchange !== "NSE") return instrument.Name;
+  if (NSE_BARE_SERIES.has(instrument.Series)) return instrument.Name;
+  // A handful of NSE debt lines have no Series; XTS names them `NAME-NA` in Description.
+  if (instrument.Series === "") return instrument.Description;
+  return `${instrument.Name}-${instrument.Series}`;
+}
+
+export function rowFromIndexEntry(broker: string, entry: XtsIndexEntry): SymbolRow | undefined {
+  const exchange = entry.segmentCode === 1 ? "NSE_INDEX" : entry.segmentCode === 11 ? "BSE_INDEX" : undefined;
+  if (exchange === undefined) return undefined;
+  const symbol = exchange === "NSE_INDEX" ? nseIndexSymbol(entry.name) : bseIndexSymbol(entry.name);
+  return {
+    broker,
+    symbol,
+    brsymbol: entry.entry,
+    name: symbol,
+    exchange,
+    brexchange: exchange,
+    token: entry.token,
+    expiry: "",
+    strike: 0,
+    lotsize: 1,
+    instrumenttype: "INDEX",
+    tick_size: 0.05,
+    freeze_qty: 0,
+  };
+}

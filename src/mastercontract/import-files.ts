@@ -1,0 +1,31 @@
+import { createReadStream } from "node:fs";
+import { ContractBuilder, type BuiltContract } from "../instruments/contract-builder.js";
+import type { SymbolStore } from "../store/symbol-store.js";
+import { parseMasterStream } from "../xts/master-parser.js";
+
+export interface ImportReport extends Omit<BuiltContract, "rows"> {
+  readonly broker: string;
+  readonly files: readonly string[];
+  /** True when rows were written; false when nothing parseable was found (the store is untouched). */
+  readonly stored: boolean;
+  readonly deleted: number;
+  readonly durationMs: number;
+}
+
+/**
+ * Imports saved master text (the `result` string of /instruments/master, one or more
+ * segments per file; each line names its segment). Files are streamed, never read whole.
+ * Rows replace the broker's rows in one transaction, and only if at least one row was built.
+ */
+export async function importMasterFiles(store: SymbolStore, broker: string, files: readonly string[]): Promise<ImportReport> {
+  const started = performance.now();
+  const builder = new ContractBuilder(broker);
+  for (const file of files) {
+    const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 });
+    for await (const parsed of parseMasterStream(stream)) builder.addParsed(parsed);
+  }
+  const { rows, ...report } = builder.finish();
+  let deleted = 0;
+  if (rows.length > 0) deleted = (await store.replaceBroker(broker, rows)).deleted;
+  return { ...report, broker, files, stored: rows.length > 0, deleted, durationMs: performance.now() - started };
+}

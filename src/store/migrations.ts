@@ -1,0 +1,41 @@
+/**
+ * Schema versions, applied in order and recorded in `schema_migrations`. A migration is
+ * never edited once released: a change is a new version. Each has SQL per dialect.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+const SYMBOL_TOKEN_COLUMNS = `
+  broker TEXT NOT NULL,
+  symbol TEXT NOT NULL,
+  brsymbol TEXT NOT NULL,
+  name TEXT NOT NULL,
+  exchange TEXT NOT NULL,
+  brexchange TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  expiry TEXT NOT NULL DEFAULT '',
+  strike DOUBLE PRECISION NOT NULL DEFAULT 0,
+  lotsize INTEGER NOT NULL,
+  instrumenttype TEXT NOT NULL,
+  tick_size DOUBLE PRECISION NOT NULL,
+  freeze_qty INTEGER NOT NULL DEFAULT 0,
+  CONSTRAINT symbol_token_symbol_key UNIQUE (broker, exchange, symbol),
+  CONSTRAINT symbol_token_token_key UNIQUE (broker, brexchange, token)`;
+
+const SYMBOL_TOKEN_INDEXES = `
+CREATE INDEX idx_symbol_token_exchange_token ON symbol_token (broker, exchange, token);
+CREATE INDEX idx_symbol_token_name ON symbol_token (broker, name);
+CREATE INDEX idx_symbol_token_brsymbol ON symbol_token (broker, brsymbol);`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "symbol_token",
+    sqlite: `CREATE TABLE symbol_token (id INTEGER PRIMARY KEY, ${SYMBOL_TOKEN_COLUMNS});${SYMBOL_TOKEN_INDEXES}`,
+    postgres: `CREATE TABLE symbol_token (id BIGSERIAL PRIMARY KEY, ${SYMBOL_TOKEN_COLUMNS});${SYMBOL_TOKEN_INDEXES}`,
+  },
+];

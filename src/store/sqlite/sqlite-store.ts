@@ -1,0 +1,103 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { StoreError } from "../../errors.js";
+import { MIGRATIONS } from "../migrations.js";
+import type { ReplaceResult, SymbolStore } from "../symbol-store.js";
+import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
+
+const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
+
+/** SQLite backend (better-sqlite3, WAL). Synchronous underneath; async to match the interface. */
+export class SqliteStore implements SymbolStore {
+  readonly dialect = "sqlite";
+  private readonly db: Database.Database;
+  private readonly insert: Database.Statement;
+  private readonly deleteBroker: Database.Statement;
+  private readonly bySymbol: Database.Statement;
+  private readonly byToken: Database.Statement;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.insert = db.prepare(
+      `INSERT INTO symbol_token (${SELECT_COLUMNS}) VALUES (${SYMBOL_COLUMNS.map((c) => `@${c}`).join(", ")})`,
+    );
+    this.deleteBroker = db.prepare("DELETE FROM symbol_token WHERE broker = ?");
+    this.bySymbol = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`);
+    this.byToken = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND token = ?`);
+  }
+
+  static open(path: string): SqliteStore {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      db.pragma("busy_timeout = 5000");
+      db.pragma("foreign_keys = ON");
+      migrate(db);
+    } catch (error) {
+      throw new StoreError(`cannot open SQLite database '${path}': ${(error as Error).message}`, error);
+    }
+    return new SqliteStore(db);
+  }
+
+  /** The underlying handle, for the few callers (status records, API keys) that share the file. */
+  get handle(): Database.Database {
+    return this.db;
+  }
+
+  async replaceBroker(broker: string, rows: readonly SymbolRow[]): Promise<ReplaceResult> {
+    const replace = this.db.transaction((items: readonly SymbolRow[]) => {
+      const deleted = this.deleteBroker.run(broker).changes;
+      for (const row of items) {
+        if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
+        this.insert.run(row);
+      }
+      return { deleted, inserted: items.length };
+    });
+    try {
+      return replace(rows);
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
+    }
+  }
+
+  async findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined> {
+    return this.bySymbol.get(broker, exchange, symbol) as SymbolRow | undefined;
+  }
+
+  async findByToken(broker: string, exchange: string, token: number): Promise<SymbolRow | undefined> {
+    return this.byToken.get(broker, exchange, token) as SymbolRow | undefined;
+  }
+
+  async loadBroker(broker: string): Promise<SymbolRow[]> {
+    return this.db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`).all(broker) as SymbolRow[];
+  }
+
+  async countByExchange(broker: string): Promise<Record<string, number>> {
+    const rows = this.db
+      .prepare("SELECT exchange, COUNT(*) AS n FROM symbol_token WHERE broker = ? GROUP BY exchange ORDER BY exchange")
+      .all(broker) as { exchange: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.exchange, r.n]));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sqlite);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}

@@ -1,0 +1,248 @@
+import {
+  XTS_INSTRUMENT_TYPE,
+  type MasterLineIssue,
+  type XtsIndexEntry,
+  type XtsInstrument,
+  type XtsMasterCommon,
+} from "./master-types.js";
+import { isXtsSegment } from "./segments.js";
+
+export type ParsedLine =
+  | { readonly ok: true; readonly instrument: XtsInstrument; readonly lineNumber: number }
+  | { readonly ok: false; readonly issue: MasterLineIssue };
+
+class LineError extends Error {}
+
+function fail(reason: string): never {
+  throw new LineError(reason);
+}
+
+function num(fields: readonly string[], index: number, name: string): number {
+  const raw = fields[index] ?? "";
+  const value = raw === "" ? Number.NaN : Number(raw);
+  if (!Number.isFinite(value)) fail(`${name} (field ${index}) is not a number: '${raw}'`);
+  return value;
+}
+
+function optionalNum(fields: readonly string[], index: number, name: string): number | null {
+  return (fields[index] ?? "") === "" ? null : num(fields, index, name);
+}
+
+function positiveInt(fields: readonly string[], index: number, name: string): number {
+  const value = num(fields, index, name);
+  if (!Number.isSafeInteger(value) || value <= 0) fail(`${name} (field ${index}) must be a positive integer: '${fields[index]}'`);
+  return value;
+}
+
+function text(fields: readonly string[], index: number, name: string): string {
+  const value = (fields[index] ?? "").trim();
+  if (value === "") fail(`${name} (field ${index}) is empty`);
+  return value;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}:\d{2})?$/;
+
+/** Keeps the date part only: XTS sends 14:30 (NSE) or 00:00 (BSE) wall-clock IST; a zone shift would move the day. */
+function expiration(fields: readonly string[], index: number): string {
+  const raw = fields[index] ?? "";
+  const m = ISO_DATE.exec(raw);
+  if (m === null) fail(`ContractExpiration (field ${index}) is not an ISO date: '${raw}'`);
+  const [, y, mo, d] = m;
+  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) {
+    fail(`ContractExpiration (field ${index}) is not a calendar date: '${raw}'`);
+  }
+  return `${y}-${mo}-${d}`;
+}
+
+function common(fields: readonly string[], hasMultiplier: boolean): Omit<XtsMasterCommon, "ExchangeSegment"> {
+  const tickSize = num(fields, 11, "TickSize");
+  if (tickSize <= 0) fail(`TickSize (field 11) must be positive: '${fields[11]}'`);
+  const freeze = optionalNum(fields, 10, "FreezeQty") ?? 0;
+  return {
+    ExchangeInstrumentID: positiveInt(fields, 1, "ExchangeInstrumentID"),
+    InstrumentType: num(fields, 2, "InstrumentType"),
+    Name: text(fields, 3, "Name"),
+    Description: text(fields, 4, "Description"),
+    Series: (fields[5] ?? "").trim(),
+    NameWithSeries: (fields[6] ?? "").trim(),
+    InstrumentID: fields[7] ?? "",
+    PriceBandHigh: optionalNum(fields, 8, "PriceBand.High"),
+    PriceBandLow: optionalNum(fields, 9, "PriceBand.Low"),
+    FreezeQty: Math.max(0, Math.trunc(freeze)),
+    TickSize: tickSize,
+    LotSize: positiveInt(fields, 12, "LotSize"),
+    Multiplier: hasMultiplier ? optionalNum(fields, 13, "Multiplier") : null,
+  };
+}
+
+function optionType(fields: readonly string[], index: number): 3 | 4 {
+  const raw = fields[index];
+  if (raw === "3") return 3;
+  if (raw === "4") return 4;
+  return fail(`OptionType (field ${index}) must be 3 (CE) or 4 (PE): '${raw ?? ""}'`);
+}
+
+/**
+ * Derivative layouts by field count. The current layouts carry Multiplier at 13; the legacy
+ * NSECD captures (2019: 18 fields, 2023: 19 fields for options) stop after OptionType and the
+ * 2019 one has no Multiplier at all (xts-protocol.md §2.2 e).
+ */
+interface DerivativeLayout {
+  readonly hasMultiplier: boolean;
+  readonly underlyingId: number;
+  readonly strike?: number;
+  readonly optionType?: number;
+  readonly displayName?: number;
+}
+
+const OPTION_LAYOUTS: Readonly<Record<number, DerivativeLayout>> = {
+  23: { hasMultiplier: true, underlyingId: 14, strike: 17, optionType: 18, displayName: 19 },
+  19: { hasMultiplier: true, underlyingId: 14, strike: 17, optionType: 18 },
+  18: { hasMultiplier: false, underlyingId: 13, strike: 16, optionType: 17 },
+};
+
+const FUTURE_LAYOUTS: Readonly<Record<number, DerivativeLayout>> = {
+  21: { hasMultiplier: true, underlyingId: 14, displayName: 17 },
+  17: { hasMultiplier: true, underlyingId: 14 },
+  16: { hasMultiplier: false, underlyingId: 13 },
+};
+
+function derivative(fields: readonly string[], layout: DerivativeLayout) {
+  const at = layout.underlyingId;
+  return {
+    ...common(fields, layout.hasMultiplier),
+    UnderlyingInstrumentId: fields[at] ?? "",
+    UnderlyingIndexName: (fields[at + 1] ?? "").trim(),
+    ContractExpiration: expiration(fields, at + 2),
+    DisplayName: layout.displayName === undefined ? "" : (fields[layout.displayName] ?? "").trim(),
+  };
+}
+
+const CASH_TYPES = new Set<number>([
+  XTS_INSTRUMENT_TYPE.Equity,
+  XTS_INSTRUMENT_TYPE.Spot,
+  XTS_INSTRUMENT_TYPE.PreferenceShares,
+  XTS_INSTRUMENT_TYPE.Debentures,
+  XTS_INSTRUMENT_TYPE.Warrants,
+  XTS_INSTRUMENT_TYPE.Miscellaneous,
+  XTS_INSTRUMENT_TYPE.MutualFund,
+]);
+
+function classify(fields: readonly string[]): XtsInstrument {
+  const segmentName = fields[0] ?? "";
+  if (!isXtsSegment(segmentName)) fail(`unknown exchange segment '${segmentName}'`);
+  const segment = segmentName;
+  const instrumentType = num(fields, 2, "InstrumentType");
+  const count = fields.length;
+
+  if (instrumentType === XTS_INSTRUMENT_TYPE.Options) {
+    const layout = OPTION_LAYOUTS[count];
+    if (layout === undefined) fail(`options line has ${count} fields; expected 23 (or legacy 18/19)`);
+    return {
+      kind: "option",
+      ExchangeSegment: segment,
+      ...derivative(fields, layout),
+      StrikePrice: num(fields, layout.strike!, "StrikePrice"),
+      OptionType: optionType(fields, layout.optionType!),
+    };
+  }
+  if (instrumentType === XTS_INSTRUMENT_TYPE.Futures || instrumentType === XTS_INSTRUMENT_TYPE.Spread) {
+    const layout = FUTURE_LAYOUTS[count];
+    if (layout === undefined) fail(`futures/spread line has ${count} fields; expected 21 (or legacy 16/17)`);
+    const kind = instrumentType === XTS_INSTRUMENT_TYPE.Futures ? "future" : "spread";
+    return { kind, ExchangeSegment: segment, ...derivative(fields, layout) };
+  }
+  if (count === 18 && (fields[5] ?? "") === "COMDTY") {
+    return { kind: "spot", ExchangeSegment: segment, ...common(fields, true), DisplayName: (fields[14] ?? "").trim() };
+  }
+  if (CASH_TYPES.has(instrumentType)) {
+    if (count !== 22) fail(`cash line (InstrumentType ${instrumentType}) has ${count} fields; expected 22`);
+    return {
+      kind: "cash",
+      ExchangeSegment: segment,
+      ...common(fields, true),
+      DisplayName: (fields[14] ?? "").trim(),
+      ISIN: (fields[15] ?? "").trim(),
+    };
+  }
+  return fail(`unknown InstrumentType ${instrumentType} with ${count} fields`);
+}
+
+/** Parses one master line (without its newline). Never throws: a bad line comes back as an issue. */
+export function parseMasterLine(line: string, lineNumber: number): ParsedLine {
+  const fields = line.split("|");
+  try {
+    return { ok: true, instrument: classify(fields), lineNumber };
+  } catch (error) {
+    if (!(error instanceof LineError)) throw error;
+    return {
+      ok: false,
+      issue: {
+        segment: fields.length > 1 && fields[0] !== "" ? fields[0]!.slice(0, 16) : "?",
+        lineNumber,
+        reason: error.message,
+        line: line.length > 300 ? `${line.slice(0, 300)}…` : line,
+      },
+    };
+  }
+}
+
+/**
+ * Splits streamed text into lines without ever joining the whole body: each chunk is scanned
+ * and dropped, only the unfinished tail is carried over. Accepts `\n` and `\r\n`.
+ */
+export class LineSplitter {
+  private tail = "";
+
+  *push(chunk: string): Generator<string> {
+    let start = 0;
+    const text = this.tail === "" ? chunk : this.tail + chunk;
+    this.tail = "";
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl === -1) break;
+      const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield text.slice(start, end);
+      start = nl + 1;
+    }
+    this.tail = text.slice(start);
+  }
+
+  *end(): Generator<string> {
+    const last = this.tail.endsWith("\r") ? this.tail.slice(0, -1) : this.tail;
+    this.tail = "";
+    if (last !== "") yield last;
+  }
+}
+
+/** Streams master text (any chunking) into parsed lines, numbering lines from 1. Blank lines are not instruments and are skipped. */
+export async function* parseMasterStream(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<ParsedLine> {
+  const splitter = new LineSplitter();
+  let lineNumber = 0;
+  for await (const chunk of chunks) {
+    for (const line of splitter.push(chunk)) {
+      lineNumber += 1;
+      if (line.trim() !== "") yield parseMasterLine(line, lineNumber);
+    }
+  }
+  for (const line of splitter.end()) {
+    lineNumber += 1;
+    if (line.trim() !== "") yield parseMasterLine(line, lineNumber);
+  }
+}
+
+/**
+ * Parses an index-list entry such as `"NIFTY 50_26000"`: the name may itself contain
+ * underscores, so the token is whatever follows the last one (xts-protocol.md §2.5).
+ */
+export function parseIndexEntry(entry: string, segmentCode: number): XtsIndexEntry | { readonly error: string } {
+  const at = entry.lastIndexOf("_");
+  const name = at > 0 ? entry.slice(0, at).trim() : "";
+  const tokenText = at > 0 ? entry.slice(at + 1).trim() : "";
+  const token = /^\d+$/.test(tokenText) ? Number(tokenText) : Number.NaN;
+  if (name === "" || !Number.isSafeInteger(token) || token <= 0) {
+    return { error: `index entry '${entry.slice(0, 100)}' is not NAME_TOKEN` };
+  }
+  return { segmentCode, entry, name, token };
+}
