@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/config.ts", "test/**", "bench/**", "scripts/**", "**/*.test.ts", "bin/**", ".ci/**"],
+    files: ["src/config.ts", "src/cli/io.ts", "test/**", "bench/**", "scripts/**", "**/*.test.ts", "bin/**", ".ci/**"],
     rules: { "no-restricted-properties": "off" },
   },
 );
