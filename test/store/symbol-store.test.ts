@@ -1,0 +1,79 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SymbolStore } from "../../src/store/symbol-store.js";
+import type { SymbolRow } from "../../src/store/types.js";
+import { BACKENDS } from "../support/backends.js";
+
+function row(overrides: Partial<SymbolRow> & Pick<SymbolRow, "symbol" | "token">): SymbolRow {
+  return {
+    broker: "jainam_prop",
+    brsymbol: `${overrides.symbol}-BR`,
+    name: overrides.symbol,
+    exchange: "NSE",
+    brexchange: "NSECM",
+    expiry: "",
+    strike: 0,
+    lotsize: 1,
+    instrumenttype: "EQ",
+    tick_size: 0.05,
+    freeze_qty: 0,
+    ...overrides,
+  };
+}
+
+for (const backend of BACKENDS) {
+  describe(`symbol store on ${backend.name}`, () => {
+    let store: SymbolStore;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await backend.open());
+    });
+    afterEach(async () => cleanup());
+
+    it("round-trips every column, token as an integer", async () => {
+      const r = row({ symbol: "NIFTY28MAR2420800CE", token: 43567, exchange: "NFO", brexchange: "NSEFO", expiry: "28-MAR-24", strike: 20800, lotsize: 75, instrumenttype: "CE", freeze_qty: 1801 });
+      await store.replaceBroker("jainam_prop", [r]);
+      expect(await store.findBySymbol("jainam_prop", "NFO", "NIFTY28MAR2420800CE")).toEqual(r);
+      const byToken = await store.findByToken("jainam_prop", "NFO", 43567);
+      expect(byToken?.token).toBe(43567);
+      expect(typeof byToken?.token).toBe("number");
+      expect(await store.findBySymbol("jainam_prop", "NSE", "NIFTY28MAR2420800CE")).toBeUndefined();
+    });
+
+    it("replaceBroker swaps the whole set and leaves other brokers' rows untouched", async () => {
+      const other = [row({ broker: "other", symbol: "SBIN", token: 3045 }), row({ broker: "other", symbol: "INFY", token: 1594 })];
+      await store.replaceBroker("other", other);
+      await store.replaceBroker("jainam_prop", [row({ symbol: "SBIN", token: 3045 }), row({ symbol: "OLD", token: 1 })]);
+      const result = await store.replaceBroker("jainam_prop", [row({ symbol: "SBIN", token: 3045 }), row({ symbol: "NEW", token: 2 })]);
+      expect(result).toEqual({ deleted: 2, inserted: 2 });
+      expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol).sort()).toEqual(["NEW", "SBIN"]);
+      expect(await store.loadBroker("other")).toEqual(other);
+    });
+
+    it("a failing replace keeps every previous row (one transaction)", async () => {
+      const before = [row({ symbol: "SBIN", token: 3045 }), row({ symbol: "INFY", token: 1594 })];
+      await store.replaceBroker("jainam_prop", before);
+      const duplicateSymbol = [row({ symbol: "A", token: 1 }), row({ symbol: "B", token: 2 }), row({ symbol: "A", token: 3 })];
+      await expect(store.replaceBroker("jainam_prop", duplicateSymbol)).rejects.toMatchObject({ code: "STORE_ERROR" });
+      expect(await store.loadBroker("jainam_prop")).toEqual(before);
+    });
+
+    it("enforces unique (broker, exchange, symbol) and (broker, brexchange, token) but allows a token in two segments", async () => {
+      await expect(
+        store.replaceBroker("jainam_prop", [row({ symbol: "A", token: 9 }), row({ symbol: "B", token: 9 })]),
+      ).rejects.toMatchObject({ code: "STORE_ERROR" });
+      await store.replaceBroker("jainam_prop", [row({ symbol: "A", token: 9 }), row({ symbol: "GOLD25JANFUT", token: 9, exchange: "MCX", brexchange: "MCXFO" })]);
+      expect(await store.countByExchange("jainam_prop")).toEqual({ MCX: 1, NSE: 1 });
+    });
+
+    it("refuses rows of another broker in replaceBroker", async () => {
+      await expect(store.replaceBroker("jainam_prop", [row({ broker: "other", symbol: "A", token: 1 })])).rejects.toMatchObject({ code: "STORE_ERROR" });
+    });
+
+    it("stores text with quotes and unicode verbatim (parameterised statements)", async () => {
+      const tricky = row({ symbol: "M&M", token: 2031, brsymbol: "x'); DROP TABLE symbol_token; --", name: "Mahindra & Mahindra — ₹" });
+      await store.replaceBroker("jainam_prop", [tricky]);
+      expect(await store.findBySymbol("jainam_prop", "NSE", "M&M")).toEqual(tricky);
+    });
+  });
+}
