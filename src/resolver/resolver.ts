@@ -1,0 +1,96 @@
+import { SymbolNotFoundError, TokenNotFoundError } from "../errors.js";
+import { parseExchange, type Exchange } from "../instruments/exchanges.js";
+import type { Logger } from "../logger.js";
+import type { SymbolStore } from "../store/symbol-store.js";
+import type { SymbolRow } from "../store/types.js";
+import { SymbolIndex } from "./symbol-index.js";
+
+export interface ResolverStats {
+  hits: number;
+  misses: number;
+  reloads: number;
+  rows: number;
+  loadedAt: string | null;
+  lastLoadMs: number | null;
+}
+
+/**
+ * Resolves OpenAlgo symbols to XTS tokens from an in-memory index of one broker's rows.
+ * The index is immutable and replaced whole (`swap`): a lookup reads one reference, so it
+ * sees either the old contract or the new one, never a half-built index, and never waits
+ * for a refresh.
+ */
+export class Resolver {
+  private index: SymbolIndex = SymbolIndex.build([]);
+  private readonly counters: ResolverStats = { hits: 0, misses: 0, reloads: 0, rows: 0, loadedAt: null, lastLoadMs: null };
+
+  constructor(
+    private readonly store: SymbolStore,
+    readonly broker: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads the broker's rows from the store and swaps them in. */
+  async load(): Promise<SymbolIndex> {
+    const started = performance.now();
+    const index = SymbolIndex.build(await this.store.loadBroker(this.broker));
+    this.swap(index, performance.now() - started);
+    return index;
+  }
+
+  /** Replaces the live index with a complete new one (after a refresh has committed). */
+  swap(index: SymbolIndex, loadMs: number | null = null): void {
+    this.index = index;
+    this.counters.reloads += 1;
+    this.counters.rows = index.size;
+    this.counters.loadedAt = new Date().toISOString();
+    this.counters.lastLoadMs = loadMs;
+    this.logger.info({ broker: this.broker, rows: index.size, loadMs }, "symbol index loaded");
+  }
+
+  get current(): SymbolIndex {
+    return this.index;
+  }
+
+  get stats(): Readonly<ResolverStats> {
+    return { ...this.counters };
+  }
+
+  /**
+   * The stored row for an OpenAlgo symbol. Surrounding spaces and lower case are forgiven
+   * (symbols are upper case); nothing else is guessed: a miss is SYMBOL_NOT_FOUND with suggestions.
+   */
+  resolve(symbol: string, exchange: string): SymbolRow {
+    const ex = parseExchange(exchange);
+    const index = this.index;
+    const wanted = symbol.trim().toUpperCase();
+    const row = index.get(wanted, ex);
+    if (row !== undefined) {
+      this.counters.hits += 1;
+      this.logger.debug({ symbol: wanted, exchange: ex, token: row.token }, "symbol resolved");
+      return row;
+    }
+    this.counters.misses += 1;
+    const suggestions = index.suggest(symbol, ex);
+    this.logger.info({ symbol: symbol.slice(0, 64), exchange: ex, suggestions }, "symbol not found");
+    throw new SymbolNotFoundError(symbol.trim().slice(0, 64), ex, suggestions);
+  }
+
+  /** AC1: the integer XTS token of an OpenAlgo symbol. */
+  getTokenFromSymbol(symbol: string, exchange: string): number {
+    return this.resolve(symbol, exchange).token;
+  }
+
+  /** Reverse lookup for the books: the row of an XTS token on an OpenAlgo exchange. */
+  getSymbolFromToken(token: number, exchange: Exchange | string): SymbolRow {
+    const ex = parseExchange(exchange);
+    const row = this.index.getByToken(token, ex);
+    if (row === undefined) throw new TokenNotFoundError(token, ex);
+    return row;
+  }
+
+  /** Reverse lookup that returns undefined instead of throwing, for mapping books row by row. */
+  findByToken(token: number, exchange: Exchange): SymbolRow | undefined {
+    return this.index.getByToken(token, exchange);
+  }
+}
