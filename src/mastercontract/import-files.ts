@@ -26,6 +26,17 @@ export async function importMasterFiles(store: SymbolStore, broker: string, file
   }
   const { rows, ...report } = builder.finish();
   let deleted = 0;
-  if (rows.length > 0) deleted = (await store.replaceBroker(broker, rows)).deleted;
+  if (rows.length > 0) {
+    const durationMs = Math.round(performance.now() - started);
+    const result = await store.replaceBroker(broker, rows, {
+      status: "success",
+      message: `imported ${rows.length} rows from ${files.length} file(s)`,
+      startedAt: new Date(Date.now() - durationMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationMs,
+      report: { source: "import", files, segments: report.segments, totals: report.totals },
+    });
+    deleted = result.deleted;
+  }
   return { ...report, broker, files, stored: rows.length > 0, deleted, durationMs: performance.now() - started };
 }

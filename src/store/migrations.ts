@@ -31,11 +31,35 @@ CREATE INDEX idx_symbol_token_exchange_token ON symbol_token (broker, exchange, 
 CREATE INDEX idx_symbol_token_name ON symbol_token (broker, name);
 CREATE INDEX idx_symbol_token_brsymbol ON symbol_token (broker, brsymbol);`;
 
+// Timestamps are ISO-8601 text in both dialects so the two backends return identical records.
+const MASTER_STATUS_TABLE = `
+CREATE TABLE master_contract_status (
+  broker TEXT PRIMARY KEY,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'downloading', 'success', 'error')),
+  message TEXT NOT NULL DEFAULT '',
+  started_at TEXT,
+  finished_at TEXT,
+  duration_ms BIGINT,
+  total_symbols INTEGER NOT NULL DEFAULT 0,
+  exchange_counts TEXT NOT NULL DEFAULT '{}',
+  report TEXT,
+  last_success_at TEXT,
+  contract_version INTEGER NOT NULL DEFAULT 0,
+  owner TEXT,
+  updated_at TEXT NOT NULL
+);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: "symbol_token",
     sqlite: `CREATE TABLE symbol_token (id INTEGER PRIMARY KEY, ${SYMBOL_TOKEN_COLUMNS});${SYMBOL_TOKEN_INDEXES}`,
     postgres: `CREATE TABLE symbol_token (id BIGSERIAL PRIMARY KEY, ${SYMBOL_TOKEN_COLUMNS});${SYMBOL_TOKEN_INDEXES}`,
+  },
+  {
+    version: 2,
+    name: "master_contract_status",
+    sqlite: MASTER_STATUS_TABLE,
+    postgres: MASTER_STATUS_TABLE,
   },
 ];

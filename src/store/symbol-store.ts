@@ -1,9 +1,14 @@
+import type { MasterStatus, StatusUpdate } from "./status-types.js";
 import type { SymbolRow } from "./types.js";
 
 export interface ReplaceResult {
   readonly deleted: number;
   readonly inserted: number;
+  readonly contractVersion: number;
 }
+
+/** Outcome of trying to start a refresh: the caller now owns it, or someone else does. */
+export type RefreshClaim = { readonly acquired: true } | { readonly acquired: false; readonly holder: MasterStatus };
 
 /**
  * The narrow interface every layer above the store depends on. Each backend (SQLite,
@@ -11,12 +16,27 @@ export interface ReplaceResult {
  */
 export interface SymbolStore {
   readonly dialect: "sqlite" | "postgres";
-  /** Deletes the broker's rows and inserts `rows` in ONE transaction: readers see old or new, never a mix. */
-  replaceBroker(broker: string, rows: readonly SymbolRow[]): Promise<ReplaceResult>;
+  /**
+   * Deletes the broker's rows and inserts `rows` in ONE transaction: readers see old or new,
+   * never a mix. When `status` is given it is written in the same transaction, so the status
+   * can never claim a contract the table does not hold.
+   */
+  replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult>;
   findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined>;
   findByToken(broker: string, exchange: string, token: number): Promise<SymbolRow | undefined>;
   /** Every row of a broker, for building the in-memory index. */
   loadBroker(broker: string): Promise<SymbolRow[]>;
   countByExchange(broker: string): Promise<Record<string, number>>;
+
+  /** The broker's status record as stored (`pending` when there is none). */
+  getStatus(broker: string): Promise<MasterStatus>;
+  /** Writes a status change that carries no rows (downloading, error). */
+  updateStatus(broker: string, update: StatusUpdate): Promise<void>;
+  /**
+   * Marks a refresh as started by `owner` unless another live owner holds it.
+   * `isStale` decides whether a recorded `downloading` may be taken over (dead owner, too old).
+   */
+  claimRefresh(broker: string, owner: string, startedAt: string, isStale: (holder: MasterStatus) => boolean): Promise<RefreshClaim>;
+
   close(): Promise<void>;
 }

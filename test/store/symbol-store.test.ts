@@ -45,7 +45,7 @@ for (const backend of BACKENDS) {
       await store.replaceBroker("other", other);
       await store.replaceBroker("jainam_prop", [row({ symbol: "SBIN", token: 3045 }), row({ symbol: "OLD", token: 1 })]);
       const result = await store.replaceBroker("jainam_prop", [row({ symbol: "SBIN", token: 3045 }), row({ symbol: "NEW", token: 2 })]);
-      expect(result).toEqual({ deleted: 2, inserted: 2 });
+      expect(result).toMatchObject({ deleted: 2, inserted: 2 });
       expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol).sort()).toEqual(["NEW", "SBIN"]);
       expect(await store.loadBroker("other")).toEqual(other);
     });
@@ -68,6 +68,42 @@ for (const backend of BACKENDS) {
 
     it("refuses rows of another broker in replaceBroker", async () => {
       await expect(store.replaceBroker("jainam_prop", [row({ broker: "other", symbol: "A", token: 1 })])).rejects.toMatchObject({ code: "STORE_ERROR" });
+    });
+
+    it("status starts pending, and a success written with the rows counts them and bumps the contract version", async () => {
+      expect(await store.getStatus("jainam_prop")).toMatchObject({ status: "pending", contractVersion: 0, totalSymbols: 0 });
+      const finishedAt = new Date().toISOString();
+      const result = await store.replaceBroker(
+        "jainam_prop",
+        [row({ symbol: "A", token: 1 }), row({ symbol: "B", token: 2, exchange: "BSE", brexchange: "BSECM" })],
+        { status: "success", message: "ok", finishedAt, durationMs: 12, report: { segments: [{ segment: "NSECM", rows: 1 }] } },
+      );
+      expect(result.contractVersion).toBe(1);
+      expect(await store.getStatus("jainam_prop")).toMatchObject({
+        status: "success",
+        message: "ok",
+        totalSymbols: 2,
+        exchangeCounts: { BSE: 1, NSE: 1 },
+        contractVersion: 1,
+        lastSuccessAt: finishedAt,
+        durationMs: 12,
+        report: { segments: [{ segment: "NSECM", rows: 1 }] },
+      });
+    });
+
+    it("an error status keeps the counts and version of the contract still stored", async () => {
+      await store.replaceBroker("jainam_prop", [row({ symbol: "A", token: 1 })], { status: "success", message: "ok" });
+      await store.updateStatus("jainam_prop", { status: "error", message: "NSEFO: connection reset" });
+      expect(await store.getStatus("jainam_prop")).toMatchObject({ status: "error", message: "NSEFO: connection reset", totalSymbols: 1, contractVersion: 1 });
+    });
+
+    it("claimRefresh lets one owner in, refuses a second while the first is live, and allows a takeover when stale", async () => {
+      const at = new Date().toISOString();
+      expect(await store.claimRefresh("jainam_prop", "host:1", at, () => false)).toEqual({ acquired: true });
+      const second = await store.claimRefresh("jainam_prop", "host:2", at, () => false);
+      expect(second).toMatchObject({ acquired: false, holder: { owner: "host:1", status: "downloading" } });
+      expect(await store.claimRefresh("jainam_prop", "host:3", at, (holder) => holder.owner === "host:1")).toEqual({ acquired: true });
+      expect((await store.getStatus("jainam_prop")).owner).toBe("host:3");
     });
 
     it("stores text with quotes and unicode verbatim (parameterised statements)", async () => {

@@ -3,7 +3,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../../errors.js";
 import { MIGRATIONS } from "../migrations.js";
-import type { ReplaceResult, SymbolStore } from "../symbol-store.js";
+import type { RefreshClaim, ReplaceResult, SymbolStore } from "../symbol-store.js";
+import type { MasterStatus, StatusUpdate } from "../status-types.js";
+import { claimRefresh, readStatus, writeStatus } from "./sqlite-status.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -48,17 +50,18 @@ export class SqliteStore implements SymbolStore {
     return this.db;
   }
 
-  async replaceBroker(broker: string, rows: readonly SymbolRow[]): Promise<ReplaceResult> {
-    const replace = this.db.transaction((items: readonly SymbolRow[]) => {
+  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
+    const replace = this.db.transaction((items: readonly SymbolRow[]): ReplaceResult => {
       const deleted = this.deleteBroker.run(broker).changes;
       for (const row of items) {
         if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
         this.insert.run(row);
       }
-      return { deleted, inserted: items.length };
+      if (status !== undefined) writeStatus(this.db, broker, status);
+      return { deleted, inserted: items.length, contractVersion: readStatus(this.db, broker).contractVersion };
     });
     try {
-      return replace(rows);
+      return replace.immediate(rows);
     } catch (error) {
       if (error instanceof StoreError) throw error;
       throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
@@ -82,6 +85,18 @@ export class SqliteStore implements SymbolStore {
       .prepare("SELECT exchange, COUNT(*) AS n FROM symbol_token WHERE broker = ? GROUP BY exchange ORDER BY exchange")
       .all(broker) as { exchange: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.exchange, r.n]));
+  }
+
+  async getStatus(broker: string): Promise<MasterStatus> {
+    return readStatus(this.db, broker);
+  }
+
+  async updateStatus(broker: string, update: StatusUpdate): Promise<void> {
+    this.db.transaction(() => writeStatus(this.db, broker, update)).immediate();
+  }
+
+  async claimRefresh(broker: string, owner: string, startedAt: string, isStale: (holder: MasterStatus) => boolean): Promise<RefreshClaim> {
+    return claimRefresh(this.db, broker, owner, startedAt, isStale);
   }
 
   async close(): Promise<void> {
