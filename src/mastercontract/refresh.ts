@@ -1,0 +1,320 @@
+import { hostname } from "node:os";
+import { XtsBridgeError } from "../errors.js";
+import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
+import type { Logger } from "../logger.js";
+import type { Resolver } from "../resolver/resolver.js";
+import { SymbolIndex } from "../resolver/symbol-index.js";
+import type { SymbolStore } from "../store/symbol-store.js";
+import type { MasterStatus } from "../store/status-types.js";
+import { parseIndexEntry, parseMasterStream } from "../xts/master-parser.js";
+import type { MasterSegment } from "../xts/segments.js";
+import {
+  DEFAULT_REFRESH_OPTIONS,
+  type MasterSource,
+  type RefreshOptions,
+  type RefreshProgress,
+  type RefreshReport,
+  type SegmentRefreshReport,
+} from "./refresh-types.js";
+
+export class RefreshInProgressError extends XtsBridgeError {
+  constructor(holder: MasterStatus) {
+    super(
+      "REFRESH_IN_PROGRESS",
+      `a master-contract refresh for ${holder.broker} is already running (${holder.owner ?? "unknown owner"}, started ${holder.startedAt ?? "?"}); wait for it or check 'xtsbridge master status'`,
+      { retry: "safe", details: { owner: holder.owner, startedAt: holder.startedAt } },
+    );
+  }
+}
+
+/** Raised inside a refresh to fail it with a reason; never escapes `refresh()`. */
+class RefreshRejected extends Error {}
+
+export interface MasterContractServiceDeps {
+  readonly store: SymbolStore;
+  readonly resolver: Resolver;
+  readonly source: MasterSource;
+  readonly logger: Logger;
+  readonly options?: Partial<RefreshOptions>;
+}
+
+/**
+ * The master-contract refresh: download every segment and index list, parse, build rows,
+ * validate the whole set, replace the broker's rows in one transaction (with the status),
+ * then swap the resolver's index. Any failure leaves the previous rows and index serving,
+ * and the status says why (DESIGN invariant 1).
+ */
+export class MasterContractService {
+  private readonly options: RefreshOptions;
+  private running: Promise<RefreshReport> | undefined;
+  private readonly owner = `${hostname()}:${process.pid}`;
+
+  constructor(private readonly deps: MasterContractServiceDeps) {
+    this.options = { ...DEFAULT_REFRESH_OPTIONS, ...deps.options };
+  }
+
+  get broker(): string {
+    return this.deps.resolver.broker;
+  }
+
+  /**
+   * Runs a refresh. A second call while one runs in this process joins it (same report);
+   * one running in another process makes this call fail with REFRESH_IN_PROGRESS.
+   */
+  refresh(options: { force?: boolean; onProgress?: RefreshProgress } = {}): Promise<RefreshReport> {
+    this.running ??= this.run(options).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** The stored status, with a `downloading` whose owner died or went quiet shown as the error it is. */
+  async status(): Promise<MasterStatus> {
+    const status = await this.deps.store.getStatus(this.broker);
+    if (status.status === "downloading" && this.isStale(status) && !(this.isRunning && status.owner === this.owner)) {
+      return { ...status, status: "error", message: `download did not finish (${status.owner ?? "unknown owner"} started ${status.startedAt ?? "?"}); run a refresh again` };
+    }
+    return status;
+  }
+
+  private isStale = (holder: MasterStatus): boolean => {
+    if (holder.owner === this.owner) return !this.isRunning;
+    const started = holder.startedAt === null ? 0 : Date.parse(holder.startedAt);
+    if (Date.now() - started > this.options.staleAfterMs) return true;
+    const [host, pid] = (holder.owner ?? "").split(":");
+    return host === hostname() && pid !== undefined && !processAlive(Number(pid));
+  };
+
+  private async run(request: { force?: boolean; onProgress?: RefreshProgress }): Promise<RefreshReport> {
+    const { store, logger } = this.deps;
+    const force = request.force ?? this.options.force;
+    const started = performance.now();
+    const startedAt = new Date().toISOString();
+    const claim = await store.claimRefresh(this.broker, this.owner, startedAt, this.isStale);
+    if (!claim.acquired) throw new RefreshInProgressError(claim.holder);
+
+    const previousTotal = Object.values(await store.countByExchange(this.broker)).reduce((a, b) => a + b, 0);
+    const segments = this.initialReports();
+    const emit = (): void => request.onProgress?.(segments);
+    const builder = new ContractBuilder(this.broker);
+    let storeMs = 0;
+    let indexMs = 0;
+    try {
+      logger.info({ broker: this.broker, segments: this.options.segments, force }, "master refresh started");
+      emit();
+      await this.downloadIndexLists(builder, segments, emit);
+      await this.downloadSegments(builder, segments, emit);
+      const built = builder.finish();
+      this.validate(built.rows.length, previousTotal, force, segments);
+
+      const durationMs = Math.round(performance.now() - started);
+      const finishedAt = new Date().toISOString();
+      const storeStarted = performance.now();
+      const message = `stored ${built.rows.length} instruments${force ? " (forced)" : ""}`;
+      const result = await store.replaceBroker(this.broker, built.rows, {
+        status: "success",
+        message,
+        startedAt,
+        finishedAt,
+        durationMs,
+        report: { segments, previousTotal, forced: force },
+        owner: null,
+      });
+      storeMs = performance.now() - storeStarted;
+      const indexStarted = performance.now();
+      const index = SymbolIndex.build(built.rows);
+      indexMs = performance.now() - indexStarted;
+      this.deps.resolver.swap(index, indexMs);
+      const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, result.contractVersion, index.countByExchange());
+      logger.info({ broker: this.broker, total: report.total, durationMs: report.durationMs, storeMs, indexMs }, "master refresh succeeded");
+      return report;
+    } catch (error) {
+      const message = error instanceof RefreshRejected || error instanceof XtsBridgeError ? error.message : `unexpected failure: ${(error as Error).message}`;
+      const report = this.report("error", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, null, {});
+      logger.error({ broker: this.broker, reason: message }, "master refresh failed; previous contract kept");
+      await store
+        .updateStatus(this.broker, {
+          status: "error",
+          message,
+          startedAt,
+          finishedAt: report.finishedAt,
+          durationMs: report.durationMs,
+          report: { segments, previousTotal, forced: force },
+          owner: null,
+        })
+        .catch((statusError: unknown) => logger.error({ err: statusError }, "could not record the failed refresh in the status table"));
+      return report;
+    }
+  }
+
+  private initialReports(): SegmentRefreshReport[] {
+    const blank = (segment: string, optional: boolean): SegmentRefreshReport => ({
+      segment,
+      phase: "queued",
+      optional,
+      bytes: 0,
+      lines: 0,
+      rows: 0,
+      skipped: {},
+      unparseable: 0,
+      durationMs: 0,
+      error: null,
+      issues: [],
+      collisions: [],
+    });
+    return [
+      ...this.options.indexLists.map((code) => blank(`INDEX${code}`, false)),
+      ...this.options.segments.map((s) => blank(s, this.options.optionalSegments.includes(s))),
+    ];
+  }
+
+  private async downloadIndexLists(builder: ContractBuilder, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
+    // Index lists go first so that a BSE index seen again as a BSECM SPOT row is the duplicate.
+    for (const code of this.options.indexLists) {
+      const report = reports.find((r) => r.segment === `INDEX${code}`)!;
+      const started = performance.now();
+      report.phase = "downloading";
+      emit();
+      try {
+        const entries = await this.deps.source.indexList(code);
+        entries.forEach((text, i) => {
+          const entry = parseIndexEntry(text, code);
+          if ("error" in entry) builder.addIssue({ segment: report.segment, lineNumber: i + 1, reason: entry.error, line: text.slice(0, 300) });
+          else builder.addIndexEntry(entry, i + 1);
+        });
+        this.finishSegment(report, builder.report(report.segment), started, null);
+      } catch (error) {
+        this.finishSegment(report, builder.report(report.segment), started, error);
+      }
+      emit();
+    }
+    const failed = reports.find((r) => r.phase === "failed");
+    if (failed !== undefined) throw new RefreshRejected(`${failed.segment}: ${failed.error}`);
+  }
+
+  private async downloadSegments(builder: ContractBuilder, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
+    const queue = [...this.options.segments];
+    let firstError: RefreshRejected | undefined;
+    const worker = async (): Promise<void> => {
+      for (let segment = queue.shift(); segment !== undefined && firstError === undefined; segment = queue.shift()) {
+        const report = reports.find((r) => r.segment === segment)!;
+        const error = await this.downloadSegment(segment, builder, report, emit);
+        if (error !== null) firstError ??= new RefreshRejected(`${segment}: ${error}`);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(this.options.concurrency, queue.length)) }, worker));
+    if (firstError !== undefined) throw firstError;
+  }
+
+  /** Downloads and parses one segment into the shared builder; returns the error text, or null. */
+  private async downloadSegment(segment: MasterSegment, builder: ContractBuilder, report: SegmentRefreshReport, emit: () => void): Promise<string | null> {
+    const started = performance.now();
+    report.phase = "downloading";
+    emit();
+    const counts = builder.report(segment);
+    let lastEmit = 0;
+    try {
+      const chunks = this.deps.source.downloadMaster(segment, {
+        onProgress: ({ bytes }) => {
+          report.bytes = bytes;
+        },
+      });
+      for await (const parsed of parseMasterStream(chunks)) {
+        if (parsed.ok && parsed.instrument.ExchangeSegment !== segment) {
+          builder.addIssue({ segment, lineNumber: parsed.lineNumber, reason: `line of segment ${parsed.instrument.ExchangeSegment} in the ${segment} master`, line: "" });
+        } else {
+          builder.addParsed(parsed);
+        }
+        if (counts.lines - lastEmit >= 5000) {
+          lastEmit = counts.lines;
+          Object.assign(report, { lines: counts.lines, rows: counts.rows });
+          emit();
+        }
+      }
+      this.finishSegment(report, counts, started, null);
+      if (counts.rows === 0 && !report.optional) report.error = "returned no instruments (mandatory segment)";
+      const tolerated = Math.max(this.options.maxUnparseable.absolute, this.options.maxUnparseable.ratio * counts.lines);
+      if (counts.unparseable > tolerated) report.error = `${counts.unparseable} unparseable lines (more than ${Math.floor(tolerated)} tolerated)`;
+      if (report.error !== null) report.phase = "failed";
+    } catch (error) {
+      this.finishSegment(report, counts, started, error);
+    }
+    emit();
+    return report.error;
+  }
+
+  private finishSegment(report: SegmentRefreshReport, counts: SegmentReport, started: number, error: unknown): void {
+    Object.assign(report, {
+      lines: counts.lines,
+      rows: counts.rows,
+      skipped: { ...counts.skipped },
+      unparseable: counts.unparseable,
+      issues: counts.issues.slice(0, 5),
+      collisions: counts.collisions.slice(0, 5),
+      durationMs: Math.round(performance.now() - started),
+      phase: error === null ? "done" : "failed",
+      error: error === null ? null : describe(error),
+    });
+  }
+
+  private validate(total: number, previousTotal: number, force: boolean, segments: readonly SegmentRefreshReport[]): void {
+    if (total === 0) throw new RefreshRejected("the download produced no instruments");
+    if (!force && previousTotal > 0 && total < this.options.minRatio * previousTotal) {
+      throw new RefreshRejected(
+        `the new contract has ${total} instruments, fewer than ${Math.round(this.options.minRatio * 100)}% of the ${previousTotal} stored; refusing it (use --force to accept)`,
+      );
+    }
+    const collisions = segments.reduce((n, s) => n + (s.skipped["collision"] ?? 0), 0);
+    if (collisions > 0) this.deps.logger.warn({ collisions }, "master contains instruments that collide on symbol or token; the first of each was kept");
+  }
+
+  private report(
+    status: "success" | "error",
+    message: string,
+    startedAt: string,
+    started: number,
+    forced: boolean,
+    previousTotal: number,
+    segments: readonly SegmentRefreshReport[],
+    storeMs: number,
+    indexMs: number,
+    contractVersion: number | null,
+    exchangeCounts: Record<string, number>,
+  ): RefreshReport {
+    return {
+      broker: this.broker,
+      status,
+      message,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      forced,
+      previousTotal,
+      total: status === "success" ? Object.values(exchangeCounts).reduce((a, b) => a + b, 0) : 0,
+      exchangeCounts,
+      segments,
+      storeMs,
+      indexMs,
+      contractVersion,
+    };
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof XtsBridgeError) return `${error.code}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
