@@ -1,5 +1,9 @@
 import { ConfigError } from "./errors.js";
 import { parseDatabaseUrl } from "./store/database-url.js";
+import { Secret, type HostlookupMode, type JainamConfig } from "./xts/client/jainam-config.js";
+
+export type { HostlookupMode, JainamConfig } from "./xts/client/jainam-config.js";
+export { Secret } from "./xts/client/jainam-config.js";
 
 /**
  * The whole configuration, read once from the environment at start-up, validated and
@@ -9,6 +13,8 @@ export interface Config {
   readonly databaseUrl: string;
   readonly broker: string;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Null when no Jainam credential is set: `npm start` then serves the built-in sandbox. */
+  readonly jainam: JainamConfig | null;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -34,5 +40,99 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `'${logLevel}' is not one of ${LOG_LEVELS.join(", ")}`);
   }
-  return Object.freeze({ databaseUrl, broker, logLevel: logLevel as Config["logLevel"] });
+  const jainam = loadJainamConfig(env);
+  return Object.freeze({ databaseUrl, broker, logLevel: logLevel as Config["logLevel"], jainam });
+}
+
+/** Jainam Prop's three Symphony servers (xts-protocol.md §1.1). */
+export const JAINAM_SERVERS = Object.freeze({
+  A: "https://smpa.jainam.in:6543",
+  B: "https://smpb.jainam.in:4143",
+  C: "https://smpc.jainam.in:14543",
+});
+
+export const DEFAULT_MARKETDATA_ROOT = "/apibinarymarketdata";
+
+const JAINAM_CREDENTIALS = [
+  "JAINAM_INTERACTIVE_API_KEY",
+  "JAINAM_INTERACTIVE_API_SECRET",
+  "JAINAM_MARKET_API_KEY",
+  "JAINAM_MARKET_API_SECRET",
+] as const;
+
+const HOSTLOOKUP_MODES = ["auto", "on", "off"] as const satisfies readonly HostlookupMode[];
+
+/**
+ * An http(s) URL without query, fragment, credentials or trailing slash. The value is echoed in
+ * errors only when it holds no `@` (a URL with user:password must not reach a message).
+ */
+function parseHttpUrl(variable: string, value: string): string {
+  const shown = value.includes("@") ? "(value hidden: it contains '@')" : `'${value}'`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(variable, `${shown} is not a URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ConfigError(variable, `${shown} must be an http or https URL`);
+  if (url.username !== "" || url.password !== "") throw new ConfigError(variable, "must not contain credentials");
+  if (url.search !== "" || url.hash !== "") throw new ConfigError(variable, `${shown} must not have a query or fragment`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function loadJainamConfig(env: Env): JainamConfig | null {
+  if (JAINAM_CREDENTIALS.every((name) => read(env, name) === undefined)) return null;
+  const secret = (name: (typeof JAINAM_CREDENTIALS)[number]): Secret => {
+    const value = read(env, name);
+    if (value === undefined) {
+      throw new ConfigError(name, `is required when any of ${JAINAM_CREDENTIALS.join(", ")} is set`);
+    }
+    return new Secret(value);
+  };
+  const interactiveApiKey = secret("JAINAM_INTERACTIVE_API_KEY");
+  const interactiveApiSecret = secret("JAINAM_INTERACTIVE_API_SECRET");
+  const marketApiKey = secret("JAINAM_MARKET_API_KEY");
+  const marketApiSecret = secret("JAINAM_MARKET_API_SECRET");
+  const server = parseServer(read(env, "JAINAM_SERVER"));
+
+  const mode = (read(env, "JAINAM_HOSTLOOKUP") ?? "auto").toLowerCase();
+  if (!(HOSTLOOKUP_MODES as readonly string[]).includes(mode)) {
+    throw new ConfigError("JAINAM_HOSTLOOKUP", `'${mode}' is not one of ${HOSTLOOKUP_MODES.join(", ")}`);
+  }
+  const hostlookupValue = read(env, "JAINAM_HOSTLOOKUP_URL");
+  const hostlookupUrl = hostlookupValue === undefined ? `${server}/hostlookup` : parseHttpUrl("JAINAM_HOSTLOOKUP_URL", hostlookupValue);
+
+  const root = read(env, "JAINAM_MARKETDATA_ROOT") ?? DEFAULT_MARKETDATA_ROOT;
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(root)) {
+    throw new ConfigError("JAINAM_MARKETDATA_ROOT", `'${root}' must be a path starting with '/', e.g. ${DEFAULT_MARKETDATA_ROOT}`);
+  }
+  const marketDataRoot = root.replace(/\/+$/, "");
+
+  const clientId = read(env, "JAINAM_CLIENT_ID") ?? null;
+  if (clientId !== null && !/^\S{1,64}$/.test(clientId)) {
+    throw new ConfigError("JAINAM_CLIENT_ID", "must be 1–64 characters without spaces");
+  }
+
+  return Object.freeze({
+    server,
+    interactiveApiKey,
+    interactiveApiSecret,
+    marketApiKey,
+    marketApiSecret,
+    clientId,
+    hostlookup: mode as HostlookupMode,
+    hostlookupUrl,
+    marketDataRoot,
+  });
+}
+
+/** `A`, `B`, `C` (any case) name Jainam's servers; anything else must be a URL, e.g. the sandbox's. */
+function parseServer(value: string | undefined): string {
+  if (value === undefined) {
+    throw new ConfigError("JAINAM_SERVER", "is required with Jainam credentials: A, B, C or an http(s) URL");
+  }
+  const letter = value.toUpperCase();
+  if (letter === "A" || letter === "B" || letter === "C") return JAINAM_SERVERS[letter];
+  if (/^[a-z]$/i.test(value)) throw new ConfigError("JAINAM_SERVER", `'${value}' is not one of A, B, C`);
+  return parseHttpUrl("JAINAM_SERVER", value);
 }

@@ -1,0 +1,127 @@
+import { inspect } from "node:util";
+import { describe, expect, it } from "vitest";
+import { loadConfig, Secret, type Env } from "./config.js";
+import { ConfigError } from "./errors.js";
+
+const CREDENTIALS: Env = {
+  JAINAM_INTERACTIVE_API_KEY: "ikey-1a2b",
+  JAINAM_INTERACTIVE_API_SECRET: "isec$#9",
+  JAINAM_MARKET_API_KEY: "mkey-3c4d",
+  JAINAM_MARKET_API_SECRET: "msec$#7",
+};
+
+function configError(env: Env): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("keeps the defaults and has no Jainam config when no credential is set", () => {
+    const config = loadConfig({});
+    expect(config).toEqual({ databaseUrl: "sqlite:./data/xtsbridge.db", broker: "jainam_prop", logLevel: "info", jainam: null });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("ignores the other Jainam variables when no credential is set", () => {
+    expect(loadConfig({ JAINAM_SERVER: "B", JAINAM_HOSTLOOKUP: "on", JAINAM_CLIENT_ID: "X1" }).jainam).toBeNull();
+  });
+
+  it("reads a complete Jainam configuration with defaults", () => {
+    const jainam = loadConfig({ ...CREDENTIALS, JAINAM_SERVER: "B" }).jainam!;
+    expect(jainam.server).toBe("https://smpb.jainam.in:4143");
+    expect(jainam.hostlookup).toBe("auto");
+    expect(jainam.hostlookupUrl).toBe("https://smpb.jainam.in:4143/hostlookup");
+    expect(jainam.marketDataRoot).toBe("/apibinarymarketdata");
+    expect(jainam.clientId).toBeNull();
+    expect(jainam.interactiveApiKey.reveal()).toBe("ikey-1a2b");
+    expect(jainam.interactiveApiSecret.reveal()).toBe("isec$#9");
+    expect(jainam.marketApiKey.reveal()).toBe("mkey-3c4d");
+    expect(jainam.marketApiSecret.reveal()).toBe("msec$#7");
+    expect(Object.isFrozen(jainam)).toBe(true);
+  });
+
+  it.each([
+    ["A", "https://smpa.jainam.in:6543"],
+    ["b", "https://smpb.jainam.in:4143"],
+    ["C", "https://smpc.jainam.in:14543"],
+    ["http://127.0.0.1:8710", "http://127.0.0.1:8710"],
+    ["http://127.0.0.1:8710/", "http://127.0.0.1:8710"],
+    ["https://example.test:9000/prefix/", "https://example.test:9000/prefix"],
+  ])("maps JAINAM_SERVER=%s to %s", (value, server) => {
+    const jainam = loadConfig({ ...CREDENTIALS, JAINAM_SERVER: value }).jainam!;
+    expect(jainam.server).toBe(server);
+    expect(jainam.hostlookupUrl).toBe(`${server}/hostlookup`);
+  });
+
+  it("reads the optional variables", () => {
+    const jainam = loadConfig({
+      ...CREDENTIALS,
+      JAINAM_SERVER: "A",
+      JAINAM_CLIENT_ID: " XXX1234 ",
+      JAINAM_HOSTLOOKUP: "OFF",
+      JAINAM_HOSTLOOKUP_URL: "http://ctrade.jainam.in:4001/hostlookup",
+      JAINAM_MARKETDATA_ROOT: "/apimarketdata/",
+    }).jainam!;
+    expect(jainam).toMatchObject({
+      clientId: "XXX1234",
+      hostlookup: "off",
+      hostlookupUrl: "http://ctrade.jainam.in:4001/hostlookup",
+      marketDataRoot: "/apimarketdata",
+    });
+  });
+
+  it.each(Object.keys(CREDENTIALS))("names %s when it alone is missing", (missing) => {
+    const env = { ...CREDENTIALS, JAINAM_SERVER: "B", [missing]: undefined };
+    const error = configError(env);
+    expect(error.code).toBe("CONFIG_ERROR");
+    expect(error.details["variable"]).toBe(missing);
+    expect(error.message).toContain(missing);
+  });
+
+  it("treats a blank credential as missing", () => {
+    expect(configError({ ...CREDENTIALS, JAINAM_SERVER: "B", JAINAM_MARKET_API_SECRET: "  " }).details["variable"]).toBe(
+      "JAINAM_MARKET_API_SECRET",
+    );
+  });
+
+  it.each([
+    [{ JAINAM_SERVER: undefined }, "JAINAM_SERVER"],
+    [{ JAINAM_SERVER: "D" }, "JAINAM_SERVER"],
+    [{ JAINAM_SERVER: "ftp://x" }, "JAINAM_SERVER"],
+    [{ JAINAM_SERVER: "smpb.jainam.in" }, "JAINAM_SERVER"],
+    [{ JAINAM_SERVER: "https://x.test/?a=1" }, "JAINAM_SERVER"],
+    [{ JAINAM_SERVER: "B", JAINAM_HOSTLOOKUP: "maybe" }, "JAINAM_HOSTLOOKUP"],
+    [{ JAINAM_SERVER: "B", JAINAM_HOSTLOOKUP_URL: "not a url" }, "JAINAM_HOSTLOOKUP_URL"],
+    [{ JAINAM_SERVER: "B", JAINAM_MARKETDATA_ROOT: "apibinarymarketdata" }, "JAINAM_MARKETDATA_ROOT"],
+    [{ JAINAM_SERVER: "B", JAINAM_CLIENT_ID: "A B" }, "JAINAM_CLIENT_ID"],
+  ])("refuses %o naming %s", (overrides, variable) => {
+    expect(configError({ ...CREDENTIALS, ...overrides }).details["variable"]).toBe(variable);
+  });
+
+  it("never echoes a URL carrying credentials", () => {
+    const error = configError({ ...CREDENTIALS, JAINAM_SERVER: "https://user:pw-9f8e@x.test" });
+    expect(error.message).not.toContain("pw-9f8e");
+  });
+
+  it("never lets a secret out through JSON, inspection, string conversion or a missing-variable error", () => {
+    const config = loadConfig({ ...CREDENTIALS, JAINAM_SERVER: "B" });
+    const renderings = [JSON.stringify(config), inspect(config, { depth: 10, showHidden: true }), String(config.jainam?.marketApiSecret), `${config.jainam?.interactiveApiKey}`];
+    for (const text of renderings) {
+      for (const value of Object.values(CREDENTIALS)) expect(text).not.toContain(value);
+    }
+    expect(JSON.parse(JSON.stringify(config)).jainam.interactiveApiSecret).toBe("[redacted]");
+    const error = configError({ ...CREDENTIALS, JAINAM_SERVER: "B", JAINAM_MARKET_API_KEY: undefined });
+    for (const value of Object.values(CREDENTIALS)) expect(`${error.message} ${JSON.stringify(error.details)}`).not.toContain(value);
+  });
+
+  it("keeps a secret's value for reveal() only", () => {
+    const secret = new Secret("s3cr3t");
+    expect(Object.keys(secret)).toEqual([]);
+    expect(secret.reveal()).toBe("s3cr3t");
+  });
+});
