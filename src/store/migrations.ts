@@ -49,6 +49,14 @@ CREATE TABLE master_contract_status (
   updated_at TEXT NOT NULL
 );`;
 
+const API_KEY_COLUMNS = `
+  name TEXT NOT NULL,
+  prefix TEXT NOT NULL UNIQUE,
+  hash TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -61,5 +69,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "master_contract_status",
     sqlite: MASTER_STATUS_TABLE,
     postgres: MASTER_STATUS_TABLE,
+  },
+  {
+    version: 3,
+    name: "api_keys",
+    sqlite: `CREATE TABLE api_keys (id INTEGER PRIMARY KEY, ${API_KEY_COLUMNS});`,
+    postgres: `CREATE TABLE api_keys (id BIGSERIAL PRIMARY KEY, ${API_KEY_COLUMNS});`,
   },
 ];

@@ -1,9 +1,9 @@
 import { XtsBridgeError } from "../errors.js";
 import { parseDatabaseUrl } from "./database-url.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
-import type { SymbolStore } from "./symbol-store.js";
+import type { GatewayStore } from "./symbol-store.js";
 
-export async function openStore(databaseUrl: string): Promise<SymbolStore> {
+export async function openStore(databaseUrl: string): Promise<GatewayStore> {
   const target = parseDatabaseUrl(databaseUrl);
   switch (target.dialect) {
     case "sqlite":

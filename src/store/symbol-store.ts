@@ -1,3 +1,4 @@
+import type { ApiKeyStore } from "./api-key-types.js";
 import type { MasterStatus, StatusUpdate } from "./status-types.js";
 import type { SymbolRow } from "./types.js";
 
@@ -40,3 +41,6 @@ export interface SymbolStore {
 
   close(): Promise<void>;
 }
+
+/** Everything a gateway process keeps in its database. */
+export type GatewayStore = SymbolStore & ApiKeyStore;

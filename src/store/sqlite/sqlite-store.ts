@@ -3,7 +3,9 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../../errors.js";
 import { MIGRATIONS } from "../migrations.js";
+import type { ApiKeyRecord, ApiKeyStore } from "../api-key-types.js";
 import type { RefreshClaim, ReplaceResult, SymbolStore } from "../symbol-store.js";
+import { SqliteApiKeys } from "./sqlite-api-keys.js";
 import type { MasterStatus, StatusUpdate } from "../status-types.js";
 import { claimRefresh, readStatus, writeStatus } from "./sqlite-status.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
@@ -11,13 +13,14 @@ import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
 
 /** SQLite backend (better-sqlite3, WAL). Synchronous underneath; async to match the interface. */
-export class SqliteStore implements SymbolStore {
+export class SqliteStore implements SymbolStore, ApiKeyStore {
   readonly dialect = "sqlite";
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly deleteBroker: Database.Statement;
   private readonly bySymbol: Database.Statement;
   private readonly byToken: Database.Statement;
+  private readonly apiKeys: SqliteApiKeys;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -27,6 +30,7 @@ export class SqliteStore implements SymbolStore {
     this.deleteBroker = db.prepare("DELETE FROM symbol_token WHERE broker = ?");
     this.bySymbol = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`);
     this.byToken = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND token = ?`);
+    this.apiKeys = new SqliteApiKeys(db);
   }
 
   static open(path: string): SqliteStore {
@@ -97,6 +101,26 @@ export class SqliteStore implements SymbolStore {
 
   async claimRefresh(broker: string, owner: string, startedAt: string, isStale: (holder: MasterStatus) => boolean): Promise<RefreshClaim> {
     return claimRefresh(this.db, broker, owner, startedAt, isStale);
+  }
+
+  async insertApiKey(name: string, prefix: string, hash: string): Promise<ApiKeyRecord> {
+    return this.apiKeys.insert(name, prefix, hash);
+  }
+
+  async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
+    return this.apiKeys.find(prefix);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.apiKeys.list();
+  }
+
+  async revokeApiKey(idOrPrefix: string): Promise<number> {
+    return this.apiKeys.revoke(idOrPrefix);
+  }
+
+  async touchApiKey(id: number, at: string): Promise<void> {
+    this.apiKeys.touch(id, at);
   }
 
   async close(): Promise<void> {

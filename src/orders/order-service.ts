@@ -1,0 +1,266 @@
+import { XtsBridgeError } from "../errors.js";
+import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
+import type { Logger } from "../logger.js";
+import type { Resolver } from "../resolver/resolver.js";
+import { OrderOutcomeUnknownError } from "../xts/client/errors.js";
+import type { XtsInteractiveClient } from "../xts/client/interactive-client.js";
+import type { XtsOrderBookEntry, XtsPlaceOrderRequest, XtsPosition } from "../xts/client/types.js";
+import { isXtsSegment } from "../xts/segments.js";
+import {
+  holdingsStatistics,
+  mapOrderStatus,
+  num,
+  orderStatistics,
+  toFunds,
+  toHoldingRow,
+  toOrderRow,
+  toPositionRow,
+  toTradeRow,
+  type TokenLookup,
+} from "./books.js";
+import { KeyedLock } from "./keyed-lock.js";
+import type {
+  Action,
+  HoldingsStatistics,
+  ModifyRequest,
+  OpenAlgoFunds,
+  OpenAlgoHoldingRow,
+  OpenAlgoOrderRow,
+  OpenAlgoPositionRow,
+  OpenAlgoTradeRow,
+  OrderBookStatistics,
+  OrderRequest,
+  Product,
+} from "./openalgo-types.js";
+import { OrderNotFoundError } from "./order-errors.js";
+import { orderTagFor } from "./order-tag.js";
+import { decideSmartOrder } from "./smart-order.js";
+import { parseOrderId, toXtsModifyOrder, toXtsPlaceOrder } from "./translate.js";
+
+/** The part of the XTS interactive client the order service uses. */
+export type OrderClient = Pick<
+  XtsInteractiveClient,
+  "placeOrder" | "modifyOrder" | "cancelOrder" | "orderBook" | "tradeBook" | "positions" | "holdings" | "balance"
+>;
+
+export interface PlacedOrder {
+  readonly orderid: string;
+  readonly orderUniqueIdentifier: string;
+  /** True when the POST's answer was lost and the order was found in the order book instead. */
+  readonly reconciled: boolean;
+}
+
+export interface BatchItem {
+  readonly orderid?: string;
+  readonly symbol?: string;
+  readonly exchange?: string;
+  readonly product?: string;
+  readonly quantity?: number;
+  readonly status: "success" | "error";
+  readonly code?: string;
+  readonly message?: string;
+}
+
+export interface OrderServiceOptions {
+  /** Order-book reads made to find an order whose outcome is unknown, and the pause between them. */
+  readonly reconcileAttempts: number;
+  readonly reconcileDelayMs: number;
+}
+
+const DEFAULTS: OrderServiceOptions = { reconcileAttempts: 3, reconcileDelayMs: 400 };
+
+/**
+ * OpenAlgo orders through XTS. Every order is resolved, validated and translated before it is
+ * sent; a POST is never resent; an answer lost after sending is reconciled from the order book
+ * by the order's unique tag, and otherwise reported as ORDER_OUTCOME_UNKNOWN.
+ */
+export class OrderService {
+  private readonly smartLocks = new KeyedLock();
+  private readonly options: OrderServiceOptions;
+  private readonly lookup: TokenLookup;
+
+  constructor(
+    private readonly client: OrderClient,
+    private readonly resolver: Resolver,
+    private readonly logger: Logger,
+    options: Partial<OrderServiceOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.lookup = (token, exchange) => this.resolver.findByToken(token, exchange);
+  }
+
+  /** Translates without sending: what `--dry-run` prints. */
+  preview(order: OrderRequest, requestId: string): XtsPlaceOrderRequest {
+    const row = this.resolver.resolve(order.symbol, order.exchange);
+    return toXtsPlaceOrder({ ...order, exchange: row.exchange }, row, orderTagFor(requestId));
+  }
+
+  async placeOrder(order: OrderRequest, requestId: string): Promise<PlacedOrder> {
+    const payload = this.preview(order, requestId);
+    return this.send(payload);
+  }
+
+  private async send(payload: XtsPlaceOrderRequest): Promise<PlacedOrder> {
+    const tag = payload.orderUniqueIdentifier;
+    try {
+      const ack = await this.client.placeOrder(payload);
+      this.logger.info({ orderid: ack.AppOrderID, tag, segment: payload.exchangeSegment, token: payload.exchangeInstrumentID }, "order placed");
+      return { orderid: String(ack.AppOrderID), orderUniqueIdentifier: tag, reconciled: false };
+    } catch (error) {
+      if (!(error instanceof OrderOutcomeUnknownError)) throw error;
+      this.logger.warn({ tag, reason: error.message }, "order outcome unknown; looking for it in the order book");
+      const found = await this.findByTag(tag);
+      if (found === undefined) throw error;
+      this.logger.info({ tag, orderid: found.AppOrderID, status: found.OrderStatus }, "unknown outcome reconciled from the order book");
+      return { orderid: String(found.AppOrderID), orderUniqueIdentifier: tag, reconciled: true };
+    }
+  }
+
+  /** Reads the order book a few times for an order carrying `tag`; never places anything. */
+  private async findByTag(tag: string): Promise<XtsOrderBookEntry | undefined> {
+    for (let attempt = 1; attempt <= this.options.reconcileAttempts; attempt += 1) {
+      try {
+        const entry = (await this.client.orderBook()).find((o) => o.OrderUniqueIdentifier === tag);
+        if (entry !== undefined) return entry;
+      } catch (error) {
+        this.logger.warn({ tag, attempt, err: error }, "order book read failed while reconciling");
+      }
+      if (attempt < this.options.reconcileAttempts) await new Promise((r) => setTimeout(r, this.options.reconcileDelayMs));
+    }
+    return undefined;
+  }
+
+  async modifyOrder(request: ModifyRequest, requestId: string): Promise<{ orderid: string }> {
+    const row = this.resolver.resolve(request.symbol, request.exchange);
+    const payload = toXtsModifyOrder({ ...request, exchange: row.exchange }, row, orderTagFor(requestId));
+    const ack = await this.client.modifyOrder(payload);
+    return { orderid: String(ack.AppOrderID) };
+  }
+
+  async cancelOrder(orderid: string, requestId: string): Promise<{ orderid: string }> {
+    const ack = await this.client.cancelOrder(parseOrderId(orderid), orderTagFor(requestId));
+    return { orderid: String(ack.AppOrderID) };
+  }
+
+  /** Cancels every open order one by one; a failure is reported and the rest still go. */
+  async cancelAllOrders(requestId: string): Promise<{ canceled: string[]; failed: BatchItem[] }> {
+    const open = (await this.client.orderBook()).filter((o) => {
+      const status = mapOrderStatus(o.OrderStatus);
+      return status === "open" || status === "trigger pending";
+    });
+    const canceled: string[] = [];
+    const failed: BatchItem[] = [];
+    for (const [i, order] of open.entries()) {
+      const orderid = String(order.AppOrderID);
+      try {
+        await this.client.cancelOrder(order.AppOrderID, orderTagFor(`${requestId}${i.toString(36)}`));
+        canceled.push(orderid);
+      } catch (error) {
+        failed.push({ orderid, status: "error", ...describe(error) });
+      }
+    }
+    return { canceled, failed };
+  }
+
+  /** Squares off every open NetWise position at market; continues past failures, reporting each. */
+  async closeAllPositions(requestId: string): Promise<BatchItem[]> {
+    const positions = (await this.client.positions("NetWise")).filter((p) => num(p.Quantity) !== 0);
+    const report: BatchItem[] = [];
+    for (const [i, position] of positions.entries()) {
+      const row = toPositionRow(position, this.lookup);
+      const quantity = num(position.Quantity);
+      const item = { symbol: row.symbol, exchange: row.exchange, product: row.product, quantity: Math.abs(quantity) };
+      try {
+        const payload = closingOrder(position, quantity, orderTagFor(`${requestId}${i.toString(36)}`));
+        const placed = await this.send(payload);
+        report.push({ ...item, orderid: placed.orderid, status: "success" });
+      } catch (error) {
+        report.push({ ...item, status: "error", ...describe(error) });
+      }
+    }
+    return report;
+  }
+
+  /**
+   * OpenAlgo's smart order (V10): read the position, decide, place. Serialised per
+   * symbol/exchange/product so two smart orders for one position cannot both act on one reading.
+   */
+  async placeSmartOrder(order: OrderRequest, positionSize: number, requestId: string): Promise<{ placed: PlacedOrder } | { message: string }> {
+    const row = this.resolver.resolve(order.symbol, order.exchange);
+    const key = `${row.exchange}|${row.symbol}|${order.product}`;
+    return this.smartLocks.run(key, async () => {
+      const current = await this.openPosition(row.symbol, row.exchange, order.product);
+      const decision = decideSmartOrder(order.action, order.quantity, positionSize, current);
+      if (decision.kind === "none") return { message: decision.message };
+      const placed = await this.placeOrder({ ...order, symbol: row.symbol, exchange: row.exchange, action: decision.action, quantity: decision.quantity }, requestId);
+      return { placed };
+    });
+  }
+
+  /** Net quantity of one instrument and product, 0 when there is no position. */
+  async openPosition(symbol: string, exchange: string, product: Product): Promise<number> {
+    const row = this.resolver.resolve(symbol, exchange);
+    const segment = exchangeInfo(parseExchange(row.exchange)).orderSegment;
+    const positions = await this.client.positions("NetWise");
+    return positions
+      .filter((p) => p.ExchangeSegment === segment && num(p.ExchangeInstrumentID) === row.token && p.ProductType === product)
+      .reduce((sum, p) => sum + num(p.Quantity), 0);
+  }
+
+  async orderBook(): Promise<{ orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics }> {
+    const orders = (await this.client.orderBook()).map((o) => toOrderRow(o, this.lookup));
+    return { orders, statistics: orderStatistics(orders) };
+  }
+
+  async orderStatus(orderid: string): Promise<OpenAlgoOrderRow> {
+    const id = parseOrderId(orderid);
+    const entry = (await this.client.orderBook()).find((o) => Number(o.AppOrderID) === id);
+    if (entry === undefined) throw new OrderNotFoundError(orderid);
+    return toOrderRow(entry, this.lookup);
+  }
+
+  async tradeBook(): Promise<OpenAlgoTradeRow[]> {
+    return (await this.client.tradeBook()).map((t) => toTradeRow(t, this.lookup));
+  }
+
+  async positionBook(): Promise<OpenAlgoPositionRow[]> {
+    return (await this.client.positions("NetWise")).map((p) => toPositionRow(p, this.lookup));
+  }
+
+  async holdings(): Promise<{ holdings: OpenAlgoHoldingRow[]; statistics: HoldingsStatistics }> {
+    const items = (await this.client.holdings()).map((h) => toHoldingRow(h, this.lookup));
+    return { holdings: items.map((i) => i.row), statistics: holdingsStatistics(items) };
+  }
+
+  async funds(): Promise<OpenAlgoFunds> {
+    return toFunds(await this.client.balance());
+  }
+}
+
+function closingOrder(position: XtsPosition, quantity: number, tag: string): XtsPlaceOrderRequest {
+  const product = String(position.ProductType ?? "");
+  if (product !== "MIS" && product !== "NRML" && product !== "CNC") {
+    throw new XtsBridgeError("XTS_UNKNOWN_VALUE", `position has product '${product}'; only MIS, NRML and CNC can be closed`);
+  }
+  const segment = String(position.ExchangeSegment ?? "");
+  if (!isXtsSegment(segment)) throw new XtsBridgeError("XTS_UNKNOWN_VALUE", `position has exchange segment '${segment}', which XTS does not define`);
+  const side: Action = quantity > 0 ? "SELL" : "BUY";
+  return {
+    exchangeSegment: segment,
+    exchangeInstrumentID: num(position.ExchangeInstrumentID),
+    productType: product,
+    orderType: "MARKET",
+    orderSide: side,
+    timeInForce: "DAY",
+    disclosedQuantity: 0,
+    orderQuantity: Math.abs(quantity),
+    limitPrice: 0,
+    stopPrice: 0,
+    orderUniqueIdentifier: tag,
+  };
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof XtsBridgeError) return { code: error.code, message: error.message };
+  return { code: "INTERNAL_ERROR", message: "unexpected failure" };
+}
