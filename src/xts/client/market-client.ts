@@ -1,0 +1,113 @@
+import { ValidationError } from "../../errors.js";
+import { isXtsSegment, segmentFromCode, type XtsSegment } from "../segments.js";
+import type { XtsHttp } from "./http.js";
+import type { JainamConfig } from "./jainam-config.js";
+import { loginMarket, type MarketSession } from "./login.js";
+import { downloadMaster, type DownloadMasterOptions } from "./master-download.js";
+import { outcomeError, type Operation } from "./operation.js";
+import { parseIndexList, parseQuotes } from "./results.js";
+import { runInSession, SessionOwner } from "./session.js";
+import type { XtsTimeouts } from "./timeouts.js";
+import type { XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
+
+export type XtsMarketSessionInfo = Omit<MarketSession, "token">;
+
+const QUOTE_MESSAGE_CODES: readonly number[] = [1501, 1502, 1512] satisfies readonly XtsQuoteMessageCode[];
+
+/**
+ * The XTS market-data API under `{server}{marketDataRoot}` — `/apibinarymarketdata` on Jainam
+ * Prop, where `/apimarketdata` answers 404 (xts-protocol.md §1.2, §2, §6). It has its own key
+ * pair and its own session.
+ */
+export class XtsMarketDataClient {
+  private readonly http: XtsHttp;
+  private readonly timeouts: XtsTimeouts;
+  private readonly root: string;
+  private readonly session: SessionOwner<MarketSession>;
+
+  constructor(deps: { http: XtsHttp; config: JainamConfig; timeouts: XtsTimeouts }) {
+    this.http = deps.http;
+    this.timeouts = deps.timeouts;
+    this.root = `${deps.config.server}${deps.config.marketDataRoot}`;
+    this.session = new SessionOwner(() => loginMarket(deps.http, deps.config, deps.timeouts));
+  }
+
+  async login(): Promise<XtsMarketSessionInfo> {
+    const { token: _token, ...info } = await this.session.login();
+    return info;
+  }
+
+  /** Ends the session on the server; a session the server already dropped counts as ended. */
+  async logout(): Promise<void> {
+    const session = this.session.peek();
+    this.session.clear();
+    if (session === null) return;
+    const operation: Operation = { name: "market logout", kind: "command", timeoutMs: this.timeouts.readMs };
+    const outcome = await this.http.send(operation, { method: "DELETE", url: `${this.root}/auth/logout`, token: session.token });
+    if (outcome.kind !== "ok" && outcome.kind !== "invalid-token") throw outcomeError(operation, outcome);
+  }
+
+  /**
+   * The master of one segment as text chunks (lines separated by "\n"), streamed from the
+   * response body; feed it to parseMasterStream. Each iteration downloads afresh. A body cut
+   * short throws XTS_BAD_RESPONSE ("truncated") after the chunks already yielded: the caller
+   * must discard the partial segment.
+   */
+  downloadMaster(segment: XtsSegment, options: DownloadMasterOptions = {}): AsyncIterable<string> {
+    if (!isXtsSegment(segment)) throw new ValidationError("segment", `'${String(segment)}' is not an XTS exchange segment`);
+    const request = {
+      http: this.http,
+      session: this.session,
+      url: `${this.root}/instruments/master`,
+      segment,
+      timeoutMs: this.timeouts.masterMs,
+      options,
+    };
+    return { [Symbol.asyncIterator]: () => downloadMaster(request) };
+  }
+
+  /** Index entries such as "NIFTY 50_26000" for segment 1 (NSE) or 11 (BSE) (§2.5). */
+  async indexList(segmentCode: XtsIndexListSegment): Promise<string[]> {
+    if (segmentCode !== 1 && segmentCode !== 11) {
+      throw new ValidationError("segmentCode", `index lists exist for segments 1 and 11, not ${String(segmentCode)}`);
+    }
+    const operation: Operation = { name: "indexList", kind: "read", timeoutMs: this.timeouts.readMs, emptyOnNoData: true };
+    return runInSession(
+      this.http,
+      this.session,
+      operation,
+      (s) => ({ method: "GET", url: `${this.root}/instruments/indexlist`, query: { exchangeSegment: segmentCode }, token: s.token }),
+      parseIndexList,
+      () => [],
+    );
+  }
+
+  /** `POST /instruments/quotes`; each `listQuotes` JSON string comes back parsed (§6.1). A read: retried like a GET. */
+  async quotes(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<XtsQuote[]> {
+    if (instruments.length === 0) throw new ValidationError("instruments", "at least one instrument is required");
+    for (const instrument of instruments) {
+      if (segmentFromCode(instrument.exchangeSegment) === undefined) {
+        throw new ValidationError("exchangeSegment", `${instrument.exchangeSegment} is not an XTS segment code`);
+      }
+      if (!Number.isSafeInteger(instrument.exchangeInstrumentID) || instrument.exchangeInstrumentID <= 0) {
+        throw new ValidationError("exchangeInstrumentID", `${instrument.exchangeInstrumentID} is not a positive integer`);
+      }
+    }
+    if (!QUOTE_MESSAGE_CODES.includes(xtsMessageCode)) {
+      throw new ValidationError("xtsMessageCode", `xtsMessageCode must be one of ${QUOTE_MESSAGE_CODES.join(", ")}`);
+    }
+    const operation: Operation = { name: "quotes", kind: "read", timeoutMs: this.timeouts.readMs };
+    const body = {
+      instruments: instruments.map(({ exchangeSegment, exchangeInstrumentID }) => ({ exchangeSegment, exchangeInstrumentID })),
+      xtsMessageCode,
+      publishFormat: "JSON",
+    };
+    return runInSession(
+      this.http,
+      this.session,
+      operation,
+      (s) => ({ method: "POST", url: `${this.root}/instruments/quotes`, body, token: s.token }),
+      parseQuotes,
+    );
+  }
+}
