@@ -1,0 +1,80 @@
+import type { GeneratedMaster } from "./master-generator.js";
+
+export interface SandboxOptions {
+  /** 0 picks a free port. Default 0. */
+  readonly port?: number;
+  /** Default 127.0.0.1: the control routes have no authentication, so the sandbox stays on loopback. */
+  readonly host?: string;
+  /** Instruments to generate when no `master` is given. */
+  readonly instruments?: number;
+  readonly seed?: number;
+  /** YYYY-MM-DD the generated expiries are relative to. */
+  readonly referenceDate?: string;
+  /** Reuse a prebuilt master (tests share one between sandboxes). */
+  readonly master?: GeneratedMaster;
+  /** Dealer (Pro) login: isInvestorClient false, clientCodes CLIENT1 and CLIENT2, clientID required. */
+  readonly dealer?: boolean;
+  readonly interactiveKey?: string;
+  readonly interactiveSecret?: string;
+  readonly marketKey?: string;
+  readonly marketSecret?: string;
+  /** Session lifetime; XTS tokens live 24 h (xts-protocol.md §1.6). */
+  readonly sessionTtlMs?: number;
+  /** Funds each client starts with. Default 10,000,000. */
+  readonly openingBalance?: number;
+  /** Seed two NSECM holdings for the first client code. Default true. */
+  readonly seedHoldings?: boolean;
+  /** Requests kept for control.requests(); older ones are dropped. Default 50,000. */
+  readonly requestLogCapacity?: number;
+}
+
+export interface ResolvedSandboxOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly dealer: boolean;
+  readonly interactiveKey: string;
+  readonly interactiveSecret: string;
+  readonly marketKey: string;
+  readonly marketSecret: string;
+  readonly sessionTtlMs: number;
+  readonly openingBalance: number;
+  readonly seedHoldings: boolean;
+  readonly requestLogCapacity: number;
+}
+
+export const SANDBOX_DEFAULTS = Object.freeze({
+  port: 0,
+  host: "127.0.0.1",
+  dealer: false,
+  interactiveKey: "sandbox-interactive-key",
+  interactiveSecret: "sandbox-interactive-secret",
+  marketKey: "sandbox-market-key",
+  marketSecret: "sandbox-market-secret",
+  sessionTtlMs: 24 * 60 * 60 * 1000,
+  openingBalance: 10_000_000,
+  seedHoldings: true,
+  requestLogCapacity: 50_000,
+} satisfies ResolvedSandboxOptions);
+
+export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
+  const resolved: ResolvedSandboxOptions = {
+    port: options.port ?? SANDBOX_DEFAULTS.port,
+    host: options.host ?? SANDBOX_DEFAULTS.host,
+    dealer: options.dealer ?? SANDBOX_DEFAULTS.dealer,
+    interactiveKey: options.interactiveKey ?? SANDBOX_DEFAULTS.interactiveKey,
+    interactiveSecret: options.interactiveSecret ?? SANDBOX_DEFAULTS.interactiveSecret,
+    marketKey: options.marketKey ?? SANDBOX_DEFAULTS.marketKey,
+    marketSecret: options.marketSecret ?? SANDBOX_DEFAULTS.marketSecret,
+    sessionTtlMs: options.sessionTtlMs ?? SANDBOX_DEFAULTS.sessionTtlMs,
+    openingBalance: options.openingBalance ?? SANDBOX_DEFAULTS.openingBalance,
+    seedHoldings: options.seedHoldings ?? SANDBOX_DEFAULTS.seedHoldings,
+    requestLogCapacity: options.requestLogCapacity ?? SANDBOX_DEFAULTS.requestLogCapacity,
+  };
+  if (!Number.isSafeInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) throw new RangeError(`port ${resolved.port} must be 0-65535`);
+  if (!(resolved.sessionTtlMs > 0)) throw new RangeError("sessionTtlMs must be positive");
+  if (resolved.interactiveKey === resolved.marketKey) {
+    // Interactive and market-data logins are separate apps with separate keys (xts-protocol.md §1.5).
+    throw new RangeError("interactiveKey and marketKey must differ");
+  }
+  return Object.freeze(resolved);
+}

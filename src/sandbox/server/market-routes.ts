@@ -1,0 +1,106 @@
+import { isXtsSegment, MASTER_SEGMENTS, segmentCode, segmentFromCode, type MasterSegment, type XtsSegment } from "../../xts/segments.js";
+import { badRequest, success, type Reply } from "./envelope.js";
+import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
+import { quotePayload, isQuoteMessageCode } from "./quotes.js";
+import type { Route, RouteContext } from "./routes.js";
+import { asFields } from "./wire-values.js";
+
+const MASTER_ERROR = "e-instrument-0002";
+const INDEX_LIST_ERROR = "e-instrument-0003";
+const QUOTES_ERROR = "e-instrument-0004";
+
+function isMasterSegment(value: string): value is MasterSegment {
+  return (MASTER_SEGMENTS as readonly string[]).includes(value);
+}
+
+/** Segment names of a master request, in order, without repeats. */
+export function requestedSegments(body: unknown): string[] {
+  if (body === null || typeof body !== "object") return [];
+  const list = (body as { exchangeSegmentList?: unknown }).exchangeSegmentList;
+  if (!Array.isArray(list)) return [];
+  return [...new Set(list.filter((item): item is string => typeof item === "string"))];
+}
+
+/**
+ * `POST /instruments/master` with `{"exchangeSegmentList":["NSEFO", …]}`: one envelope whose
+ * `result` is the segments' lines joined by `\n` (xts-protocol.md §2.1). A known XTS segment the
+ * sandbox has no master for answers empty, like NSECD on a Prop account ([LIVE]).
+ */
+function master(context: RouteContext): Reply {
+  const fields = asFields(context.body, MASTER_ERROR);
+  const list = fields["exchangeSegmentList"];
+  if (!Array.isArray(list) || list.length === 0) {
+    throw badRequest(MASTER_ERROR, "exchangeSegmentList", `exchangeSegmentList must be a non-empty array of segment names such as ${MASTER_SEGMENTS.join(", ")}`);
+  }
+  for (const item of list) {
+    if (typeof item !== "string" || !isXtsSegment(item)) {
+      throw badRequest(MASTER_ERROR, "exchangeSegmentList", `exchangeSegmentList entry ${JSON.stringify(item)} is not a segment name; allowed: ${MASTER_SEGMENTS.join(", ")}`);
+    }
+  }
+  const parts: MasterPart[] = requestedSegments(context.body).map((segment) => ({
+    segment,
+    lines: isMasterSegment(segment) ? context.state.master.lines[segment] : [],
+  }));
+  const fault = context.masterFault;
+  const faulted = applyMasterFault(parts, fault);
+  const fraction = fault?.action.type === "truncate-master" ? (fault.action.fraction ?? 0.5) : undefined;
+  return { kind: "stream", status: 200, write: (sink) => writeMaster(sink, faulted, fraction) };
+}
+
+/** `GET /instruments/indexlist?exchangeSegment=1|11`: `"NAME_TOKEN"` entries (xts-protocol.md §2.5). */
+function indexList(context: RouteContext): Reply {
+  const raw = context.query["exchangeSegment"];
+  if (raw !== "1" && raw !== "11") {
+    throw badRequest(INDEX_LIST_ERROR, "exchangeSegment", `exchangeSegment ${JSON.stringify(raw ?? null)} must be 1 (NSECM) or 11 (BSECM)`);
+  }
+  const list = context.state.master.indexLists[raw === "1" ? 1 : 11];
+  return success("s-instrument-0007", "Index List successfully", { exchangeSegment: raw, indexList: [...list] });
+}
+
+/** Quotes name segments by number; a name is accepted too. */
+function quoteSegment(value: unknown): XtsSegment | undefined {
+  if (typeof value === "string" && isXtsSegment(value)) return value;
+  const code = typeof value === "number" ? value : typeof value === "string" && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isSafeInteger(code) ? segmentFromCode(code) : undefined;
+}
+
+/** `POST /instruments/quotes`: `listQuotes` holds one JSON string per instrument (xts-protocol.md §6.1). */
+function quotes(context: RouteContext): Reply {
+  const { state } = context;
+  const fields = asFields(context.body, QUOTES_ERROR);
+  const code = typeof fields["xtsMessageCode"] === "string" ? Number(fields["xtsMessageCode"]) : fields["xtsMessageCode"];
+  if (typeof code !== "number" || !isQuoteMessageCode(code)) {
+    throw badRequest(QUOTES_ERROR, "xtsMessageCode", `xtsMessageCode ${JSON.stringify(fields["xtsMessageCode"] ?? null)} is not supported; allowed: 1501, 1502, 1512`);
+  }
+  const format = fields["publishFormat"] ?? "JSON";
+  if (format !== "JSON") throw badRequest(QUOTES_ERROR, "publishFormat", `publishFormat ${JSON.stringify(format)} is not supported; the sandbox publishes JSON`);
+  const instruments = fields["instruments"];
+  if (!Array.isArray(instruments) || instruments.length === 0) {
+    throw badRequest(QUOTES_ERROR, "instruments", "instruments must be a non-empty array of {exchangeSegment, exchangeInstrumentID}");
+  }
+  const nowMs = state.now();
+  const listQuotes = instruments.map((item: unknown) => {
+    const entry = (item ?? {}) as { exchangeSegment?: unknown; exchangeInstrumentID?: unknown };
+    const segment = quoteSegment(entry.exchangeSegment);
+    const token = Number(entry.exchangeInstrumentID);
+    const instrument = segment === undefined || !Number.isSafeInteger(token) ? undefined : state.catalog.get(segment, token);
+    if (instrument === undefined || segment === undefined) {
+      throw badRequest(QUOTES_ERROR, "instruments", `instrument ${JSON.stringify(entry)} is not in the master`);
+    }
+    const payload = quotePayload(code, {
+      instrument,
+      segmentCode: segmentCode(segment),
+      ltp: state.prices.ltp(instrument),
+      close: state.prices.close(instrument),
+      nowMs,
+    });
+    return JSON.stringify(payload);
+  });
+  return success("s-quotes-0001", "Get quotes successfully!", { mdp: code, quotesList: instruments, listQuotes });
+}
+
+export const MARKET_DATA_ROUTES: readonly Route[] = [
+  { method: "POST", path: "/instruments/master", auth: "market", handler: master },
+  { method: "GET", path: "/instruments/indexlist", auth: "market", handler: indexList },
+  { method: "POST", path: "/instruments/quotes", auth: "market", handler: quotes },
+];
