@@ -7,6 +7,7 @@ import type { SymbolStore } from "../store/symbol-store.js";
 import { CliExit, EXIT, processIo, type CliIo } from "./io.js";
 import { json } from "./format.js";
 import { formatImportReport } from "./master-import.js";
+import { addSandboxCommand } from "./sandbox-command.js";
 import { lookupSymbol, lookupToken, searchSymbols } from "./symbols.js";
 
 interface StoreOptions {
@@ -94,6 +95,8 @@ function buildProgram(io: CliIo, config: () => Config): Command {
         ),
       );
     });
+
+  addSandboxCommand(program, io);
 
   return program;
 }

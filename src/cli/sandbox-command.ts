@@ -1,0 +1,139 @@
+import { InvalidArgumentError, type Command } from "commander";
+import { createSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
+import { DEFAULT_INSTRUMENTS, MAX_INSTRUMENTS } from "../sandbox/master-generator.js";
+import type { SandboxOptions } from "../sandbox/sandbox-options.js";
+import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
+import { HOSTLOOKUP_INTERACTIVE_BASE } from "../sandbox/server/auth-routes.js";
+import type { CliIo } from "./io.js";
+
+export const DEFAULT_SANDBOX_PORT = 8710;
+
+export interface SandboxCommandOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly instruments: number;
+  readonly seed?: number;
+  readonly referenceDate?: string;
+  readonly dealer?: boolean;
+  readonly interactiveKey?: string;
+  readonly interactiveSecret?: string;
+  readonly marketKey?: string;
+  readonly marketSecret?: string;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65_535) throw new InvalidArgumentError("must be a port number 0-65535 (0 = any free port)");
+  return n;
+}
+
+function instruments(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_INSTRUMENTS) throw new InvalidArgumentError(`must be an integer from 1 to ${MAX_INSTRUMENTS}`);
+  return n;
+}
+
+function seed(value: string): number {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("must be an integer");
+  return n;
+}
+
+function referenceDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new InvalidArgumentError("must be a date YYYY-MM-DD");
+  }
+  return value;
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+function banner(sandbox: Sandbox, startedMs: number): string {
+  const { url, master, options } = sandbox;
+  const env = [
+    `JAINAM_SERVER=${url}`,
+    `JAINAM_INTERACTIVE_API_KEY=${options.interactiveKey}`,
+    `JAINAM_INTERACTIVE_API_SECRET=${options.interactiveSecret}`,
+    `JAINAM_MARKET_API_KEY=${options.marketKey}`,
+    `JAINAM_MARKET_API_SECRET=${options.marketSecret}`,
+    ...(options.dealer ? ["JAINAM_CLIENT_ID=CLIENT1"] : []),
+  ];
+  const lines = [
+    `xtsbridge sandbox: XTS-protocol server on ${url}`,
+    `  ${master.instruments.length.toLocaleString("en-US")} instruments, seed ${master.seed}, reference date ${master.referenceDate}, ${options.dealer ? "dealer login (clientCodes CLIENT1, CLIENT2)" : "investor login"}; started in ${startedMs} ms`,
+    "",
+    `  hostlookup    POST ${url}/hostlookup  (connection string ${url}${HOSTLOOKUP_INTERACTIVE_BASE})`,
+    `  interactive   ${url}/interactive`,
+    `  market data   ${url}/apibinarymarketdata`,
+    `  control       ${url}/_sandbox/{faults,requests,orders,price,expire-sessions,reset}  (see docs/sandbox.md)`,
+    "",
+    "Demo credentials (sandbox only):",
+    `  interactive  appKey ${options.interactiveKey}  secretKey ${options.interactiveSecret}`,
+    `  market data  appKey ${options.marketKey}  secretKey ${options.marketSecret}`,
+    "",
+    "Environment for xtsbridge against this sandbox:",
+    ...env,
+    "",
+    "Stop with Ctrl+C.",
+    "",
+  ];
+  return lines.join("\n");
+}
+
+/** Runs the sandbox until `stop` resolves; prints the banner when listening. */
+export async function runSandbox(options: SandboxCommandOptions, io: CliIo, stop: () => Promise<unknown> = untilSignal): Promise<void> {
+  if (!LOOPBACK.has(options.host)) {
+    io.err(`warning: --host ${options.host} is not loopback; the control routes (/_sandbox) have no authentication\n`);
+  }
+  const started = performance.now();
+  const sandboxOptions: SandboxOptions = {
+    port: options.port,
+    host: options.host,
+    instruments: options.instruments,
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
+    ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
+    dealer: options.dealer === true,
+    ...(options.interactiveKey === undefined ? {} : { interactiveKey: options.interactiveKey }),
+    ...(options.interactiveSecret === undefined ? {} : { interactiveSecret: options.interactiveSecret }),
+    ...(options.marketKey === undefined ? {} : { marketKey: options.marketKey }),
+    ...(options.marketSecret === undefined ? {} : { marketSecret: options.marketSecret }),
+  };
+  const sandbox = await createSandbox(sandboxOptions);
+  io.out(banner(sandbox, Math.round(performance.now() - started)));
+  const signal = await stop();
+  await sandbox.close();
+  io.out(`sandbox stopped${typeof signal === "string" ? ` (${signal})` : ""}\n`);
+}
+
+export function addSandboxCommand(program: Command, io: CliIo): void {
+  program
+    .command("sandbox")
+    .description("run the sandbox XTS server on loopback: hostlookup, interactive and market-data APIs with a generated master, fault injection under /_sandbox")
+    .option("--port <n>", "port to listen on (0 = any free port)", port, DEFAULT_SANDBOX_PORT)
+    .option("--host <host>", "address to bind", SANDBOX_DEFAULTS.host)
+    .option("--instruments <n>", "instruments to generate across all segments", instruments, DEFAULT_INSTRUMENTS)
+    .option("--seed <s>", "generator seed (same seed, same master)", seed)
+    .option("--reference-date <date>", "YYYY-MM-DD the expiries are laid out from (default: today in India)", referenceDate)
+    .option("--dealer", "dealer (Pro) login: isInvestorClient false, clientCodes CLIENT1 and CLIENT2, clientID required")
+    .option("--interactive-key <key>", "interactive appKey to accept", SANDBOX_DEFAULTS.interactiveKey)
+    .option("--interactive-secret <secret>", "interactive secretKey to accept", SANDBOX_DEFAULTS.interactiveSecret)
+    .option("--market-key <key>", "market-data appKey to accept", SANDBOX_DEFAULTS.marketKey)
+    .option("--market-secret <secret>", "market-data secretKey to accept", SANDBOX_DEFAULTS.marketSecret)
+    .addHelpText("after", "\nExample: xtsbridge sandbox --port 8710 --instruments 3000 --dealer")
+    .action(async (options: SandboxCommandOptions) => {
+      await runSandbox(options, io);
+    });
+}
