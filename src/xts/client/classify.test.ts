@@ -43,6 +43,10 @@ describe("classifyReply", () => {
     });
   });
 
+  it("does not read another -0005 code as no data", () => {
+    expect(classifyReply(reply(400, { type: "error", code: "e-user-0005", description: "Invalid uniqueKey" }), 0).kind).toBe("rejected");
+  });
+
   it("keeps an error envelope's code, description and result verbatim", () => {
     const body = { type: "error", code: "e-trade-00002", description: "Supplied client not mapped under dealer", result: { x: 1 } };
     expect(classifyReply(reply(400, body), 0)).toEqual({

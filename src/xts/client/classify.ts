@@ -91,9 +91,14 @@ export function isInvalidToken(envelope: XtsErrorEnvelope): boolean {
   return envelope.code === "e-session-0007" || /invalid token/i.test(envelope.description);
 }
 
-/** Empty books arrive as HTTP 400 `e-orders-0005`, `e-tradeBook-0005`, … "Data Not Available" (§5.6, [LIVE]). */
+/**
+ * Empty books arrive as HTTP 400 `e-orders-0005`, `e-tradeBook-0005`, … "Data Not Available"
+ * (§5.6, [LIVE]). Both the code and the description must say so: other `-0005` codes mean other
+ * things (the sandbox's `e-user-0005` is a bad uniqueKey), and reading one of them as an empty
+ * book would hide a real failure.
+ */
 export function isNoData(envelope: XtsErrorEnvelope): boolean {
-  return /^e-[a-z]+-0005$/i.test(envelope.code) || /^data not available\.?$/i.test(envelope.description.trim());
+  return /^e-[a-z]+-0005$/i.test(envelope.code) && /^data not available\.?$/i.test(envelope.description.trim());
 }
 
 /** Classifies an envelope already decoded (the master stream decodes its own). */
