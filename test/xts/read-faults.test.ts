@@ -56,6 +56,12 @@ describe("book reads under faults", () => {
     expect(error).toMatchObject({ code: "XTS_RATE_LIMITED", retryAfterMs: 1000 });
   });
 
+  it("honours Retry-After on a 503 too", async () => {
+    sandbox.control.inject({ match: { path: "/user/balance" }, action: { type: "status", status: 503, retryAfterSeconds: 3 } });
+    expect((await h.client.interactive.balance()).BalanceList).toHaveLength(1);
+    expect(h.delays).toEqual([3000]);
+  });
+
   it("a Retry-After beyond the backoff cap is not waited for", async () => {
     sandbox.control.inject({ match: { path: "/orders/trades" }, action: { type: "status", status: 429, retryAfterSeconds: 600 } });
     const error = await caught(h.client.interactive.tradeBook());

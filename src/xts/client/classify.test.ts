@@ -70,7 +70,9 @@ describe("classifyReply", () => {
       kind: "server-error",
       status: 502,
       envelope: null,
+      retryAfterMs: null,
     });
+    expect(classifyReply(reply(503, "", { retryAfter: "4" }), 0)).toMatchObject({ kind: "server-error", retryAfterMs: 4000 });
     expect(classifyReply(reply(500, { type: "error", code: "e-x", description: "boom" }), 0)).toMatchObject({
       kind: "server-error",
       envelope: { code: "e-x", description: "boom" },

@@ -23,7 +23,7 @@ export type ReplyOutcome =
   | { readonly kind: "ok"; readonly status: number; readonly code: string; readonly description: string; readonly result: unknown }
   | { readonly kind: "invalid-token"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "rate-limited"; readonly status: number; readonly retryAfterMs: number | null }
-  | { readonly kind: "server-error"; readonly status: number; readonly envelope: XtsErrorEnvelope | null }
+  | { readonly kind: "server-error"; readonly status: number; readonly envelope: XtsErrorEnvelope | null; readonly retryAfterMs: number | null }
   | { readonly kind: "no-data"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "rejected"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "bad-response"; readonly status: number; readonly reason: string };
@@ -106,7 +106,8 @@ export function classifyEnvelope(status: number, envelope: ParsedEnvelope, retry
   const failed = envelope.ok && !envelope.success ? errorEnvelope(envelope) : null;
   if (failed !== null && isInvalidToken(failed)) return { kind: "invalid-token", status, envelope: failed };
   if (status === 429) return { kind: "rate-limited", status, retryAfterMs };
-  if (status >= 500) return { kind: "server-error", status, envelope: failed };
+  // A 503 may carry Retry-After too (RFC 9110 §10.2.3).
+  if (status >= 500) return { kind: "server-error", status, envelope: failed, retryAfterMs };
   if (!envelope.ok) return { kind: "bad-response", status, reason: envelope.reason };
   if (failed !== null) return isNoData(failed) ? { kind: "no-data", status, envelope: failed } : { kind: "rejected", status, envelope: failed };
   if (status < 200 || status > 299) {

@@ -187,8 +187,7 @@ export class XtsHttp {
         throw transportError(operation, error);
       }
       if (retryable(operation) && isRetryableOutcome(outcome)) {
-        const retryAfterMs = outcome.kind === "rate-limited" ? outcome.retryAfterMs : null;
-        if (await this.backoff(operation, attempt, retryAfterMs, `HTTP ${outcome.status}`)) continue;
+        if (await this.backoff(operation, attempt, outcome.retryAfterMs, `HTTP ${outcome.status}`)) continue;
       }
       return outcome;
     }

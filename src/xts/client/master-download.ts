@@ -165,7 +165,7 @@ function nextStep(operation: Operation, outcome: ReplyOutcome, yielded: boolean)
     case "bad-response": {
       const error = outcomeError(operation, outcome);
       if (yielded || !isRetryableOutcome(outcome)) throw error;
-      return { kind: "retry", reason: `HTTP ${outcome.status}`, retryAfterMs: outcome.kind === "rate-limited" ? outcome.retryAfterMs : null, error };
+      return { kind: "retry", reason: `HTTP ${outcome.status}`, retryAfterMs: outcome.retryAfterMs, error };
     }
     default: {
       const unknownOutcome: never = outcome;

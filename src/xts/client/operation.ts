@@ -52,7 +52,7 @@ export function retryable(operation: Operation): boolean {
 }
 
 /** Whether another attempt could do better; only asked for retryable operations. */
-export function isRetryableOutcome(outcome: ReplyOutcome): boolean {
+export function isRetryableOutcome(outcome: ReplyOutcome): outcome is Extract<ReplyOutcome, { kind: "rate-limited" | "server-error" }> {
   return outcome.kind === "rate-limited" || outcome.kind === "server-error";
 }
 
