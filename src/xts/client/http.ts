@@ -84,8 +84,8 @@ export class XtsHttp {
     const timer = setTimeout(() => controller.abort(), operation.timeoutMs);
     const started = performance.now();
     const path = pathOf(request.url);
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (request.body !== undefined) headers["Content-Type"] = "application/json";
+    // The SDKs send Content-Type on every call, GETs included (xts-protocol.md §1.6).
+    const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
     if (request.token !== undefined) headers["Authorization"] = request.token;
     const log = (fields: Record<string, unknown>) =>
       this.options.logger.debug(
