@@ -27,7 +27,7 @@ export async function buildContract(instruments: number) {
       if (!("error" in entry)) builder.addIndexEntry(entry, i + 1);
     });
   }
-  for (const text of texts) for await (const parsed of parseMasterStream(chunks(text))) builder.addParsed(parsed);
+  for (const text of texts) for await (const batch of parseMasterStream(chunks(text))) for (const parsed of batch) builder.addParsed(parsed);
   const built = builder.finish();
   return { master, built, bytes, lines, parseMs: performance.now() - started };
 }

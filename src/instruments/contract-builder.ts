@@ -51,9 +51,11 @@ const MAX_EXAMPLES = 20;
  */
 export class ContractBuilder {
   private readonly rows: SymbolRow[] = [];
-  private readonly refs: LineRef[] = [];
-  private readonly bySymbol = new Map<string, number>();
-  private readonly byToken = new Map<string, number>();
+  // Where each kept row came from, as parallel arrays: no extra object per row.
+  private readonly rowSegments: string[] = [];
+  private readonly rowLines: number[] = [];
+  private readonly bySymbol = new Map<string, Map<string, number>>();
+  private readonly byToken = new Map<string, Map<number, number>>();
   private readonly reports = new Map<string, SegmentReport>();
 
   constructor(private readonly broker: string) {}
@@ -88,7 +90,7 @@ export class ContractBuilder {
       skip(report, result.skip);
       return;
     }
-    this.keep(report, result.row, { segment, lineNumber, token: result.row.token, brsymbol: result.row.brsymbol });
+    this.keep(report, result.row, segment, lineNumber);
   }
 
   addIndexEntry(entry: XtsIndexEntry, position: number): void {
@@ -99,19 +101,20 @@ export class ContractBuilder {
       skip(report, "unsupported_segment");
       return;
     }
-    this.keep(report, row, { segment: report.segment, lineNumber: position, token: row.token, brsymbol: row.brsymbol });
+    this.keep(report, row, report.segment, position);
   }
 
-  private keep(report: SegmentReport, row: SymbolRow, ref: LineRef): void {
-    const symbolKey = `${row.exchange}\u0000${row.symbol}`;
-    const tokenKey = `${row.brexchange}\u0000${row.token}`;
-    const sameSymbol = this.bySymbol.get(symbolKey);
-    const sameToken = this.byToken.get(tokenKey);
+  private keep(report: SegmentReport, row: SymbolRow, segment: string, lineNumber: number): void {
+    const symbols = inner(this.bySymbol, row.exchange);
+    const tokens = inner(this.byToken, row.brexchange);
+    const sameSymbol = symbols.get(row.symbol);
+    const sameToken = tokens.get(row.token);
     if (sameSymbol === undefined && sameToken === undefined) {
       const at = this.rows.push(row) - 1;
-      this.refs.push(ref);
-      this.bySymbol.set(symbolKey, at);
-      this.byToken.set(tokenKey, at);
+      this.rowSegments.push(segment);
+      this.rowLines.push(lineNumber);
+      symbols.set(row.symbol, at);
+      tokens.set(row.token, at);
       report.rows += 1;
       return;
     }
@@ -123,12 +126,13 @@ export class ContractBuilder {
     const keptAt = (sameSymbol ?? sameToken)!;
     skip(report, "collision");
     if (report.collisions.length < MAX_EXAMPLES) {
+      const kept = this.rows[keptAt]!;
       report.collisions.push({
         key,
         exchange: key === "symbol" ? row.exchange : row.brexchange,
         value: key === "symbol" ? row.symbol : String(row.token),
-        kept: this.refs[keptAt]!,
-        dropped: ref,
+        kept: { segment: this.rowSegments[keptAt]!, lineNumber: this.rowLines[keptAt]!, token: kept.token, brsymbol: kept.brsymbol },
+        dropped: { segment, lineNumber, token: row.token, brsymbol: row.brsymbol },
       });
     }
   }
@@ -145,6 +149,15 @@ export class ContractBuilder {
     }
     return { rows: this.rows, segments, totals };
   }
+}
+
+function inner<K>(outer: Map<string, Map<K, number>>, key: string): Map<K, number> {
+  let map = outer.get(key);
+  if (map === undefined) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
 }
 
 function skip(report: SegmentReport, reason: string): void {

@@ -43,19 +43,39 @@ export type SkipReason = "spread" | "spot" | "unsupported_segment";
 
 export type RowResult = { readonly row: SymbolRow } | { readonly skip: SkipReason };
 
-export function rowFromInstrument(broker: string, instrument: XtsInstrument): RowResult {
-  const exchange = exchangeOfSegment(instrument.ExchangeSegment);
-  if (exchange === undefined) return { skip: "unsupported_segment" };
-  const base = {
+/** Every row is built here, one literal in one key order, so the index holds objects of one shape. */
+function makeRow(
+  broker: string,
+  instrument: XtsInstrument,
+  symbol: string,
+  name: string,
+  exchange: string,
+  brexchange: string,
+  expiry: string,
+  strike: number,
+  instrumenttype: string,
+): SymbolRow {
+  return {
     broker,
+    symbol,
     brsymbol: instrument.Description,
-    name: instrument.Name,
-    brexchange: instrument.ExchangeSegment,
+    name,
+    exchange,
+    brexchange,
     token: instrument.ExchangeInstrumentID,
+    expiry,
+    strike,
     lotsize: instrument.LotSize,
+    instrumenttype,
     tick_size: instrument.TickSize,
     freeze_qty: instrument.FreezeQty,
   };
+}
+
+export function rowFromInstrument(broker: string, instrument: XtsInstrument): RowResult {
+  const exchange = exchangeOfSegment(instrument.ExchangeSegment);
+  if (exchange === undefined) return { skip: "unsupported_segment" };
+  const segment = instrument.ExchangeSegment;
   switch (instrument.kind) {
     case "spread":
       // Spreads carry a futures Series and would take the near month's `...FUT` symbol.
@@ -65,23 +85,19 @@ export function rowFromInstrument(broker: string, instrument: XtsInstrument): Ro
     case "cash": {
       if (exchange === "BSE" && instrument.Series === "SPOT") {
         const symbol = bseIndexSymbol(instrument.Name);
-        return {
-          row: { ...base, symbol, name: symbol, exchange: "BSE_INDEX", brexchange: "BSE_INDEX", expiry: "", strike: 0, instrumenttype: "INDEX" },
-        };
+        return { row: makeRow(broker, instrument, symbol, symbol, "BSE_INDEX", "BSE_INDEX", "", 0, "INDEX") };
       }
-      return { row: { ...base, symbol: cashSymbol(exchange, instrument), exchange, expiry: "", strike: 0, instrumenttype: "EQ" } };
+      return { row: makeRow(broker, instrument, cashSymbol(exchange, instrument), instrument.Name, exchange, segment, "", 0, "EQ") };
     }
     case "future": {
       const expiry = formatExpiry(instrument.ContractExpiration);
-      return {
-        row: { ...base, symbol: `${instrument.Name}${expiry.compact}FUT`, exchange, expiry: expiry.column, strike: 0, instrumenttype: "FUT" },
-      };
+      return { row: makeRow(broker, instrument, `${instrument.Name}${expiry.compact}FUT`, instrument.Name, exchange, segment, expiry.column, 0, "FUT") };
     }
     case "option": {
       const expiry = formatExpiry(instrument.ContractExpiration);
       const suffix = optionSuffix(instrument.OptionType);
       const symbol = `${instrument.Name}${expiry.compact}${formatStrike(instrument.StrikePrice)}${suffix}`;
-      return { row: { ...base, symbol, exchange, expiry: expiry.column, strike: instrument.StrikePrice, instrumenttype: suffix } };
+      return { row: makeRow(broker, instrument, symbol, instrument.Name, exchange, segment, expiry.column, instrument.StrikePrice, suffix) };
     }
     default: {
       const never: never = instrument;

@@ -22,7 +22,7 @@ export async function importMasterFiles(store: SymbolStore, broker: string, file
   const builder = new ContractBuilder(broker);
   for (const file of files) {
     const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 });
-    for await (const parsed of parseMasterStream(stream)) builder.addParsed(parsed);
+    for await (const batch of parseMasterStream(stream)) for (const parsed of batch) builder.addParsed(parsed);
   }
   const { rows, ...report } = builder.finish();
   let deleted = 0;

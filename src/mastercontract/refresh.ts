@@ -223,11 +223,13 @@ export class MasterContractService {
           report.bytes = bytes;
         },
       });
-      for await (const parsed of parseMasterStream(chunks)) {
-        if (parsed.ok && parsed.instrument.ExchangeSegment !== segment) {
-          builder.addIssue({ segment, lineNumber: parsed.lineNumber, reason: `line of segment ${parsed.instrument.ExchangeSegment} in the ${segment} master`, line: "" });
-        } else {
-          builder.addParsed(parsed);
+      for await (const batch of parseMasterStream(chunks)) {
+        for (const parsed of batch) {
+          if (parsed.ok && parsed.instrument.ExchangeSegment !== segment) {
+            builder.addIssue({ segment, lineNumber: parsed.lineNumber, reason: `line of segment ${parsed.instrument.ExchangeSegment} in the ${segment} master`, line: "" });
+          } else {
+            builder.addParsed(parsed);
+          }
         }
         if (counts.lines - lastEmit >= 5000) {
           lastEmit = counts.lines;

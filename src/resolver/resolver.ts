@@ -24,11 +24,15 @@ export class Resolver {
   private index: SymbolIndex = SymbolIndex.build([]);
   private readonly counters: ResolverStats = { hits: 0, misses: 0, reloads: 0, rows: 0, loadedAt: null, lastLoadMs: null };
 
+  private readonly debugLookups: boolean;
+
   constructor(
     private readonly store: SymbolStore,
     readonly broker: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.debugLookups = logger.isLevelEnabled("debug");
+  }
 
   /** Loads the broker's rows from the store and swaps them in. */
   async load(): Promise<SymbolIndex> {
@@ -61,19 +65,24 @@ export class Resolver {
    * (symbols are upper case); nothing else is guessed: a miss is SYMBOL_NOT_FOUND with suggestions.
    */
   resolve(symbol: string, exchange: string): SymbolRow {
-    const ex = parseExchange(exchange);
     const index = this.index;
-    const wanted = symbol.trim().toUpperCase();
-    const row = index.get(wanted, ex);
-    if (row !== undefined) {
-      this.counters.hits += 1;
-      this.logger.debug({ symbol: wanted, exchange: ex, token: row.token }, "symbol resolved");
-      return row;
+    // Fast path: well-formed input is an exact key; normalising costs more than the lookup itself.
+    let row = index.get(symbol, exchange);
+    if (row === undefined) {
+      const ex = parseExchange(exchange);
+      row = index.get(symbol.trim().toUpperCase(), ex);
+      if (row === undefined) return this.miss(index, symbol, ex);
     }
+    this.counters.hits += 1;
+    if (this.debugLookups) this.logger.debug({ symbol: row.symbol, exchange: row.exchange, token: row.token }, "symbol resolved");
+    return row;
+  }
+
+  private miss(index: SymbolIndex, symbol: string, exchange: Exchange): never {
     this.counters.misses += 1;
-    const suggestions = index.suggest(symbol, ex);
-    this.logger.info({ symbol: symbol.slice(0, 64), exchange: ex, suggestions }, "symbol not found");
-    throw new SymbolNotFoundError(symbol.trim().slice(0, 64), ex, suggestions);
+    const suggestions = index.suggest(symbol, exchange);
+    this.logger.info({ symbol: symbol.slice(0, 64), exchange, suggestions }, "symbol not found");
+    throw new SymbolNotFoundError(symbol.trim().slice(0, 64), exchange, suggestions);
   }
 
   /** AC1: the integer XTS token of an OpenAlgo symbol. */

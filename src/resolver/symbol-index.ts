@@ -1,6 +1,14 @@
 import type { SymbolRow } from "../store/types.js";
 import { suggestSymbols } from "./suggestions.js";
 
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/** `28-MAR-24` → `2024-03-28`. */
+function isoOfExpiry(expiry: string): string {
+  const month = String(MONTHS.indexOf(expiry.slice(3, 6)) + 1).padStart(2, "0");
+  return `20${expiry.slice(7, 9)}-${month}-${expiry.slice(0, 2)}`;
+}
+
 export interface SearchOptions {
   readonly exchange?: string;
   readonly limit?: number;
@@ -54,6 +62,22 @@ export class SymbolIndex {
 
   countByExchange(): Record<string, number> {
     return Object.fromEntries([...this.byExchange].map(([exchange, rows]) => [exchange, rows.length]));
+  }
+
+  /**
+   * Expiry dates (`DD-MMM-YY`) of an underlying's futures or options on an exchange, ascending,
+   * from `today` (an ISO date, IST) on; past expiries are dropped as OpenAlgo does.
+   */
+  expiries(exchange: string, underlying: string, kind: "futures" | "options", today: string): string[] {
+    const name = underlying.trim().toUpperCase();
+    const types = kind === "futures" ? ["FUT"] : ["CE", "PE"];
+    const dates = new Map<string, string>();
+    for (const row of this.rowsOf(exchange)) {
+      if (row.name !== name || !types.includes(row.instrumenttype) || row.expiry === "") continue;
+      const iso = isoOfExpiry(row.expiry);
+      if (iso >= today) dates.set(iso, row.expiry);
+    }
+    return [...dates.keys()].sort().map((iso) => dates.get(iso)!);
   }
 
   /** Up to `max` close matches for a symbol that is not on `exchange`. */

@@ -95,7 +95,7 @@ describe("every real sample line parses", () => {
   for (const file of sampleFiles()) {
     it(file.split("/").pop()!, async () => {
       const results = [];
-      for await (const r of parseMasterStream([readFileSync(file, "utf8")])) results.push(r);
+      for await (const batch of parseMasterStream([readFileSync(file, "utf8")])) results.push(...batch);
       const issues = results.filter((r) => !r.ok);
       expect(issues).toEqual([]);
       expect(results.length).toBe(readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "").length);
@@ -107,12 +107,12 @@ describe("streaming", () => {
   it("gives the same lines whatever the chunking, with CRLF and a missing final newline", async () => {
     const text = readFileSync(sampleFile("EXTRA.txt"), "utf8").replace(/\n/g, "\r\n").trimEnd();
     const whole: string[] = [];
-    for await (const r of parseMasterStream([text])) whole.push(JSON.stringify(r));
+    for await (const batch of parseMasterStream([text])) for (const r of batch) whole.push(JSON.stringify(r));
     for (const size of [1, 2, 3, 7, 64, 1000]) {
       const chunks: string[] = [];
       for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
       const got: string[] = [];
-      for await (const r of parseMasterStream(chunks)) got.push(JSON.stringify(r));
+      for await (const batch of parseMasterStream(chunks)) for (const r of batch) got.push(JSON.stringify(r));
       expect(got).toEqual(whole);
     }
     expect(whole).toHaveLength(10);
@@ -120,7 +120,7 @@ describe("streaming", () => {
 
   it("numbers lines from 1, counting blank lines, so reports point at the right line", async () => {
     const results = [];
-    for await (const r of parseMasterStream([`${FUTURE}\n\nbad line\n`])) results.push(r);
+    for await (const batch of parseMasterStream([`${FUTURE}\n\nbad line\n`])) results.push(...batch);
     expect(results).toHaveLength(2);
     expect(results[1]!.ok ? 0 : results[1]!.issue.lineNumber).toBe(3);
   });

@@ -50,14 +50,18 @@ interface XtsDerivativeFields {
   readonly DisplayName: string;
 }
 
-/** Futures line (InstrumentType 1): 21 fields, or the legacy 16/17-field layouts. */
+/** Futures line (InstrumentType 1): 21 fields, or the legacy 16/17-field layouts. Strike and option type are absent. */
 export interface XtsFutureInstrument extends XtsMasterCommon, XtsDerivativeFields {
   readonly kind: "future";
+  readonly StrikePrice: null;
+  readonly OptionType: null;
 }
 
 /** Calendar spread line (InstrumentType 4): same layout as a future; never stored. */
 export interface XtsSpreadInstrument extends XtsMasterCommon, XtsDerivativeFields {
   readonly kind: "spread";
+  readonly StrikePrice: null;
+  readonly OptionType: null;
 }
 
 /** Options line (InstrumentType 2): 23 fields, or the legacy 18/19-field NSECD layouts. */

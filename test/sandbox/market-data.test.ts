@@ -25,7 +25,7 @@ afterEach(() => {
 
 async function parse(text: string): Promise<ParsedLine[]> {
   const lines: ParsedLine[] = [];
-  for await (const line of parseMasterStream([text])) lines.push(line);
+  for await (const batch of parseMasterStream([text])) lines.push(...batch);
   return lines;
 }
 

@@ -52,7 +52,7 @@ describe("downloadMaster", () => {
     const result = await collect(h.client.market.downloadMaster("NSEFO"));
     expect(result.chunks).toBeGreaterThan(1);
     let parsed = 0;
-    for await (const line of parseMasterStream(h.client.market.downloadMaster("NSEFO"))) if (line.ok) parsed += 1;
+    for await (const batch of parseMasterStream(h.client.market.downloadMaster("NSEFO"))) for (const line of batch) if (line.ok) parsed += 1;
     expect(parsed).toBe(master().lines.NSEFO.length);
   });
 
@@ -86,9 +86,11 @@ describe("downloadMaster", () => {
     sandbox.control.inject({ match: { path: "/instruments/master", segment: "BSECM" }, action: { type: "malformed-master", lines: 4 } });
     let issues = 0;
     let ok = 0;
-    for await (const line of parseMasterStream(h.client.market.downloadMaster("BSECM"))) {
-      if (line.ok) ok += 1;
-      else issues += 1;
+    for await (const batch of parseMasterStream(h.client.market.downloadMaster("BSECM"))) {
+      for (const line of batch) {
+        if (line.ok) ok += 1;
+        else issues += 1;
+      }
     }
     expect(issues).toBe(4);
     expect(ok).toBe(master().lines.BSECM.length);
