@@ -5,6 +5,7 @@ import { silentLogger } from "../src/logger.js";
 import { generateMaster, masterText } from "../src/sandbox/master-generator.js";
 import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { SymbolStore } from "../src/store/symbol-store.js";
+import type { SymbolRow } from "../src/store/types.js";
 import { parseIndexEntry, parseMasterStream } from "../src/xts/master-parser.js";
 import { MASTER_SEGMENTS } from "../src/xts/segments.js";
 import { fmt, mb, report, settledHeap, summary, type BenchResult } from "./stats.js";
@@ -59,7 +60,7 @@ export async function masterBench(store: SymbolStore, label: string): Promise<Be
   return results;
 }
 
-function lookupBench(rows: readonly import("../src/store/types.js").SymbolRow[]): BenchResult {
+function lookupBench(rows: readonly SymbolRow[]): BenchResult {
   const before = settledHeap();
   const index = SymbolIndex.build(rows.map((r) => ({ ...r })));
   const after = settledHeap();
