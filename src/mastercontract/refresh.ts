@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { XtsBridgeError } from "../errors.js";
 import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
@@ -47,7 +48,8 @@ export interface MasterContractServiceDeps {
 export class MasterContractService {
   private readonly options: RefreshOptions;
   private running: Promise<RefreshReport> | undefined;
-  private readonly owner = `${hostname()}:${process.pid}`;
+  // host:pid:instance — the pid lets another process see that a crashed owner is gone.
+  private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
   constructor(private readonly deps: MasterContractServiceDeps) {
     this.options = { ...DEFAULT_REFRESH_OPTIONS, ...deps.options };
@@ -225,11 +227,11 @@ export class MasterContractService {
       });
       for await (const batch of parseMasterStream(chunks)) {
         for (const parsed of batch) {
-          if (parsed.ok && parsed.instrument.ExchangeSegment !== segment) {
+          // Whatever a line claims, it came in this segment's download and is counted against it.
+          if (!parsed.ok) builder.addIssue({ ...parsed.issue, segment });
+          else if (parsed.instrument.ExchangeSegment !== segment) {
             builder.addIssue({ segment, lineNumber: parsed.lineNumber, reason: `line of segment ${parsed.instrument.ExchangeSegment} in the ${segment} master`, line: "" });
-          } else {
-            builder.addParsed(parsed);
-          }
+          } else builder.addParsed(parsed);
         }
         if (counts.lines - lastEmit >= 5000) {
           lastEmit = counts.lines;
