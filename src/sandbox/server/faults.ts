@@ -55,6 +55,11 @@ export interface FaultProbe {
 export const MASTER_PATH = "/instruments/master";
 
 const MASTER_FAULTS: ReadonlySet<FaultType> = new Set(["truncate-master", "malformed-master", "empty-segment"]);
+
+/** Faults that change the master's body rather than the exchange: the master handler applies them. */
+export function isMasterFault(action: FaultAction): boolean {
+  return MASTER_FAULTS.has(action.type);
+}
 const STATUSES: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 export class FaultSpecError extends Error {}
@@ -107,7 +112,7 @@ function matches(fault: Fault, probe: FaultProbe): boolean {
   if (method !== undefined && method.toUpperCase() !== probe.method) return false;
   if (path instanceof RegExp ? !path.test(probe.path) : path !== undefined && path !== probe.path) return false;
   if (segment !== undefined && !probe.segments.includes(segment)) return false;
-  if (MASTER_FAULTS.has(fault.action.type) && probe.path !== MASTER_PATH) return false;
+  if (isMasterFault(fault.action) && probe.path !== MASTER_PATH) return false;
   return true;
 }
 

@@ -4,7 +4,7 @@ import { HOSTLOOKUP_INTERACTIVE_BASE, HOSTLOOKUP_ROUTES, INTERACTIVE_SESSION_ROU
 import { ControlRequestError, handleControl } from "./control-routes.js";
 import { errorReply, invalidToken, XtsHttpError, type Reply } from "./envelope.js";
 import { expressNotFound, faultStatusReply, nginxNotFound } from "./error-pages.js";
-import { FaultSpecError, MASTER_PATH, type Fault } from "./faults.js";
+import { FaultSpecError, isMasterFault, MASTER_PATH, type Fault } from "./faults.js";
 import { BodyTooLargeError, parseBody, readBody, sendReply } from "./http-io.js";
 import { MARKET_DATA_ROUTES, requestedSegments } from "./market-routes.js";
 import { ORDER_ROUTES } from "./order-routes.js";
@@ -12,6 +12,7 @@ import { PORTFOLIO_ROUTES } from "./portfolio-routes.js";
 import type { RequestBase, RequestEntry } from "./request-log.js";
 import type { Route, RouteContext } from "./routes.js";
 import type { SandboxState } from "./sandbox-state.js";
+import type { Session } from "./sessions.js";
 
 type Area = "interactive" | "market" | "hostlookup";
 
@@ -64,7 +65,7 @@ export function createRequestHandler(state: SandboxState, control: SandboxContro
     if (route === undefined) return expressNotFound(context.method, fullPath);
     if (bodyError !== undefined) return errorReply(400, "e-request-0001", `Request body is not valid JSON: ${bodyError}`);
     try {
-      let session;
+      let session: Session | undefined;
       if (route.auth !== null) {
         // The token goes in a raw Authorization header, no "Bearer " (xts-protocol.md §1.6).
         session = state.sessions.verify(req.headers.authorization, route.auth);
@@ -136,9 +137,7 @@ export function createRequestHandler(state: SandboxState, control: SandboxContro
     if (action?.type === "invalid-token") return send(res, errorReply(action.httpStatus, "e-session-0007", "Invalid Token"), entry);
     if (action?.type === "delay") await state.timers.sleep(action.ms);
 
-    const masterFault = action !== undefined && fault !== undefined && ["truncate-master", "malformed-master", "empty-segment"].includes(action.type)
-      ? { action, segment: fault.match.segment }
-      : undefined;
+    const masterFault = fault !== undefined && isMasterFault(fault.action) ? { action: fault.action, segment: fault.match.segment } : undefined;
     const route = routes.get(`${area} ${method} ${path}`);
     const context = { state, method, base, path, query: entry.query, body, masterFault };
     const reply = await dispatch(req, route, context, parsed.ok ? undefined : parsed.error, url.pathname);

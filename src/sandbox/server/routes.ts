@@ -1,5 +1,5 @@
 import type { Reply } from "./envelope.js";
-import type { FaultAction } from "./faults.js";
+import type { MasterFault } from "./master-body.js";
 import type { RequestBase } from "./request-log.js";
 import type { SandboxState } from "./sandbox-state.js";
 import type { Session, SessionKind } from "./sessions.js";
@@ -15,7 +15,7 @@ export interface RouteContext {
   /** The session of the route's kind; undefined only on routes without `auth`. */
   readonly session: Session | undefined;
   /** A master fault (truncate, malformed, empty) the master handler must apply. */
-  readonly masterFault: { readonly action: FaultAction; readonly segment: string | undefined } | undefined;
+  readonly masterFault: MasterFault;
 }
 
 export type Handler = (context: RouteContext) => Reply | Promise<Reply>;
