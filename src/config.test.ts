@@ -23,8 +23,27 @@ function configError(env: Env): ConfigError {
 describe("loadConfig", () => {
   it("keeps the defaults and has no Jainam config when no credential is set", () => {
     const config = loadConfig({});
-    expect(config).toEqual({ databaseUrl: "sqlite:./data/xtsbridge.db", broker: "jainam_prop", logLevel: "info", jainam: null });
+    expect(config).toEqual({
+      databaseUrl: "sqlite:./data/xtsbridge.db",
+      broker: "jainam_prop",
+      logLevel: "info",
+      jainam: null,
+      http: { host: "127.0.0.1", port: 5000 },
+      rateLimits: { ordersPerSecond: 10, smartOrdersPerSecond: 10, othersPerSecond: 10 },
+      sandboxInstruments: 150_000,
+    });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads HOST, PORT and OpenAlgo-style rate limits", () => {
+    const config = loadConfig({ HOST: "0.0.0.0", PORT: "5055", ORDER_RATE_LIMIT: "5 per second", API_RATE_LIMIT: "50" });
+    expect(config.http).toEqual({ host: "0.0.0.0", port: 5055 });
+    expect(config.rateLimits).toMatchObject({ ordersPerSecond: 5, othersPerSecond: 50 });
+  });
+
+  it("names the variable when HOST/PORT/limits are wrong", () => {
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT: '70000' must be a whole number from 0 to 65535/);
+    expect(() => loadConfig({ ORDER_RATE_LIMIT: "fast" })).toThrow(/ORDER_RATE_LIMIT: 'fast' must be like "10 per second"/);
   });
 
   it("ignores the other Jainam variables when no credential is set", () => {

@@ -15,6 +15,12 @@ export interface Config {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Null when no Jainam credential is set: `npm start` then serves the built-in sandbox. */
   readonly jainam: JainamConfig | null;
+  /** Where the REST API listens: 127.0.0.1:5000 (OpenAlgo's port) unless HOST/PORT say otherwise. */
+  readonly http: { readonly host: string; readonly port: number };
+  /** Requests per second per API key (OpenAlgo's ORDER_RATE_LIMIT, SMART_ORDER_RATE_LIMIT, API_RATE_LIMIT). */
+  readonly rateLimits: { readonly ordersPerSecond: number; readonly smartOrdersPerSecond: number; readonly othersPerSecond: number };
+  /** Instruments the built-in sandbox generates when no credentials are set. */
+  readonly sandboxInstruments: number;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -41,7 +47,41 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError("LOG_LEVEL", `'${logLevel}' is not one of ${LOG_LEVELS.join(", ")}`);
   }
   const jainam = loadJainamConfig(env);
-  return Object.freeze({ databaseUrl, broker, logLevel: logLevel as Config["logLevel"], jainam });
+  const host = read(env, "HOST") ?? "127.0.0.1";
+  const port = integer(env, "PORT", 5000, 0, 65_535);
+  const rateLimits = Object.freeze({
+    ordersPerSecond: perSecond(env, "ORDER_RATE_LIMIT", 10),
+    smartOrdersPerSecond: perSecond(env, "SMART_ORDER_RATE_LIMIT", 10),
+    othersPerSecond: perSecond(env, "API_RATE_LIMIT", 10),
+  });
+  const sandboxInstruments = integer(env, "SANDBOX_INSTRUMENTS", 150_000, 100, 2_000_000);
+  return Object.freeze({
+    databaseUrl,
+    broker,
+    logLevel: logLevel as Config["logLevel"],
+    jainam,
+    http: Object.freeze({ host, port }),
+    rateLimits,
+    sandboxInstruments,
+  });
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(name, `'${value}' must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** OpenAlgo writes limits as "10 per second"; a bare number means per second too. */
+function perSecond(env: Env, name: string, fallback: number): number {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const m = /^(\d+)(\s*(\/|per)\s*(s|sec|second))?$/i.exec(value);
+  const n = m === null ? Number.NaN : Number(m[1]);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) throw new ConfigError(name, `'${value}' must be like "10 per second" (1 to 100000)`);
+  return n;
 }
 
 /** Jainam Prop's three Symphony servers (xts-protocol.md §1.1). */

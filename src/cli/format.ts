@@ -11,3 +11,7 @@ export function table(headers: readonly string[], rows: readonly (readonly (stri
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

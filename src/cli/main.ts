@@ -7,7 +7,11 @@ import type { SymbolStore } from "../store/symbol-store.js";
 import { CliExit, EXIT, processIo, type CliIo } from "./io.js";
 import { json } from "./format.js";
 import { formatImportReport } from "./master-import.js";
+import { addApiKeyCommands } from "./apikey-commands.js";
+import { addMasterDownloadCommands } from "./master-commands.js";
+import { addOrderCommands } from "./order-commands.js";
 import { addSandboxCommand } from "./sandbox-command.js";
+import { addServeCommand } from "./serve.js";
 import { lookupSymbol, lookupToken, searchSymbols } from "./symbols.js";
 
 interface StoreOptions {
@@ -21,7 +25,7 @@ function positiveInt(value: string): number {
   return n;
 }
 
-function buildProgram(io: CliIo, config: () => Config): Command {
+function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) => void): Command {
   const withStore = async <T>(options: StoreOptions, run: (store: SymbolStore, broker: string) => Promise<T>): Promise<T> => {
     const base = config();
     const store = await openStore(options.db ?? base.databaseUrl);
@@ -96,6 +100,11 @@ function buildProgram(io: CliIo, config: () => Config): Command {
       );
     });
 
+  const common = (c: Command): Command => c.addOption(brokerOption()).addOption(dbOption());
+  addMasterDownloadCommands(master, io, config, common);
+  addOrderCommands(program, io, config, common);
+  addApiKeyCommands(program, io, config, (c) => c.addOption(dbOption()));
+  addServeCommand(program, io, config, setExit);
   addSandboxCommand(program, io);
 
   return program;
@@ -105,10 +114,13 @@ function buildProgram(io: CliIo, config: () => Config): Command {
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let config: Config | undefined;
   const getConfig = (): Config => (config ??= loadConfig(io.env));
-  const program = buildProgram(io, getConfig);
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, getConfig, (code) => {
+    exitCode = code;
+  });
   try {
     await program.parseAsync([...argv]);
-    return EXIT.ok;
+    return exitCode;
   } catch (error) {
     if (error instanceof CliExit) {
       if (error.message !== "") io.err(`${error.message}\n`);

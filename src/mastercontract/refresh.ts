@@ -76,19 +76,12 @@ export class MasterContractService {
 
   /** The stored status, with a `downloading` whose owner died or went quiet shown as the error it is. */
   async status(): Promise<MasterStatus> {
-    const status = await this.deps.store.getStatus(this.broker);
-    if (status.status === "downloading" && this.isStale(status) && !(this.isRunning && status.owner === this.owner)) {
-      return { ...status, status: "error", message: `download did not finish (${status.owner ?? "unknown owner"} started ${status.startedAt ?? "?"}); run a refresh again` };
-    }
-    return status;
+    return presentStatus(await this.deps.store.getStatus(this.broker), this.isStale);
   }
 
   private isStale = (holder: MasterStatus): boolean => {
     if (holder.owner === this.owner) return !this.isRunning;
-    const started = holder.startedAt === null ? 0 : Date.parse(holder.startedAt);
-    if (Date.now() - started > this.options.staleAfterMs) return true;
-    const [host, pid] = (holder.owner ?? "").split(":");
-    return host === hostname() && pid !== undefined && !processAlive(Number(pid));
+    return isAbandoned(holder, this.options.staleAfterMs);
   };
 
   private async run(request: { force?: boolean; onProgress?: RefreshProgress }): Promise<RefreshReport> {
@@ -306,6 +299,20 @@ export class MasterContractService {
       contractVersion,
     };
   }
+}
+
+/** A refresh claim whose owner ran too long or, on this host, is no longer alive. */
+export function isAbandoned(holder: MasterStatus, staleAfterMs: number, now: number = Date.now()): boolean {
+  const started = holder.startedAt === null ? 0 : Date.parse(holder.startedAt);
+  if (now - started > staleAfterMs) return true;
+  const [host, pid] = (holder.owner ?? "").split(":");
+  return host === hostname() && pid !== undefined && !processAlive(Number(pid));
+}
+
+/** What a reader should be told: an abandoned `downloading` is an error, not a download in progress. */
+export function presentStatus(status: MasterStatus, isStale: (holder: MasterStatus) => boolean): MasterStatus {
+  if (status.status !== "downloading" || !isStale(status)) return status;
+  return { ...status, status: "error", message: `download did not finish (${status.owner ?? "unknown owner"} started ${status.startedAt ?? "?"}); run a refresh again` };
 }
 
 function describe(error: unknown): string {

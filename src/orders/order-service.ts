@@ -104,7 +104,7 @@ export class OrderService {
     const tag = payload.orderUniqueIdentifier;
     try {
       const ack = await this.client.placeOrder(payload);
-      this.logger.info({ orderid: ack.AppOrderID, tag, segment: payload.exchangeSegment, token: payload.exchangeInstrumentID }, "order placed");
+      this.logger.info({ orderid: ack.AppOrderID, tag, segment: payload.exchangeSegment, exchangeInstrumentID: payload.exchangeInstrumentID }, "order placed");
       return { orderid: String(ack.AppOrderID), orderUniqueIdentifier: tag, reconciled: false };
     } catch (error) {
       if (!(error instanceof OrderOutcomeUnknownError)) throw error;

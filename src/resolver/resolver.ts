@@ -74,7 +74,7 @@ export class Resolver {
       if (row === undefined) return this.miss(index, symbol, ex);
     }
     this.counters.hits += 1;
-    if (this.debugLookups) this.logger.debug({ symbol: row.symbol, exchange: row.exchange, token: row.token }, "symbol resolved");
+    if (this.debugLookups) this.logger.debug({ symbol: row.symbol, exchange: row.exchange, exchangeInstrumentID: row.token }, "symbol resolved");
     return row;
   }
 

@@ -1,0 +1,40 @@
+import type { Logger } from "../logger.js";
+import type { MasterContractService } from "../mastercontract/refresh.js";
+import type { OrderService } from "../orders/order-service.js";
+import type { QuoteService } from "../orders/quote-service.js";
+import type { Resolver } from "../resolver/resolver.js";
+import type { ApiKeys } from "./api-keys.js";
+
+export interface RateLimits {
+  /** placeorder, modifyorder, cancelorder (OpenAlgo ORDER_RATE_LIMIT, 10/s). */
+  readonly ordersPerSecond: number;
+  /** placesmartorder (SMART_ORDER_RATE_LIMIT, 10/s). */
+  readonly smartOrdersPerSecond: number;
+  /** everything else (API_RATE_LIMIT, 10/s in OpenAlgo's code). */
+  readonly othersPerSecond: number;
+  /** failed API-key checks allowed per client address per minute before it is refused outright. */
+  readonly invalidKeysPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = Object.freeze({
+  ordersPerSecond: 10,
+  smartOrdersPerSecond: 10,
+  othersPerSecond: 10,
+  invalidKeysPerMinute: 20,
+});
+
+export interface AppDeps {
+  readonly logger: Logger;
+  readonly apiKeys: ApiKeys;
+  readonly resolver: Resolver;
+  readonly orders: OrderService;
+  readonly quotes: QuoteService;
+  readonly master: MasterContractService;
+  readonly limits?: Partial<RateLimits>;
+  /** Largest JSON body accepted, in bytes. */
+  readonly bodyLimit?: number;
+  /** Give up on a request whose body has not arrived within this time (slow clients). */
+  readonly requestTimeoutMs?: number;
+  /** Today's date in IST (`YYYY-MM-DD`), for dropping past expiries; injectable for tests. */
+  readonly today?: () => string;
+}

@@ -1,0 +1,139 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { XtsBridgeError } from "../errors.js";
+import { newRequestId } from "../orders/order-tag.js";
+import { DEFAULT_RATE_LIMITS, type AppDeps, type RateLimits } from "./app-deps.js";
+import { httpStatusFor } from "./error-status.js";
+import { ROUTES, type Route, type RouteGroup } from "./handlers.js";
+import { docsPage, openApiDocument } from "./openapi.js";
+import { SlidingWindowLimiter } from "./rate-limiter.js";
+import { describeIssues } from "./schema-helpers.js";
+
+export const API_PREFIX = "/api/v1";
+
+/** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&]apikey=)[^&]*/gi, "$1[redacted]");
+}
+
+function errorBody(error: XtsBridgeError): Record<string, unknown> {
+  const body: Record<string, unknown> = { status: "error", message: error.message, code: error.code };
+  const d = error.details as Record<string, unknown>;
+  if (error.code === "VALIDATION_ERROR" && d["errors"] !== undefined) body["errors"] = d["errors"];
+  if (error.code === "SYMBOL_NOT_FOUND") body["suggestions"] = d["suggestions"];
+  if (error.code === "ORDER_OUTCOME_UNKNOWN") {
+    body["order_unique_identifier"] = d["orderUniqueIdentifier"];
+    body["message"] = `The broker did not confirm this order (${String(d["reason"] ?? "no answer")}). It may or may not have been placed: check the order book for order_unique_identifier ${String(d["orderUniqueIdentifier"])} before sending it again.`;
+  }
+  if (error.code === "XTS_REJECTED") body["broker_code"] = d["xtsCode"];
+  if (error.code === "MASTER_REFRESH_FAILED") body["data"] = d["report"];
+  return body;
+}
+
+/**
+ * The OpenAlgo-compatible REST API. Built without listening (tests use `inject`); `listen`
+ * is the caller's. Every error leaves as `{status:"error", message, code}` with the status
+ * from error-status.ts; a true bug is a 500 with no internals in the body.
+ */
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.limits };
+  const perGroup: Record<RouteGroup, SlidingWindowLimiter> = {
+    order: new SlidingWindowLimiter(limits.ordersPerSecond, 1000),
+    smart: new SlidingWindowLimiter(limits.smartOrdersPerSecond, 1000),
+    other: new SlidingWindowLimiter(limits.othersPerSecond, 1000),
+  };
+  const invalidKeys = new SlidingWindowLimiter(limits.invalidKeysPerMinute, 60_000);
+
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    genReqId: () => newRequestId(),
+    // Our own onResponse hook logs each request once, with the URL's apikey redacted.
+    logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
+    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    requestTimeout: deps.requestTimeoutMs ?? 15_000,
+    connectionTimeout: deps.requestTimeoutMs ?? 15_000,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  });
+
+  // TradingView and some webhook senders post JSON as text/plain.
+  app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(new XtsBridgeError("VALIDATION_ERROR", "body is not valid JSON"), undefined);
+    }
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+  });
+
+  app.setErrorHandler((error: FastifyError | XtsBridgeError, request, reply) => {
+    if (error instanceof XtsBridgeError) {
+      const status = httpStatusFor(error.code);
+      if (status >= 500) request.log.warn({ code: error.code, reason: error.message }, "request failed");
+      return reply.status(status).send(errorBody(error));
+    }
+    const status = (error as FastifyError).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      const message = status === 413 ? `body is larger than ${deps.bodyLimit ?? 64 * 1024} bytes` : status === 415 ? "send the body as application/json" : "the request body is not valid JSON";
+      return reply.status(status).send({ status: "error", message, code: status === 413 ? "BODY_TOO_LARGE" : "VALIDATION_ERROR" });
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return reply.status(500).send({ status: "error", message: "internal error; the request id in x-request-id identifies it in the logs", code: "INTERNAL_ERROR" });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ status: "error", message: `no route ${request.method} ${redactUrl(request.url).slice(0, 200)}`, code: "NOT_FOUND" });
+  });
+
+  for (const route of ROUTES) {
+    app.route({
+      method: route.method,
+      url: `${API_PREFIX}${route.path}`,
+      handler: (request, reply) => handle(route, request, reply),
+    });
+  }
+
+  async function handle(route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const address = request.ip;
+    const blocked = invalidKeys.blockedFor(address);
+    if (blocked > 0) return tooMany(reply, blocked, "too many invalid API keys from this address");
+
+    const raw = route.source === "query" ? request.query : request.body;
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+      throw new XtsBridgeError("VALIDATION_ERROR", "the body must be a JSON object", { details: { errors: { body: ["must be a JSON object"] } } });
+    }
+    const parsed = route.schema.safeParse(raw);
+    if (!parsed.success) {
+      const { message, errors } = describeIssues(parsed.error);
+      throw new XtsBridgeError("VALIDATION_ERROR", message, { details: { errors } });
+    }
+    const input = parsed.data as { apikey: string };
+    const key = await deps.apiKeys.verify(input.apikey);
+    if (key === undefined) {
+      invalidKeys.take(address);
+      request.log.warn({ address, route: route.path }, "invalid API key");
+      return reply.status(403).send({ status: "error", message: "Invalid openalgo apikey", code: "INVALID_API_KEY" });
+    }
+    const wait = perGroup[route.group].take(String(key.id));
+    if (wait > 0) return tooMany(reply, wait, "Rate limit exceeded. Please slow down your requests.");
+
+    const result = await route.handle(parsed.data, { requestId: request.id, deps });
+    if (result.kind === "csv") {
+      return reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename=${result.filename}`).send(result.body);
+    }
+    return reply.send(result.body);
+  }
+
+  app.get(`${API_PREFIX}/openapi.json`, async () => openApiDocument(ROUTES, API_PREFIX));
+  app.get("/docs", async (_request, reply) => reply.header("content-type", "text/html; charset=utf-8").send(docsPage(openApiDocument(ROUTES, API_PREFIX))));
+  return app;
+}
+
+function tooMany(reply: FastifyReply, waitMs: number, message: string): FastifyReply {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  return reply.status(429).header("retry-after", String(seconds)).send({ status: "error", message, code: "RATE_LIMITED", retry_after: seconds });
+}

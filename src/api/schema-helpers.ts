@@ -1,0 +1,78 @@
+import { z } from "zod";
+
+/**
+ * OpenAlgo clients send numbers as strings ("quantity":"1", "price":"16") — TradingView and
+ * Amibroker templates do — so every numeric field takes a number or a numeric string.
+ * JSON cannot carry NaN; 1e309 parses to Infinity and is refused; -0 becomes 0.
+ */
+const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+
+export function numeric(field: string) {
+  return z
+    .union([z.number(), z.string()], { error: `${field} must be a number or a numeric string` })
+    .transform((value, ctx) => {
+      const n = typeof value === "number" ? value : NUMBER_TEXT.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      if (!Number.isFinite(n)) {
+        ctx.addIssue({ code: "custom", message: `${field} must be a finite number, got ${JSON.stringify(value).slice(0, 40)}` });
+        return z.NEVER;
+      }
+      return n === 0 ? 0 : n;
+    });
+}
+
+export function nonNegative(field: string) {
+  return numeric(field).refine((n) => n >= 0, { message: `${field} must be ≥ 0` });
+}
+
+export function wholeNumber(field: string, min: number) {
+  return numeric(field).refine((n) => Number.isSafeInteger(n) && n >= min, {
+    message: min > 0 ? `${field} must be a positive whole number` : `${field} must be a whole number ≥ ${min}`,
+  });
+}
+
+/** A required non-blank string with a sane length cap. */
+export function text(field: string, max = 256) {
+  return z
+    .string({ error: `${field} must be a string` })
+    .trim()
+    .min(1, { message: `${field} must not be empty` })
+    .max(max, { message: `${field} must be at most ${max} characters` });
+}
+
+/** An upper-cased enum: `buy` and `BUY` are both accepted where OpenAlgo accepts either. */
+export function upperEnum<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z
+    .string({ error: `${field} must be one of ${values.join(", ")}` })
+    .transform((v) => v.trim().toUpperCase())
+    .pipe(z.enum(values, { error: `${field} must be one of ${values.join(", ")}` }));
+}
+
+/** A case-sensitive enum, as OpenAlgo's `pricetype` and `product` are. */
+export function exactEnum<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+  return z.enum(values, { error: `${field} must be one of ${values.join(", ")}` });
+}
+
+/** `orderid` arrives as a string or a number; we always hand it on as a string. */
+export function orderId() {
+  return z
+    .union([z.string(), z.number()], { error: "orderid must be a string or a number" })
+    .transform((v) => String(v).trim())
+    .pipe(z.string().min(1, { message: "orderid must not be empty" }).max(40, { message: "orderid is too long" }));
+}
+
+/** Turns zod issues into `{field: [messages]}` and one readable sentence. */
+export function describeIssues(error: z.ZodError): { message: string; errors: Record<string, string[]> } {
+  const errors: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) (errors[key.slice(0, 64)] ??= []).push("Unknown field.");
+      continue;
+    }
+    const field = issue.path.length === 0 ? "body" : issue.path.map(String).join(".").slice(0, 64);
+    (errors[field] ??= []).push(issue.code === "invalid_type" && issue.input === undefined ? `${field} is required` : issue.message);
+  }
+  const message = Object.entries(errors)
+    .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
+    .join("; ");
+  return { message, errors };
+}

@@ -1,0 +1,103 @@
+import { ApiKeys } from "../api/api-keys.js";
+import type { Config } from "../config.js";
+import { ConfigError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { MasterContractService } from "../mastercontract/refresh.js";
+import type { RefreshOptions } from "../mastercontract/refresh-types.js";
+import { OrderService } from "../orders/order-service.js";
+import { QuoteService } from "../orders/quote-service.js";
+import { Resolver } from "../resolver/resolver.js";
+import { createSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
+import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
+import { openStore } from "../store/open-store.js";
+import type { GatewayStore } from "../store/symbol-store.js";
+import { createXtsClient, type XtsClient } from "../xts/client/create-client.js";
+import { Secret, type JainamConfig } from "../xts/client/jainam-config.js";
+import type { XtsTimeouts } from "../xts/client/timeouts.js";
+
+/** Everything a gateway process runs on, built once from the config (the composition root). */
+export interface Gateway {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: GatewayStore;
+  readonly resolver: Resolver;
+  readonly xts: XtsClient;
+  readonly master: MasterContractService;
+  readonly orders: OrderService;
+  readonly quotes: QuoteService;
+  readonly apiKeys: ApiKeys;
+  /** The in-process sandbox, when no broker credentials were configured and it was allowed. */
+  readonly sandbox: Sandbox | null;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  /** Start the built-in sandbox when no Jainam credentials are set (npm start); otherwise that is an error. */
+  readonly allowSandbox?: boolean;
+  readonly sandboxInstruments?: number;
+  readonly databaseUrl?: string;
+  readonly broker?: string;
+  readonly refresh?: Partial<RefreshOptions>;
+  readonly timeouts?: Partial<XtsTimeouts>;
+}
+
+/** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
+export function sandboxJainamConfig(url: string): JainamConfig {
+  return {
+    server: url,
+    interactiveApiKey: new Secret(SANDBOX_DEFAULTS.interactiveKey),
+    interactiveApiSecret: new Secret(SANDBOX_DEFAULTS.interactiveSecret),
+    marketApiKey: new Secret(SANDBOX_DEFAULTS.marketKey),
+    marketApiSecret: new Secret(SANDBOX_DEFAULTS.marketSecret),
+    clientId: null,
+    hostlookup: "auto",
+    hostlookupUrl: `${url}/hostlookup`,
+    marketDataRoot: "/apibinarymarketdata",
+  };
+}
+
+export async function createGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
+  let sandbox: Sandbox | null = null;
+  let jainam = config.jainam;
+  if (jainam === null) {
+    if (options.allowSandbox !== true) {
+      throw new ConfigError(
+        "JAINAM_INTERACTIVE_API_KEY",
+        "no Jainam credentials are set; set JAINAM_SERVER and the four JAINAM_*_API_KEY/SECRET variables (for a sandbox started with 'xtsbridge sandbox', use the values it prints)",
+      );
+    }
+    sandbox = await createSandbox({ port: 0, ...(options.sandboxInstruments === undefined ? {} : { instruments: options.sandboxInstruments }) });
+    jainam = sandboxJainamConfig(sandbox.url);
+    logger.info({ url: sandbox.url }, "no broker credentials: using the built-in XTS sandbox");
+  }
+  const store = await openStore(options.databaseUrl ?? config.databaseUrl);
+  const broker = options.broker ?? config.broker;
+  const resolver = new Resolver(store, broker, logger.child({ component: "resolver" }));
+  await resolver.load();
+  const xts = createXtsClient({ jainam, logger, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
+  const master = new MasterContractService({
+    store,
+    resolver,
+    source: xts.market,
+    logger: logger.child({ component: "mastercontract" }),
+    ...(options.refresh === undefined ? {} : { options: options.refresh }),
+  });
+  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }));
+  const quotes = new QuoteService(xts.market, resolver);
+  return {
+    config,
+    logger,
+    store,
+    resolver,
+    xts,
+    master,
+    orders,
+    quotes,
+    apiKeys: new ApiKeys(store),
+    sandbox,
+    async close() {
+      await store.close();
+      await sandbox?.close();
+    },
+  };
+}

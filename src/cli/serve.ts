@@ -1,0 +1,104 @@
+import type { Command } from "commander";
+import { buildApp } from "../api/app.js";
+import type { Config } from "../config.js";
+import { createLogger, type Logger } from "../logger.js";
+import type { MasterStatus } from "../store/status-types.js";
+import type { CliIo } from "./io.js";
+import { createGateway, type Gateway } from "./gateway.js";
+import { formatRefreshReport, progressPrinter } from "./progress.js";
+
+/** The start of today's trading-day window: 08:00 IST (OpenAlgo's MASTER_CONTRACT_CUTOFF_TIME). */
+export function todaysCutoff(now: Date = new Date()): Date {
+  const ist = new Date(now.getTime() + 5.5 * 3_600_000);
+  const cutoff = Date.UTC(ist.getUTCFullYear(), ist.getUTCMonth(), ist.getUTCDate(), 8, 0) - 5.5 * 3_600_000;
+  // Before 08:00 IST the cutoff that applies is yesterday's.
+  return new Date(cutoff > now.getTime() ? cutoff - 86_400_000 : cutoff);
+}
+
+export function needsRefresh(status: MasterStatus, rows: number, now: Date = new Date()): boolean {
+  if (rows === 0 || status.lastSuccessAt === null) return true;
+  return Date.parse(status.lastSuccessAt) < todaysCutoff(now).getTime();
+}
+
+async function firstRunKey(gw: Gateway): Promise<string | null> {
+  const keys = await gw.apiKeys.list();
+  if (keys.some((k) => k.revokedAt === null)) return null;
+  return (await gw.apiKeys.create("default")).key;
+}
+
+/**
+ * `npm start`: with no broker credentials, the built-in sandbox; then a master refresh when
+ * the stored contract is missing or older than today's 08:00 IST (always, for a sandbox, whose
+ * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
+ */
+export async function serve(config: Config, io: CliIo, until: Promise<unknown>): Promise<number> {
+  const logger: Logger = createLogger({ level: config.logLevel });
+  const say = (text: string): void => io.err(`${text}\n`);
+  if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
+  const gw = await createGateway(config, logger, { allowSandbox: true, sandboxInstruments: config.sandboxInstruments });
+  try {
+    const status = await gw.master.status();
+    if (gw.sandbox !== null || needsRefresh(status, gw.resolver.current.size)) {
+      say("Downloading the master contract…");
+      const report = await gw.master.refresh({ onProgress: progressPrinter(io.err, io.isTTY) });
+      say(formatRefreshReport(report).trimEnd());
+      if (report.status !== "success" && gw.resolver.current.size === 0) {
+        say("No master contract is available: orders cannot be resolved. Fix the cause above and restart.");
+        return 1;
+      }
+    } else {
+      say(`Master contract from ${status.lastSuccessAt} is current (${gw.resolver.current.size} instruments).`);
+    }
+    const key = await firstRunKey(gw);
+    const app = buildApp({
+      logger,
+      apiKeys: gw.apiKeys,
+      resolver: gw.resolver,
+      orders: gw.orders,
+      quotes: gw.quotes,
+      master: gw.master,
+      limits: config.rateLimits,
+    });
+    const address = await app.listen({ host: config.http.host, port: config.http.port });
+    const url = address.replace("[::1]", "localhost");
+    say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
+    if (key !== null) {
+      say(`Your API key (shown once; only its hash is stored): ${key}`);
+      say(`Try: curl -s ${url}/api/v1/placeorder -H 'content-type: application/json' \\\n  -d '{"apikey":"${key}","strategy":"test","symbol":"SBIN","exchange":"NSE","action":"BUY","quantity":"1","pricetype":"MARKET","product":"MIS"}'`);
+    } else {
+      say("Use an API key you created before ('xtsbridge apikey create' makes a new one).");
+    }
+    const signal = await until;
+    say(`\n${String(signal)}: finishing in-flight requests and shutting down…`);
+    await app.close();
+    return 0;
+  } finally {
+    await gw.close();
+  }
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve(signal);
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function addServeCommand(program: Command, io: CliIo, config: () => Config, exit: (code: number) => void): void {
+  program
+    .command("serve")
+    .description("serve the OpenAlgo-compatible REST API (npm start); without JAINAM_* credentials it runs against the built-in sandbox")
+    .addHelpText(
+      "after",
+      "\nEnvironment: HOST (127.0.0.1), PORT (5000), DATABASE_URL, JAINAM_SERVER and JAINAM_*_API_KEY/SECRET,\nORDER_RATE_LIMIT / SMART_ORDER_RATE_LIMIT / API_RATE_LIMIT (10 per second), LOG_LEVEL, SANDBOX_INSTRUMENTS.",
+    )
+    .action(async () => {
+      exit(await serve(config(), io, untilSignal()));
+    });
+}
