@@ -88,6 +88,7 @@ describe("validation names the field and what is allowed", () => {
     ["trigger off tick", { pricetype: "SL-M", trigger_price: 10.001 }, yesbank, "trigger_price", /tick size 0.01/],
     ["disclosed above quantity", { disclosed_quantity: 2 }, yesbank, "disclosed_quantity", /0 to quantity \(1\)/],
     ["negative price", { price: -1 }, yesbank, "price", /≥ 0/],
+    ["CNC on derivatives", { product: "CNC", exchange: "NFO", quantity: 75 }, niftyCe, "product", /CNC is for NSE and BSE cash; on NFO use MIS or NRML/],
     ["SL buy with limit below trigger", { pricetype: "SL", price: 10, trigger_price: 11 }, yesbank, "price", /SL BUY needs price ≥ trigger_price/],
   ];
   for (const [what, o, row, field, message] of cases) {

@@ -72,6 +72,10 @@ export function validateOrder(order: OrderRequest, row: SymbolRow): void {
   if (!Number.isSafeInteger(disclosed) || disclosed < 0 || disclosed > quantity) {
     throw new ValidationError("disclosed_quantity", `disclosed_quantity must be a whole number from 0 to quantity (${quantity}), got ${disclosed}`);
   }
+  // CNC is delivery, which exists only in the cash market; derivatives are MIS or NRML.
+  if (order.product === "CNC" && row.exchange !== "NSE" && row.exchange !== "BSE") {
+    throw new ValidationError("product", `product CNC is for NSE and BSE cash; on ${row.exchange} use MIS or NRML`);
+  }
   const needsPrice = order.pricetype === "LIMIT" || order.pricetype === "SL";
   const needsTrigger = order.pricetype === "SL" || order.pricetype === "SL-M";
   if (needsPrice && !(price > 0)) throw new ValidationError("price", `pricetype ${order.pricetype} needs price > 0`);

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { OrderOutcomeUnknownError } from "../../src/xts/client/errors.js";
+import type { OrderRequest, PriceType, Product } from "../../src/orders/openalgo-types.js";
+import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
+import { newRequestId } from "../../src/orders/order-tag.js";
+import { startTestGateway, type TestGateway } from "../support/gateway.js";
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ sandbox: { instruments: 4000 } });
+  const report = await gw.master.refresh();
+  expect(report.status, report.message).toBe("success");
+}, 60_000);
+afterAll(async () => gw.close());
+beforeEach(() => {
+  gw.sandbox.control.clearFaults();
+  gw.sandbox.control.reset();
+  gw.sandbox.control.clearRequests();
+});
+
+function pick(exchange: string, kind: GeneratedInstrument["kind"]): GeneratedInstrument {
+  const found = gw.sandbox.master.instruments.find((i) => i.exchange === exchange && i.kind === kind && i.priceBandLow !== null && i.referencePrice > 1);
+  if (found === undefined) throw new Error(`no ${kind} on ${exchange} in the sandbox master`);
+  return found;
+}
+
+const onTick = (price: number, tick: number): number => Number((Math.round(price / tick) * tick).toFixed(6));
+
+function order(i: GeneratedInstrument, o: Partial<OrderRequest>): OrderRequest {
+  return { symbol: i.symbol!, exchange: i.exchange!, action: "BUY", quantity: i.lotSize, pricetype: "MARKET", product: "MIS", price: 0, trigger_price: 0, disclosed_quantity: 0, ...o };
+}
+
+/** Prices inside the band, on the tick: a limit below the market rests; a stop above it waits. */
+function pricesFor(i: GeneratedInstrument, pricetype: PriceType): Partial<OrderRequest> {
+  const below = onTick(Math.max(i.referencePrice * 0.98, i.priceBandLow! + i.tickSize), i.tickSize);
+  const above = onTick(Math.min(i.referencePrice * 1.01, i.priceBandHigh! - i.tickSize), i.tickSize);
+  switch (pricetype) {
+    case "MARKET":
+      return {};
+    case "LIMIT":
+      return { price: below };
+    case "SL":
+      return { price: above, trigger_price: above };
+    case "SL-M":
+      return { trigger_price: above };
+  }
+}
+
+const XTS_TYPE: Record<PriceType, string> = { MARKET: "MARKET", LIMIT: "LIMIT", SL: "STOPLIMIT", "SL-M": "STOPMARKET" };
+
+describe("every price type and product on NSE, NFO, BFO, CDS and MCX", () => {
+  const cases: [string, GeneratedInstrument["kind"]][] = [
+    ["NSE", "cash"],
+    ["NFO", "option"],
+    ["NFO", "future"],
+    ["BFO", "option"],
+    ["CDS", "future"],
+    ["MCX", "future"],
+  ];
+  for (const [exchange, kind] of cases) {
+    it(`${exchange} ${kind}`, async () => {
+      const instrument = pick(exchange, kind);
+      for (const pricetype of ["MARKET", "LIMIT", "SL", "SL-M"] as const) {
+        for (const product of (exchange === "NSE" ? ["MIS", "NRML", "CNC"] : ["MIS", "NRML"]) satisfies readonly Product[]) {
+          const placed = await gw.orders.placeOrder(order(instrument, { pricetype, product, ...pricesFor(instrument, pricetype) }), newRequestId());
+          expect(placed.orderid).toMatch(/^\d+$/);
+          const sent = gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders").at(-1)!.body as Record<string, unknown>;
+          expect(sent).toMatchObject({ exchangeInstrumentID: instrument.token, orderType: XTS_TYPE[pricetype], productType: product, orderQuantity: instrument.lotSize });
+          expect(typeof sent["exchangeInstrumentID"]).toBe("number");
+        }
+      }
+      const products = exchange === "NSE" ? 3 : 2;
+      expect(gw.sandbox.control.orders()).toHaveLength(4 * products);
+      const book = await gw.orders.orderBook();
+      expect(book.orders).toHaveLength(4 * products);
+      for (const row of book.orders) expect(row).toMatchObject({ symbol: instrument.symbol, exchange });
+      expect(book.orders.filter((r) => r.pricetype === "SL")).toHaveLength(products);
+      expect(book.orders.filter((r) => r.pricetype === "SL-M")).toHaveLength(products);
+      expect(book.orders.filter((r) => r.order_status === "complete")).toHaveLength(products);
+      if (exchange !== "NSE") {
+        await expect(gw.orders.placeOrder(order(instrument, { product: "CNC" }), newRequestId())).rejects.toMatchObject({ code: "VALIDATION_ERROR", field: "product" });
+      }
+    });
+  }
+});
+
+describe("modify and cancel", () => {
+  it("modifies a resting limit order, then cancels it (V7, V8)", async () => {
+    const i = pick("NFO", "option");
+    const limit = pricesFor(i, "LIMIT").price!;
+    const { orderid } = await gw.orders.placeOrder(order(i, { pricetype: "LIMIT", price: limit }), newRequestId());
+    const lower = onTick(limit - 2 * i.tickSize, i.tickSize);
+    await gw.orders.modifyOrder({ ...order(i, { pricetype: "LIMIT", price: lower, quantity: 2 * i.lotSize }), orderid }, newRequestId());
+    let row = await gw.orders.orderStatus(orderid);
+    expect(row).toMatchObject({ orderid, price: lower, quantity: 2 * i.lotSize, order_status: "open" });
+    const put = gw.sandbox.control.requests().find((r) => r.method === "PUT" && r.path === "/orders")!.body as Record<string, unknown>;
+    expect(put).toMatchObject({ appOrderID: Number(orderid), modifiedOrderType: "LIMIT", modifiedLimitPrice: lower, modifiedTimeInForce: "DAY" });
+    expect(await gw.orders.cancelOrder(orderid, newRequestId())).toEqual({ orderid });
+    row = await gw.orders.orderStatus(orderid);
+    expect(row.order_status).toBe("cancelled");
+    const del = gw.sandbox.control.requests().find((r) => r.method === "DELETE" && r.path === "/orders")!;
+    expect(del.query["appOrderID"]).toBe(orderid);
+  });
+
+  it("carries XTS's own code and description when it refuses (V6)", async () => {
+    const i = pick("NSE", "cash");
+    const error = await gw.orders.placeOrder(order(i, { pricetype: "LIMIT", price: onTick(i.priceBandHigh! * 2, i.tickSize) }), newRequestId()).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "XTS_REJECTED", xtsCode: expect.stringMatching(/^e-/), description: expect.stringMatching(/band/i) });
+  });
+
+  it("an unknown symbol never reaches XTS", async () => {
+    await expect(gw.orders.placeOrder(order(pick("NSE", "cash"), { symbol: "NOSUCHTHING" }), newRequestId())).rejects.toMatchObject({ code: "SYMBOL_NOT_FOUND" });
+    expect(gw.sandbox.control.requests().filter((r) => r.path === "/orders")).toHaveLength(0);
+  });
+
+  it("orderstatus of an unknown id is ORDER_NOT_FOUND", async () => {
+    await expect(gw.orders.orderStatus("99999999")).rejects.toMatchObject({ code: "ORDER_NOT_FOUND" });
+  });
+});
+
+describe("V10 smart orders against real positions", () => {
+  const table: [action: "BUY" | "SELL", qty: number, target: number, current: number, expected: string][] = [
+    ["BUY", 100, 0, 0, "BUY 100"],
+    ["BUY", 100, 100, -100, "BUY 200"],
+    ["BUY", 100, 100, 100, "none"],
+    ["BUY", 100, 200, 100, "BUY 100"],
+    ["SELL", 100, 0, 0, "SELL 100"],
+    ["SELL", 100, -100, 100, "SELL 200"],
+    ["SELL", 100, -100, -100, "none"],
+    ["SELL", 100, -200, -100, "SELL 100"],
+    ["BUY", 5, 0, 5, "SELL 5"],
+    ["SELL", 5, 0, -5, "BUY 5"],
+    ["BUY", 0, 0, 0, "none"],
+  ];
+  for (const [action, qty, target, current, expected] of table) {
+    it(`${action} ${qty}, position_size ${target}, current ${current} → ${expected}`, async () => {
+      const i = gw.sandbox.master.instruments.find((x) => x.exchange === "NSE" && x.kind === "cash" && x.lotSize === 1)!;
+      if (current !== 0) {
+        await gw.orders.placeOrder(order(i, { action: current > 0 ? "BUY" : "SELL", quantity: Math.abs(current) }), newRequestId());
+      }
+      expect(await gw.orders.openPosition(i.symbol!, "NSE", "MIS")).toBe(current);
+      gw.sandbox.control.clearRequests();
+      const result = await gw.orders.placeSmartOrder(order(i, { action, quantity: qty }), target, newRequestId());
+      const posts = gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders");
+      if (expected === "none") {
+        expect(result).toHaveProperty("message");
+        expect(posts).toHaveLength(0);
+      } else {
+        const [side, n] = expected.split(" ");
+        expect(posts.map((p) => p.body)).toEqual([expect.objectContaining({ orderSide: side, orderQuantity: Number(n) })]);
+        expect(await gw.orders.openPosition(i.symbol!, "NSE", "MIS")).toBe(target === 0 && current === 0 ? (side === "BUY" ? qty : -qty) : target);
+      }
+    });
+  }
+
+  it("two smart orders for one position at once act once", async () => {
+    const i = gw.sandbox.master.instruments.find((x) => x.exchange === "NSE" && x.kind === "cash" && x.lotSize === 1)!;
+    const [a, b] = await Promise.all([
+      gw.orders.placeSmartOrder(order(i, { action: "BUY", quantity: 10 }), 10, newRequestId()),
+      gw.orders.placeSmartOrder(order(i, { action: "BUY", quantity: 10 }), 10, newRequestId()),
+    ]);
+    expect([a, b].filter((r) => "placed" in r)).toHaveLength(1);
+    expect(await gw.orders.openPosition(i.symbol!, "NSE", "MIS")).toBe(10);
+  });
+});
+
+describe("batches report each item and go on past failures", () => {
+  it("V9 close-all: one injected failure, the others still close, the report says which", async () => {
+    const instruments = [pick("NSE", "cash"), pick("NFO", "future"), pick("MCX", "future")];
+    for (const [n, i] of instruments.entries()) await gw.orders.placeOrder(order(i, { action: n === 1 ? "SELL" : "BUY" }), newRequestId());
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "status", status: 500 } });
+    const report = await gw.orders.closeAllPositions(newRequestId());
+    expect(report).toHaveLength(3);
+    expect(report.filter((r) => r.status === "error")).toHaveLength(1);
+    expect(report.filter((r) => r.status === "success")).toHaveLength(2);
+    const left = (await gw.orders.positionBook()).filter((p) => p.quantity !== 0);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.symbol).toBe(report.find((r) => r.status === "error")!.symbol);
+    // The closing order is the opposite side at market, for the whole quantity.
+    const closing = gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders").slice(-3);
+    for (const c of closing) expect(c.body).toMatchObject({ orderType: "MARKET" });
+  });
+
+  it("cancel-all cancels every open order and reports failures separately", async () => {
+    const i = pick("NFO", "option");
+    const price = pricesFor(i, "LIMIT").price!;
+    const ids = [];
+    for (let n = 0; n < 3; n += 1) ids.push((await gw.orders.placeOrder(order(i, { pricetype: "LIMIT", price }), newRequestId())).orderid);
+    await gw.orders.placeOrder(order(i, {}), newRequestId());
+    gw.sandbox.control.inject({ match: { method: "DELETE", path: "/orders" }, action: { type: "status", status: 500 } });
+    const { canceled, failed } = await gw.orders.cancelAllOrders(newRequestId());
+    expect(canceled).toHaveLength(2);
+    expect(failed).toHaveLength(1);
+    expect([...canceled, failed[0]!.orderid].sort()).toEqual([...ids].sort());
+  });
+});
+
+describe("outcome honesty", () => {
+  it("an order whose answer is lost after XTS accepted it is found in the book by its tag: exactly one order, never resent", async () => {
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "drop-after-processing" } });
+    const placed = await gw.orders.placeOrder(order(pick("NSE", "cash"), {}), newRequestId());
+    expect(placed.reconciled).toBe(true);
+    expect(gw.sandbox.control.orders()).toHaveLength(1);
+    expect(String(gw.sandbox.control.orders()[0]!.AppOrderID)).toBe(placed.orderid);
+    expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
+  });
+
+  it("an order that never arrived is ORDER_OUTCOME_UNKNOWN with its tag, and nothing is resent", async () => {
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "drop" } });
+    const error = await gw.orders.placeOrder(order(pick("NSE", "cash"), {}), newRequestId()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrderOutcomeUnknownError);
+    expect((error as OrderOutcomeUnknownError).orderUniqueIdentifier).toMatch(/^X[0-9a-z]{1,19}$/);
+    expect(gw.sandbox.control.orders()).toHaveLength(0);
+    expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
+  });
+
+  it("every order carries its own tag", async () => {
+    const i = pick("NSE", "cash");
+    for (let n = 0; n < 5; n += 1) await gw.orders.placeOrder(order(i, {}), newRequestId());
+    const tags = gw.sandbox.control.orders().map((o) => o.OrderUniqueIdentifier);
+    expect(new Set(tags).size).toBe(5);
+  });
+});
+
+describe("books in OpenAlgo shape", () => {
+  it("trade book, positions and funds follow fills (V12–V14)", async () => {
+    const i = pick("NSE", "cash");
+    await gw.orders.placeOrder(order(i, { quantity: 2 * i.lotSize }), newRequestId());
+    const trades = await gw.orders.tradeBook();
+    expect(trades).toHaveLength(1);
+    expect(trades[0]).toMatchObject({ symbol: i.symbol, exchange: "NSE", action: "BUY", quantity: 2 * i.lotSize });
+    expect(trades[0]!.trade_value).toBeCloseTo(trades[0]!.average_price * 2 * i.lotSize, 1);
+    const positions = await gw.orders.positionBook();
+    expect(positions).toEqual([expect.objectContaining({ symbol: i.symbol, quantity: 2 * i.lotSize, product: "MIS" })]);
+    const funds = await gw.orders.funds();
+    for (const v of Object.values(funds)) expect(v).toMatch(/^-?\d+\.\d{2}$/);
+  });
+
+  it("empty books are empty lists, not errors", async () => {
+    expect((await gw.orders.orderBook()).orders).toEqual([]);
+    expect(await gw.orders.tradeBook()).toEqual([]);
+    expect(await gw.orders.positionBook()).toEqual([]);
+  });
+});
