@@ -2,6 +2,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import { XtsBridgeError } from "../errors.js";
 import { newRequestId } from "../orders/order-tag.js";
 import { DEFAULT_RATE_LIMITS, type AppDeps, type RateLimits } from "./app-deps.js";
+import { errorReply, requestErrorBody } from "./error-body.js";
 import { httpStatusFor } from "./error-status.js";
 import { ROUTES, type Route, type RouteGroup } from "./handlers.js";
 import { docsPage, openApiDocument } from "./openapi.js";
@@ -13,20 +14,6 @@ export const API_PREFIX = "/api/v1";
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]apikey=)[^&]*/gi, "$1[redacted]");
-}
-
-function errorBody(error: XtsBridgeError): Record<string, unknown> {
-  const body: Record<string, unknown> = { status: "error", message: error.message, code: error.code };
-  const d = error.details as Record<string, unknown>;
-  if (error.code === "VALIDATION_ERROR" && d["errors"] !== undefined) body["errors"] = d["errors"];
-  if (error.code === "SYMBOL_NOT_FOUND") body["suggestions"] = d["suggestions"];
-  if (error.code === "ORDER_OUTCOME_UNKNOWN") {
-    body["order_unique_identifier"] = d["orderUniqueIdentifier"];
-    body["message"] = `The broker did not confirm this order (${String(d["reason"] ?? "no answer")}). It may or may not have been placed: check the order book for order_unique_identifier ${String(d["orderUniqueIdentifier"])} before sending it again.`;
-  }
-  if (error.code === "XTS_REJECTED") body["broker_code"] = d["xtsCode"];
-  if (error.code === "MASTER_REFRESH_FAILED") body["data"] = d["report"];
-  return body;
 }
 
 /**
@@ -42,26 +29,22 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     other: new SlidingWindowLimiter(limits.othersPerSecond, 1000),
   };
   const invalidKeys = new SlidingWindowLimiter(limits.invalidKeysPerMinute, 60_000);
+  const bodyLimit = deps.bodyLimit ?? 64 * 1024;
 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => newRequestId(),
     // Our own onResponse hook logs each request once, with the URL's apikey redacted.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
-    bodyLimit: deps.bodyLimit ?? 64 * 1024,
+    bodyLimit,
     requestTimeout: deps.requestTimeoutMs ?? 15_000,
     connectionTimeout: deps.requestTimeoutMs ?? 15_000,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
 
-  // TradingView and some webhook senders post JSON as text/plain.
-  app.addContentTypeParser("text/plain", { parseAs: "string" }, (_req, body, done) => {
-    try {
-      done(null, JSON.parse(body as string));
-    } catch {
-      done(new XtsBridgeError("VALIDATION_ERROR", "body is not valid JSON"), undefined);
-    }
-  });
+  // TradingView and some webhook senders post JSON as text/plain. Same parser as application/json,
+  // so `__proto__` and `constructor.prototype` keys are refused on both.
+  app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -74,12 +57,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (error instanceof XtsBridgeError) {
       const status = httpStatusFor(error.code);
       if (status >= 500) request.log.warn({ code: error.code, reason: error.message }, "request failed");
-      return reply.status(status).send(errorBody(error));
+      const { body, retryAfterSeconds } = errorReply(error);
+      if (retryAfterSeconds !== undefined) reply.header("retry-after", String(retryAfterSeconds));
+      return reply.status(status).send(body);
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      const message = status === 413 ? `body is larger than ${deps.bodyLimit ?? 64 * 1024} bytes` : status === 415 ? "send the body as application/json" : "the request body is not valid JSON";
-      return reply.status(status).send({ status: "error", message, code: status === 413 ? "BODY_TOO_LARGE" : "VALIDATION_ERROR" });
+      return reply.status(status).send(requestErrorBody(status, (error as FastifyError).code, bodyLimit));
     }
     request.log.error({ err: error }, "unhandled error");
     return reply.status(500).send({ status: "error", message: "internal error; the request id in x-request-id identifies it in the logs", code: "INTERNAL_ERROR" });
@@ -108,7 +92,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
     const parsed = route.schema.safeParse(raw);
     if (!parsed.success) {
-      const { message, errors } = describeIssues(parsed.error);
+      const { message, errors } = describeIssues(parsed.error, raw);
       throw new XtsBridgeError("VALIDATION_ERROR", message, { details: { errors } });
     }
     const input = parsed.data as { apikey: string };

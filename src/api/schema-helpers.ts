@@ -60,19 +60,44 @@ export function orderId() {
     .pipe(z.string().min(1, { message: "orderid must not be empty" }).max(40, { message: "orderid is too long" }));
 }
 
-/** Turns zod issues into `{field: [messages]}` and one readable sentence. */
-export function describeIssues(error: z.ZodError): { message: string; errors: Record<string, string[]> } {
-  const errors: Record<string, string[]> = {};
+/**
+ * Whether the field at `path` is absent from the request (as opposed to present with a bad value).
+ * Zod 4 does not put the input on an issue unless asked, so presence is read from the request.
+ */
+function isMissing(input: unknown, path: readonly PropertyKey[]): boolean {
+  let current = input;
+  for (const key of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return true;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return false;
+}
+
+/**
+ * Turns zod issues into `{field: [messages]}` and one readable sentence. With the request as
+ * `input`, an absent field reads "is required" and a present one says what is wrong with it.
+ * Field names come from the client, so they are collected in a Map: a field called
+ * `constructor` or `__proto__` must not land on Object.prototype.
+ */
+export function describeIssues(error: z.ZodError, input?: unknown): { message: string; errors: Record<string, string[]> } {
+  const byField = new Map<string, string[]>();
+  const add = (field: string, message: string): void => {
+    const list = byField.get(field);
+    if (list === undefined) byField.set(field, [message]);
+    else list.push(message);
+  };
   for (const issue of error.issues) {
     if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) (errors[key.slice(0, 64)] ??= []).push("Unknown field.");
+      for (const key of issue.keys) add(key.slice(0, 64), "Unknown field.");
       continue;
     }
     const field = issue.path.length === 0 ? "body" : issue.path.map(String).join(".").slice(0, 64);
-    (errors[field] ??= []).push(issue.code === "invalid_type" && issue.input === undefined ? `${field} is required` : issue.message);
+    const missing = input === undefined ? issue.code === "invalid_type" && issue.input === undefined : issue.path.length > 0 && isMissing(input, issue.path);
+    add(field, missing ? `${field} is required` : issue.message);
   }
-  const message = Object.entries(errors)
+  const message = [...byField]
     .map(([field, messages]) => `${field}: ${messages.join(" ")}`)
     .join("; ");
-  return { message, errors };
+  // fromEntries defines own properties, so even "__proto__" stays an ordinary key.
+  return { message, errors: Object.fromEntries(byField) };
 }
