@@ -3,9 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { masterBench, sqliteStore } from "./master-bench.js";
 import { refreshBench } from "./refresh-bench.js";
+import { PostgresStore } from "../src/store/postgres/pg-store.js";
+import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -18,6 +20,22 @@ try {
     const store = await sqliteStore(join(dir, "bench.db"));
     await masterBench(store, "SQLite");
     await store.close();
+  }
+  if (run("postgres")) {
+    // Same store benchmarks on PostgreSQL, in a throw-away schema of $BENCH_PG_URL (default: the local server).
+    const base = process.env["BENCH_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
+    const schema = `bench_${process.pid}`;
+    const store = await PostgresStore.open(`${base}${base.includes("?") ? "&" : "?"}schema=${schema}`);
+    try {
+      await masterBench(store, "PostgreSQL");
+      await refreshBench(store, "PostgreSQL");
+    } finally {
+      await store.close();
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    }
   }
   if (run("refresh")) {
     const store = await sqliteStore(join(dir, "refresh.db"));

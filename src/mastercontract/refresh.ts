@@ -91,6 +91,15 @@ export class MasterContractService {
     const startedAt = new Date().toISOString();
     const claim = await store.claimRefresh(this.broker, this.owner, startedAt, this.isStale);
     if (!claim.acquired) throw new RefreshInProgressError(claim.holder);
+    try {
+      return await this.runClaimed(request, force, started, startedAt);
+    } finally {
+      await claim.release().catch((error: unknown) => logger.warn({ err: error }, "could not release the refresh claim"));
+    }
+  }
+
+  private async runClaimed(request: { onProgress?: RefreshProgress }, force: boolean, started: number, startedAt: string): Promise<RefreshReport> {
+    const { store, logger } = this.deps;
 
     const previousTotal = Object.values(await store.countByExchange(this.broker)).reduce((a, b) => a + b, 0);
     const segments = this.initialReports();
@@ -123,7 +132,7 @@ export class MasterContractService {
       const indexStarted = performance.now();
       const index = SymbolIndex.build(built.rows);
       indexMs = performance.now() - indexStarted;
-      this.deps.resolver.swap(index, indexMs);
+      this.deps.resolver.swap(index, indexMs, result.contractVersion);
       const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, result.contractVersion, index.countByExchange());
       logger.info({ broker: this.broker, total: report.total, durationMs: report.durationMs, storeMs, indexMs }, "master refresh succeeded");
       return report;

@@ -15,7 +15,7 @@ const rows: SymbolRow[] = [
   { ...base, symbol: "GOLD05FEB25FUT", name: "GOLD", exchange: "MCX", brexchange: "MCXFO", token: 3045, instrumenttype: "FUT", expiry: "05-FEB-25" },
 ];
 
-const store = { loadBroker: async () => rows } as unknown as SymbolStore;
+const store = { loadBroker: async () => rows, getStatus: async () => ({ contractVersion: 3 }) } as unknown as SymbolStore;
 
 async function loaded(): Promise<Resolver> {
   const resolver = new Resolver(store, "jainam_prop", silentLogger());
@@ -71,7 +71,7 @@ describe("Resolver", () => {
     const r = await loaded();
     r.getTokenFromSymbol("SBIN", "NSE");
     expect(() => r.getTokenFromSymbol("NOPE", "NSE")).toThrow();
-    expect(r.stats).toMatchObject({ hits: 1, misses: 1, rows: rows.length, reloads: 1 });
+    expect(r.stats).toMatchObject({ hits: 1, misses: 1, rows: rows.length, reloads: 1, version: 3 });
   });
 
   it("swap replaces the whole index at once; a reader holding the old index keeps a complete view", async () => {

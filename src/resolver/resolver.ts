@@ -10,6 +10,8 @@ export interface ResolverStats {
   misses: number;
   reloads: number;
   rows: number;
+  /** Contract version of the loaded index (0 when unknown). */
+  version: number;
   loadedAt: string | null;
   lastLoadMs: number | null;
 }
@@ -22,7 +24,7 @@ export interface ResolverStats {
  */
 export class Resolver {
   private index: SymbolIndex = SymbolIndex.build([]);
-  private readonly counters: ResolverStats = { hits: 0, misses: 0, reloads: 0, rows: 0, loadedAt: null, lastLoadMs: null };
+  private readonly counters: ResolverStats = { hits: 0, misses: 0, reloads: 0, rows: 0, version: 0, loadedAt: null, lastLoadMs: null };
 
   private readonly debugLookups: boolean;
 
@@ -34,26 +36,36 @@ export class Resolver {
     this.debugLookups = logger.isLevelEnabled("debug");
   }
 
-  /** Loads the broker's rows from the store and swaps them in. */
+  /**
+   * Loads the broker's rows from the store and swaps them in. The version is read before the
+   * rows: if a refresh commits in between, the rows are newer than the version recorded and the
+   * next version check simply loads again.
+   */
   async load(): Promise<SymbolIndex> {
     const started = performance.now();
+    const version = (await this.store.getStatus(this.broker)).contractVersion;
     const index = SymbolIndex.build(await this.store.loadBroker(this.broker));
-    this.swap(index, performance.now() - started);
+    this.swap(index, performance.now() - started, version);
     return index;
   }
 
   /** Replaces the live index with a complete new one (after a refresh has committed). */
-  swap(index: SymbolIndex, loadMs: number | null = null): void {
+  swap(index: SymbolIndex, loadMs: number | null = null, version: number = this.counters.version): void {
     this.index = index;
+    this.counters.version = version;
     this.counters.reloads += 1;
     this.counters.rows = index.size;
     this.counters.loadedAt = new Date().toISOString();
     this.counters.lastLoadMs = loadMs;
-    this.logger.info({ broker: this.broker, rows: index.size, loadMs }, "symbol index loaded");
+    this.logger.info({ broker: this.broker, rows: index.size, version, loadMs }, "symbol index loaded");
   }
 
   get current(): SymbolIndex {
     return this.index;
+  }
+
+  get version(): number {
+    return this.counters.version;
   }
 
   get stats(): Readonly<ResolverStats> {

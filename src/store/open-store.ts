@@ -1,5 +1,5 @@
-import { XtsBridgeError } from "../errors.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { PostgresStore } from "./postgres/pg-store.js";
 import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { GatewayStore } from "./symbol-store.js";
 
@@ -9,7 +9,7 @@ export async function openStore(databaseUrl: string): Promise<GatewayStore> {
     case "sqlite":
       return SqliteStore.open(target.path);
     case "postgres":
-      throw new XtsBridgeError("NOT_IMPLEMENTED", "the PostgreSQL backend is not available yet; use DATABASE_URL=sqlite:PATH");
+      return PostgresStore.open(target.url);
     default: {
       const never: never = target;
       return never;

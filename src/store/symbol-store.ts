@@ -8,8 +8,14 @@ export interface ReplaceResult {
   readonly contractVersion: number;
 }
 
-/** Outcome of trying to start a refresh: the caller now owns it, or someone else does. */
-export type RefreshClaim = { readonly acquired: true } | { readonly acquired: false; readonly holder: MasterStatus };
+/**
+ * Outcome of trying to start a refresh: the caller now owns it (and must `release()` it when the
+ * refresh ends, success or not), or someone else does.
+ */
+export type RefreshClaim = { readonly acquired: true; release(): Promise<void> } | { readonly acquired: false; readonly holder: MasterStatus };
+
+/** Called when another process commits a contract (PostgreSQL NOTIFY). */
+export type ContractListener = (broker: string, version: number) => void;
 
 /**
  * The narrow interface every layer above the store depends on. Each backend (SQLite,
@@ -38,6 +44,9 @@ export interface SymbolStore {
    * `isStale` decides whether a recorded `downloading` may be taken over (dead owner, too old).
    */
   claimRefresh(broker: string, owner: string, startedAt: string, isStale: (holder: MasterStatus) => boolean): Promise<RefreshClaim>;
+
+  /** Subscribes to contracts committed by other processes, where the backend can tell (PostgreSQL LISTEN). */
+  watchContracts?(listener: ContractListener): Promise<() => Promise<void>>;
 
   close(): Promise<void>;
 }

@@ -97,14 +97,28 @@ for (const backend of BACKENDS) {
       expect(await store.getStatus("jainam_prop")).toMatchObject({ status: "error", message: "NSEFO: connection reset", totalSymbols: 1, contractVersion: 1 });
     });
 
-    it("claimRefresh lets one owner in, refuses a second while the first is live, and allows a takeover when stale", async () => {
+    it("claimRefresh lets one owner in and refuses a second until the first releases", async () => {
       const at = new Date().toISOString();
-      expect(await store.claimRefresh("jainam_prop", "host:1", at, () => false)).toEqual({ acquired: true });
-      const second = await store.claimRefresh("jainam_prop", "host:2", at, () => false);
-      expect(second).toMatchObject({ acquired: false, holder: { owner: "host:1", status: "downloading" } });
-      expect(await store.claimRefresh("jainam_prop", "host:3", at, (holder) => holder.owner === "host:1")).toEqual({ acquired: true });
-      expect((await store.getStatus("jainam_prop")).owner).toBe("host:3");
+      const first = await store.claimRefresh("jainam_prop", "host:1:a", at, () => false);
+      expect(first.acquired).toBe(true);
+      const second = await store.claimRefresh("jainam_prop", "host:2:b", at, () => false);
+      expect(second).toMatchObject({ acquired: false, holder: { owner: "host:1:a", status: "downloading" } });
+      await store.updateStatus("jainam_prop", { status: "error", message: "done", owner: null });
+      if (first.acquired) await first.release();
+      const third = await store.claimRefresh("jainam_prop", "host:3:c", at, () => false);
+      expect(third.acquired).toBe(true);
+      expect((await store.getStatus("jainam_prop")).owner).toBe("host:3:c");
+      if (third.acquired) await third.release();
     });
+
+    if (backend.name === "sqlite") {
+      it("on SQLite a claim left by a dead owner can be taken over", async () => {
+        const at = new Date().toISOString();
+        await store.claimRefresh("jainam_prop", "host:1:a", at, () => false);
+        const takeover = await store.claimRefresh("jainam_prop", "host:2:b", at, (holder) => holder.owner === "host:1:a");
+        expect(takeover.acquired).toBe(true);
+      });
+    }
 
     it("stores text with quotes and unicode verbatim (parameterised statements)", async () => {
       const tricky = row({ symbol: "M&M", token: 2031, brsymbol: "x'); DROP TABLE symbol_token; --", name: "Mahindra & Mahindra — ₹" });

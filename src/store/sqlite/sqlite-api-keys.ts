@@ -1,27 +1,6 @@
 import type Database from "better-sqlite3";
 import type { ApiKeyRecord } from "../api-key-types.js";
-
-interface ApiKeyRow {
-  id: number;
-  name: string;
-  prefix: string;
-  hash: string;
-  created_at: string;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
-export function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
-  return {
-    id: Number(row.id),
-    name: row.name,
-    prefix: row.prefix,
-    hash: row.hash,
-    createdAt: row.created_at,
-    revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
-  };
-}
+import { apiKeyFromRow, type ApiKeyRow } from "../api-key-row.js";
 
 export class SqliteApiKeys {
   private readonly byPrefix: Database.Statement;
