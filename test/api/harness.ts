@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import type { RateLimits } from "../../src/api/app-deps.js";
 import { buildApp } from "../../src/api/app.js";
-import { silentLogger } from "../../src/logger.js";
+import { silentLogger, type Logger } from "../../src/logger.js";
 import { OrderService, type OrderServiceOptions } from "../../src/orders/order-service.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
@@ -16,6 +16,9 @@ export interface ApiOptions {
   readonly bodyLimit?: number;
   /** A separate order service, e.g. with a short reconciliation, over the same gateway. */
   readonly orders?: Partial<OrderServiceOptions>;
+  readonly logger?: Logger;
+  /** Today in IST for /expiry, instead of the clock. */
+  readonly today?: string;
 }
 
 /** Instruments of the sandbox master the tests trade, picked by kind rather than by name. */
@@ -69,7 +72,7 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
   const make = (o: ApiOptions): FastifyInstance => {
     const orders = o.orders === undefined ? gw.orders : new OrderService(gw.xts.interactive, gw.resolver, silentLogger(), o.orders);
     const app = buildApp({
-      logger: silentLogger(),
+      logger: o.logger ?? silentLogger(),
       apiKeys,
       resolver: gw.resolver,
       orders,
@@ -77,6 +80,7 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
       master: gw.master,
       limits: { ...GENEROUS_LIMITS, ...o.limits },
       ...(o.bodyLimit === undefined ? {} : { bodyLimit: o.bodyLimit }),
+      ...(o.today === undefined ? {} : { today: () => o.today! }),
     });
     apps.push(app);
     return app;
