@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { XtsBridgeError } from "../errors.js";
+import { StoreError, XtsBridgeError } from "../errors.js";
 import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
@@ -89,7 +89,10 @@ export class MasterContractService {
     const force = request.force ?? this.options.force;
     const started = performance.now();
     const startedAt = new Date().toISOString();
-    const claim = await store.claimRefresh(this.broker, this.owner, startedAt, this.isStale);
+    // A database that cannot even record the claim (locked, full) is a STORE_ERROR, not an internal error.
+    const claim = await store.claimRefresh(this.broker, this.owner, startedAt, this.isStale).catch((error: unknown) => {
+      throw error instanceof XtsBridgeError ? error : new StoreError(`cannot start the master refresh: ${(error as Error).message}`, error);
+    });
     if (!claim.acquired) throw new RefreshInProgressError(claim.holder);
     try {
       return await this.runClaimed(request, force, started, startedAt);
@@ -101,13 +104,15 @@ export class MasterContractService {
   private async runClaimed(request: { onProgress?: RefreshProgress }, force: boolean, started: number, startedAt: string): Promise<RefreshReport> {
     const { store, logger } = this.deps;
 
-    const previousTotal = Object.values(await store.countByExchange(this.broker)).reduce((a, b) => a + b, 0);
+    let previousTotal = 0;
     const segments = this.initialReports();
     const emit = (): void => request.onProgress?.(segments);
     const builder = new ContractBuilder(this.broker);
     let storeMs = 0;
     let indexMs = 0;
     try {
+      // Inside the try: a store that fails here fails the refresh with a report, like any later step.
+      previousTotal = Object.values(await store.countByExchange(this.broker)).reduce((a, b) => a + b, 0);
       logger.info({ broker: this.broker, segments: this.options.segments, force }, "master refresh started");
       emit();
       await this.downloadIndexLists(builder, segments, emit);

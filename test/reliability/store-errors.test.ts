@@ -1,0 +1,149 @@
+import { Writable } from "node:stream";
+import Database from "better-sqlite3";
+import type { FastifyInstance } from "fastify";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ApiKeys } from "../../src/api/api-keys.js";
+import { buildApp } from "../../src/api/app.js";
+import { createLogger } from "../../src/logger.js";
+import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import type { SymbolRow } from "../../src/store/types.js";
+import { startTestGateway, type TestGateway } from "../support/gateway.js";
+import { until } from "./support/contract.js";
+
+/**
+ * Database errors in the middle of a refresh (DESIGN invariant 1): the write lock is held by
+ * someone else, or the disk fills up. The refresh fails with a report that says so, the old
+ * contract keeps serving from memory and from the table, the process carries on, and the
+ * next refresh after the cause is gone succeeds. (File permissions cannot be tested here:
+ * tests run as root, which ignores them; a lock and a full disk are what root still meets.)
+ */
+
+const BROKER = "jainam_prop";
+let gw: TestGateway;
+let app: FastifyInstance;
+let apikey: string;
+let logText = "";
+let known: SymbolRow[];
+
+const db = (): Database.Database => (gw.store as SqliteStore).handle;
+const storedTotal = async (): Promise<number> => Object.values(await gw.store.countByExchange(BROKER)).reduce((a, b) => a + b, 0);
+
+beforeAll(async () => {
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logText += chunk.toString("utf8");
+      done();
+    },
+  });
+  const logger = createLogger({ level: "info", destination });
+  gw = await startTestGateway({ sandbox: { instruments: 3000 }, logger });
+  // SqliteStore waits 5 s for a lock; the test does not need to wait that long to see it fail.
+  db().pragma("busy_timeout = 200");
+  const first = await gw.master.refresh();
+  expect(first.status, first.message).toBe("success");
+  const apiKeys = new ApiKeys(gw.store);
+  apikey = (await apiKeys.create("reliability")).key;
+  app = buildApp({ logger, apiKeys, resolver: gw.resolver, orders: gw.orders, quotes: gw.quotes, master: gw.master, limits: { othersPerSecond: 100_000 } });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  await gw?.close();
+});
+
+beforeEach(async () => {
+  gw.sandbox.control.clearFaults();
+  db().pragma("max_page_count = 1073741823");
+  known = gw.resolver.current.rows.filter((_, i) => i % 61 === 0);
+});
+
+/** The old contract still answers from the index, the table and the HTTP API. */
+async function expectOldContractServing(total: number, index: unknown): Promise<void> {
+  expect(gw.resolver.current).toBe(index);
+  for (const row of known) expect(gw.resolver.getTokenFromSymbol(row.symbol, row.exchange)).toBe(row.token);
+  expect(await storedTotal()).toBe(total);
+  const sample = known[0]!;
+  const res = await app.inject({ method: "POST", url: "/api/v1/symbol", payload: { apikey, symbol: sample.symbol, exchange: sample.exchange } });
+  expect(res.statusCode).toBe(200);
+  expect(res.json()).toMatchObject({ status: "success", data: { token: sample.token } });
+}
+
+describe("another connection holds the database's write lock", () => {
+  it("when the new rows are to be stored: the refresh reports the lock, keeps the old contract, and the next one succeeds", async () => {
+    const total = await storedTotal();
+    const index = gw.resolver.current;
+    const version = (await gw.store.getStatus(BROKER)).contractVersion;
+    // Hold the download open long enough to take the lock once the refresh has claimed its run.
+    gw.sandbox.control.inject({ match: { path: "/instruments/master", segment: "NSEFO" }, action: { type: "delay", ms: 300 } });
+    const locker = new Database(gw.dbPath);
+    try {
+      const refresh = gw.master.refresh();
+      await until("the refresh to claim its run", async () => ((await gw.store.getStatus(BROKER)).status === "downloading" ? true : undefined), 10_000, 5);
+      locker.exec("BEGIN EXCLUSIVE");
+      const report = await refresh;
+      expect(report.status).toBe("error");
+      expect(report.message).toMatch(/replacing jainam_prop rows failed, previous rows kept: database is locked/);
+      locker.exec("ROLLBACK");
+      await expectOldContractServing(total, index);
+      // The error could not be written while the lock was held; the record must not claim a run in progress.
+      const status = await gw.master.status();
+      expect(status.status).toBe("error");
+      expect(status.contractVersion).toBe(version);
+      expect(logText).toMatch(/master refresh failed; previous contract kept/);
+    } finally {
+      if (locker.inTransaction) locker.exec("ROLLBACK");
+      locker.close();
+    }
+    const next = await gw.master.refresh();
+    expect(next.status, next.message).toBe("success");
+    expect((await gw.master.status()).status).toBe("success");
+  });
+
+  it("before the refresh starts: POST /mastercontract/refresh fails with a clear error, the old contract serves, the next one succeeds", async () => {
+    const total = await storedTotal();
+    const index = gw.resolver.current;
+    const locker = new Database(gw.dbPath);
+    try {
+      locker.exec("BEGIN EXCLUSIVE");
+      const res = await app.inject({ method: "POST", url: "/api/v1/mastercontract/refresh", payload: { apikey } });
+      expect(res.json()).toMatchObject({ status: "error", code: "STORE_ERROR" });
+      expect(res.statusCode).toBe(503);
+      expect((res.json() as { message: string }).message).toMatch(/database is locked/);
+      locker.exec("ROLLBACK");
+      await expectOldContractServing(total, index);
+    } finally {
+      if (locker.inTransaction) locker.exec("ROLLBACK");
+      locker.close();
+    }
+    const next = await app.inject({ method: "POST", url: "/api/v1/mastercontract/refresh", payload: { apikey } });
+    expect(next.statusCode, next.body).toBe(200);
+  });
+});
+
+describe("the disk fills up during the replace", () => {
+  it("SQLITE_FULL: the refresh reports it, nothing of the new contract is kept, the status says error, and the next one succeeds", async () => {
+    // Store a smaller contract first, so that the refresh needs pages the full disk cannot give.
+    const half = gw.resolver.current.rows.filter((_, i) => i % 2 === 0);
+    await gw.store.replaceBroker(BROKER, half, { status: "success", message: `stored ${half.length} instruments`, owner: null });
+    await gw.resolver.load();
+    known = half.filter((_, i) => i % 61 === 0);
+    const index = gw.resolver.current;
+    const version = (await gw.store.getStatus(BROKER)).contractVersion;
+    db().exec("VACUUM"); // give the freed pages back, so the full contract needs new ones
+    const pages = db().pragma("page_count", { simple: true }) as number;
+    db().pragma(`max_page_count = ${pages + 16}`);
+
+    const report = await gw.master.refresh();
+    expect(report.status).toBe("error");
+    expect(report.message).toMatch(/replacing jainam_prop rows failed, previous rows kept: database or disk is full/);
+    await expectOldContractServing(half.length, index);
+    const status = await gw.master.status();
+    expect(status).toMatchObject({ status: "error", totalSymbols: half.length, contractVersion: version });
+    expect(status.message).toMatch(/database or disk is full/);
+
+    db().pragma("max_page_count = 1073741823");
+    const next = await gw.master.refresh();
+    expect(next.status, next.message).toBe("success");
+    expect(gw.resolver.current.size).toBeGreaterThan(half.length);
+  });
+});

@@ -1,0 +1,43 @@
+import { createHash } from "node:crypto";
+import type { SymbolStore } from "../../../src/store/symbol-store.js";
+import type { SymbolRow } from "../../../src/store/types.js";
+
+/** What identifies a stored contract: its row count and a hash of every (exchange, symbol, token). */
+export interface ContractFingerprint {
+  readonly rows: number;
+  readonly checksum: string;
+}
+
+export function fingerprint(rows: readonly SymbolRow[]): ContractFingerprint {
+  const keys = rows.map((r) => `${r.exchange}|${r.symbol}|${r.token}`).sort();
+  return { rows: keys.length, checksum: createHash("sha256").update(keys.join("\n")).digest("hex") };
+}
+
+export async function storedFingerprint(store: SymbolStore, broker = "jainam_prop"): Promise<ContractFingerprint> {
+  return fingerprint(await store.loadBroker(broker));
+}
+
+/** The environment that points `xtsbridge` at a sandbox (what `xtsbridge sandbox` prints). */
+export function sandboxEnv(
+  url: string,
+  credentials: { interactiveKey: string; interactiveSecret: string; marketKey: string; marketSecret: string },
+): Record<string, string> {
+  return {
+    JAINAM_SERVER: url,
+    JAINAM_INTERACTIVE_API_KEY: credentials.interactiveKey,
+    JAINAM_INTERACTIVE_API_SECRET: credentials.interactiveSecret,
+    JAINAM_MARKET_API_KEY: credentials.marketKey,
+    JAINAM_MARKET_API_SECRET: credentials.marketSecret,
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000, everyMs = 2): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
