@@ -31,6 +31,8 @@ describe("loadConfig", () => {
       http: { host: "127.0.0.1", port: 5000 },
       rateLimits: { ordersPerSecond: 10, smartOrdersPerSecond: 10, othersPerSecond: 10 },
       sandboxInstruments: 150_000,
+      primaryUrl: null,
+      contractCheckMs: 5_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

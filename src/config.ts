@@ -21,6 +21,13 @@ export interface Config {
   readonly rateLimits: { readonly ordersPerSecond: number; readonly smartOrdersPerSecond: number; readonly othersPerSecond: number };
   /** Instruments the built-in sandbox generates when no credentials are set. */
   readonly sandboxInstruments: number;
+  /**
+   * Set on every process but the one that owns the XTS session (XTSBRIDGE_PRIMARY_URL): such a
+   * replica never logs in to XTS and forwards broker calls to the primary (docs/deployment.md).
+   */
+  readonly primaryUrl: string | null;
+  /** How often a process checks the stored contract version (the NOTIFY fallback), in ms. */
+  readonly contractCheckMs: number;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -55,6 +62,9 @@ export function loadConfig(env: Env = process.env): Config {
     othersPerSecond: perSecond(env, "API_RATE_LIMIT", 10),
   });
   const sandboxInstruments = integer(env, "SANDBOX_INSTRUMENTS", 150_000, 100, 2_000_000);
+  const primary = read(env, "XTSBRIDGE_PRIMARY_URL");
+  const primaryUrl = primary === undefined ? null : parseHttpUrl("XTSBRIDGE_PRIMARY_URL", primary);
+  const contractCheckMs = integer(env, "CONTRACT_CHECK_MS", 5_000, 100, 3_600_000);
   return Object.freeze({
     databaseUrl,
     broker,
@@ -63,6 +73,8 @@ export function loadConfig(env: Env = process.env): Config {
     http: Object.freeze({ host, port }),
     rateLimits,
     sandboxInstruments,
+    primaryUrl,
+    contractCheckMs,
   });
 }
 
