@@ -70,7 +70,7 @@ describe("broker faults through the API", () => {
     });
 
     it("no answer within the order timeout (delay) → 504 ORDER_OUTCOME_UNKNOWN; the order found later in the orderbook by its tag", async () => {
-      control().inject({ match: placeOrders, action: { type: "delay", ms: ORDER_MS + 1200 } });
+      control().inject({ match: placeOrders, action: { type: "delay", ms: ORDER_MS + 800 } });
       const started = Date.now();
       const body = expectError(await inject(quick, "placeorder", order()), 504, "ORDER_OUTCOME_UNKNOWN", new RegExp(`no answer within ${ORDER_MS} ms`));
       expect(Date.now() - started).toBeLessThan(ORDER_MS + 1000);

@@ -1,0 +1,137 @@
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempDir } from "../support/temp-dir.js";
+import { restingBuyPrice } from "./harness.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const KEY_LINE = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/;
+const SERVING_LINE = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/;
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm install`/`npm ci` build dist/ (prepare); rebuild only when it is missing or older than src/. */
+function ensureBuilt(): void {
+  const stamp = join(ROOT, "dist", ".tsbuildinfo");
+  const fresh = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(ROOT, "src"));
+  if (fresh) return;
+  try {
+    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+  } catch (error) {
+    // tsc still emits on a type error (the typecheck step reports those); only a missing build stops us.
+    if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw error;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined, output: () => string, ms = 45_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** `npm start` as a user runs it, driven over real HTTP exactly as an OpenAlgo client drives it. */
+describe("the real server process (node bin/xtsbridge.js serve)", () => {
+  const dir = tempDir("xtsbridge-serve-");
+  let child: ChildProcess | undefined;
+  let stderr = "";
+  let stdout = "";
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let url = "";
+  let apikey = "";
+
+  beforeAll(async () => {
+    ensureBuilt();
+    const port = await freePort();
+    // No JAINAM_* credentials: serve starts its built-in sandbox.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("JAINAM_")));
+    child = spawn(process.execPath, [join(ROOT, "bin", "xtsbridge.js"), "serve"], {
+      cwd: dir.path,
+      env: { ...env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: `sqlite:${dir.file("x.db")}`, SANDBOX_INSTRUMENTS: "3000", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stderr!.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    child.stdout!.setEncoding("utf8").on("data", (t: string) => (stdout += t));
+    child.on("exit", (code, signal) => (exit = { code, signal }));
+    const output = () => `stderr:\n${stderr}\nstdout:\n${stdout.slice(-4000)}\nexit: ${JSON.stringify(exit)}`;
+    const probe = <T>(f: () => T | undefined) => () => {
+      if (exit !== undefined) throw new Error(`the server exited early; ${output()}`);
+      return f();
+    };
+    apikey = await until("the first-run API key on stderr", probe(() => KEY_LINE.exec(stderr)?.[1]), output);
+    url = await until("the serving banner", probe(() => SERVING_LINE.exec(stderr)?.[1]), output);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+  }, 90_000);
+
+  afterAll(async () => {
+    if (child !== undefined && exit === undefined) {
+      child.kill("SIGKILL");
+      await until("the killed server to exit", () => exit, () => stderr, 10_000).catch(() => undefined);
+    }
+    dir.remove();
+  });
+
+  /** What OpenAlgo's Python client does: POST JSON to {host}/api/v1/<endpoint>, apikey in the body. */
+  async function call(endpoint: string, body: Record<string, string>): Promise<Record<string, unknown>> {
+    const res = await fetch(`${url}/api/v1/${endpoint}`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ apikey, ...body }) });
+    const text = await res.text();
+    expect(res.headers.get("x-request-id"), text).toMatch(/^[0-9a-z]{19}$/);
+    const json = JSON.parse(text) as Record<string, unknown>;
+    expect({ endpoint, status: res.status, body: json["status"] }, text).toEqual({ endpoint, status: 200, body: "success" });
+    return json;
+  }
+
+  it("places a resting LIMIT order, modifies it, reads it in the orderbook, cancels it, then shuts down cleanly on SIGTERM", async () => {
+    const listing = await fetch(`${url}/api/v1/instruments?apikey=${apikey}&exchange=NSE`);
+    expect(listing.status).toBe(200);
+    const rows = ((await listing.json()) as { data: { symbol: string; instrumenttype: string; lotsize: number; tick_size: number }[] }).data;
+    const equity = rows.find((r) => r.instrumenttype === "EQ" && r.lotsize === 1)!;
+    expect(equity).toBeDefined();
+
+    const ltp = ((await call("quotes", { symbol: equity.symbol, exchange: "NSE" }))["data"] as { ltp: number }).ltp;
+    const price = restingBuyPrice(ltp, equity.tick_size, 0.04);
+    const order = { strategy: "Python", symbol: equity.symbol, action: "BUY", exchange: "NSE", pricetype: "LIMIT", product: "MIS", quantity: "1", price: String(price), trigger_price: "0", disclosed_quantity: "0" };
+    const orderid = (await call("placeorder", order))["orderid"];
+    expect(orderid).toMatch(/^\d+$/);
+
+    const newPrice = restingBuyPrice(ltp, equity.tick_size, 0.05);
+    expect(await call("modifyorder", { ...order, orderid: String(orderid), price: String(newPrice), quantity: "2" })).toEqual({ status: "success", orderid });
+
+    const book = (await call("orderbook", {}))["data"] as { orders: Record<string, unknown>[] };
+    expect(book.orders.find((o) => o["orderid"] === orderid)).toMatchObject({ symbol: equity.symbol, price: newPrice, quantity: 2, order_status: "open", pricetype: "LIMIT" });
+
+    expect(await call("cancelorder", { strategy: "Python", orderid: String(orderid) })).toEqual({ status: "success", orderid });
+    const status = (await call("orderstatus", { strategy: "Python", orderid: String(orderid) }))["data"] as Record<string, unknown>;
+    expect(status).toMatchObject({ orderid, order_status: "cancelled" });
+
+    child!.kill("SIGTERM");
+    const ended = await until("exit after SIGTERM", () => exit, () => stderr, 15_000);
+    expect(ended, stderr).toEqual({ code: 0, signal: null });
+    expect(stderr).toMatch(/SIGTERM: finishing in-flight requests and shutting down/);
+  });
+});
