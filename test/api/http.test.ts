@@ -126,6 +126,14 @@ describe("HTTP behaviour of the API", () => {
     });
   });
 
+  it("a revoked key is refused on its next request", async () => {
+    const keys = new ApiKeys(h.gw.store);
+    const { key, record } = await keys.create("short-lived");
+    expectSuccess(await h.post("ping", { apikey: key }));
+    expect(await keys.revoke(String(record.id))).toBe(1);
+    expect(expectError(await h.post("ping", { apikey: key }), 403, "INVALID_API_KEY")["message"]).toBe("Invalid openalgo apikey");
+  });
+
   it("an API key never reaches the logs, from the body or from the query string", async () => {
     const lines: string[] = [];
     const logger = createLogger({ level: "trace", destination: { write: (line: string) => void lines.push(line) } });
