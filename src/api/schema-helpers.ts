@@ -17,7 +17,9 @@ export function numeric(field: string) {
         return z.NEVER;
       }
       return n === 0 ? 0 : n;
-    });
+    })
+    // The JSON schema of the input says only "number or string"; the description says what the string holds.
+    .meta({ description: `${field}: a number, or a string holding one ("1", "16.5")` });
 }
 
 export function nonNegative(field: string) {
@@ -44,7 +46,8 @@ export function upperEnum<const T extends readonly [string, ...string[]]>(field:
   return z
     .string({ error: `${field} must be one of ${values.join(", ")}` })
     .transform((v) => v.trim().toUpperCase())
-    .pipe(z.enum(values, { error: `${field} must be one of ${values.join(", ")}` }));
+    .pipe(z.enum(values, { error: `${field} must be one of ${values.join(", ")}` }))
+    .meta({ description: `one of ${values.join(", ")} (any case)` });
 }
 
 /** A case-sensitive enum, as OpenAlgo's `pricetype` and `product` are. */
@@ -57,7 +60,8 @@ export function orderId() {
   return z
     .union([z.string(), z.number()], { error: "orderid must be a string or a number" })
     .transform((v) => String(v).trim())
-    .pipe(z.string().min(1, { message: "orderid must not be empty" }).max(40, { message: "orderid is too long" }));
+    .pipe(z.string().min(1, { message: "orderid must not be empty" }).max(40, { message: "orderid is too long" }))
+    .meta({ description: "the orderid placeorder returned (XTS AppOrderID), as a string or a number" });
 }
 
 /**

@@ -162,6 +162,11 @@ describe("account and data endpoints", () => {
       expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["apikey", "strategy", "symbol", "exchange", "action", "quantity", "price"]));
       expect(schema.required).toEqual(expect.arrayContaining(["apikey", "strategy", "symbol", "exchange", "action", "quantity"]));
       expect(schema.additionalProperties).toBe(false);
+      // Input the JSON schema cannot spell (case-free enums, numbers as strings) is described in words.
+      const props = schema.properties as Record<string, { description?: string }>;
+      expect(props["exchange"]!.description).toBe("one of NSE, BSE, NFO, BFO, CDS, MCX, NSE_INDEX, BSE_INDEX (any case)");
+      expect(props["action"]!.description).toBe("one of BUY, SELL (any case)");
+      expect(props["quantity"]!.description).toMatch(/a number, or a string holding one/);
       const instruments = doc.paths["/api/v1/instruments"]!["get"]!;
       expect(instruments["parameters"]).toEqual(expect.arrayContaining([expect.objectContaining({ name: "apikey", in: "query", required: true })]));
     });
