@@ -1,38 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// One builder of dist/ for every test that runs the real binary: it rebuilds only when src/ is newer, under a lock.
+import { BIN, ensureDist } from "../reliability/support/dist.js";
 import { tempDir } from "../support/temp-dir.js";
 import { restingBuyPrice } from "./harness.js";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const KEY_LINE = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/;
 const SERVING_LINE = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/;
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm install`/`npm ci` build dist/ (prepare); rebuild only when it is missing or older than src/. */
-function ensureBuilt(): void {
-  const stamp = join(ROOT, "dist", ".tsbuildinfo");
-  const fresh = existsSync(join(ROOT, "dist", "cli", "main.js")) && existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(ROOT, "src"));
-  if (fresh) return;
-  try {
-    execFileSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-  } catch (error) {
-    // tsc still emits on a type error (the typecheck step reports those); only a missing build stops us.
-    if (!existsSync(join(ROOT, "dist", "cli", "main.js"))) throw error;
-  }
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -66,11 +41,11 @@ describe("the real server process (node bin/xtsbridge.js serve)", () => {
   let apikey = "";
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureDist();
     const port = await freePort();
     // No JAINAM_* credentials: serve starts its built-in sandbox.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("JAINAM_")));
-    child = spawn(process.execPath, [join(ROOT, "bin", "xtsbridge.js"), "serve"], {
+    child = spawn(process.execPath, [BIN, "serve"], {
       cwd: dir.path,
       env: { ...env, HOST: "127.0.0.1", PORT: String(port), DATABASE_URL: `sqlite:${dir.file("x.db")}`, SANDBOX_INSTRUMENTS: "3000", LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
