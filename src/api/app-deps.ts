@@ -4,6 +4,7 @@ import type { OrderService } from "../orders/order-service.js";
 import type { QuoteService } from "../orders/quote-service.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { ApiKeys } from "./api-keys.js";
+import type { Forwarder } from "./forward.js";
 
 export interface RateLimits {
   /** placeorder, modifyorder, cancelorder (OpenAlgo ORDER_RATE_LIMIT, 10/s). */
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly bodyLimit?: number;
   /** Give up on a request whose body has not arrived within this time (slow clients). */
   readonly requestTimeoutMs?: number;
+  /** Set on a replica: broker-facing routes are sent to the primary instead of `orders`/`quotes`/`master`. */
+  readonly forward?: Forwarder;
   /** Today's date in IST (`YYYY-MM-DD`), for dropping past expiries; injectable for tests. */
   readonly today?: () => string;
 }

@@ -11,6 +11,12 @@ import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
 
+/**
+ * What a replica answers itself from the shared contract; every other route touches the broker
+ * and goes to the primary, which owns the only XTS session (a new route is forwarded by default).
+ */
+const SERVED_LOCALLY: ReadonlySet<string> = new Set(["/symbol", "/search", "/expiry", "/instruments", "/ping", "/mastercontract/status"]);
+
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]apikey=)[^&]*/gi, "$1[redacted]");
@@ -105,6 +111,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const wait = perGroup[route.group].take(String(key.id));
     if (wait > 0) return tooMany(reply, wait, "Rate limit exceeded. Please slow down your requests.");
 
+    if (deps.forward !== undefined && !SERVED_LOCALLY.has(route.path)) {
+      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id);
+      return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
+    }
     const result = await route.handle(parsed.data, { requestId: request.id, deps });
     if (result.kind === "csv") {
       return reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename=${result.filename}`).send(result.body);

@@ -1,6 +1,6 @@
 import { ApiKeys } from "../api/api-keys.js";
 import type { Config } from "../config.js";
-import { ConfigError } from "../errors.js";
+import { ConfigError, XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MasterContractService } from "../mastercontract/refresh.js";
 import type { RefreshOptions } from "../mastercontract/refresh-types.js";
@@ -15,6 +15,20 @@ import { createXtsClient, type XtsClient } from "../xts/client/create-client.js"
 import { Secret, type JainamConfig } from "../xts/client/jainam-config.js";
 import type { XtsTimeouts } from "../xts/client/timeouts.js";
 
+/**
+ * Stands in for the XTS client on a replica, which must never log in (a second login would end
+ * the primary's session): every broker call is forwarded by the API before it gets here, so
+ * reaching this is a wiring bug and fails loudly.
+ */
+function primaryOnly(): never {
+  throw new XtsBridgeError("PRIMARY_ONLY", "this process is a replica: broker calls go to the primary (XTSBRIDGE_PRIMARY_URL)");
+}
+
+const REPLICA_CLIENT = {
+  interactive: new Proxy({}, { get: () => primaryOnly }),
+  market: new Proxy({}, { get: () => primaryOnly }),
+} as unknown as XtsClient;
+
 /** Everything a gateway process runs on, built once from the config (the composition root). */
 export interface Gateway {
   readonly config: Config;
@@ -28,6 +42,8 @@ export interface Gateway {
   readonly apiKeys: ApiKeys;
   /** The in-process sandbox, when no broker credentials were configured and it was allowed. */
   readonly sandbox: Sandbox | null;
+  /** Set on a replica: the primary that owns the XTS session. */
+  readonly primaryUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -59,7 +75,8 @@ export function sandboxJainamConfig(url: string): JainamConfig {
 export async function createGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
   let sandbox: Sandbox | null = null;
   let jainam = config.jainam;
-  if (jainam === null) {
+  const replica = config.primaryUrl !== null;
+  if (jainam === null && !replica) {
     if (options.allowSandbox !== true) {
       throw new ConfigError(
         "JAINAM_INTERACTIVE_API_KEY",
@@ -74,7 +91,8 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
   const broker = options.broker ?? config.broker;
   const resolver = new Resolver(store, broker, logger.child({ component: "resolver" }));
   await resolver.load();
-  const xts = createXtsClient({ jainam, logger, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
+  const xts =
+    replica || jainam === null ? REPLICA_CLIENT : createXtsClient({ jainam, logger, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
   const master = new MasterContractService({
     store,
     resolver,
@@ -95,6 +113,7 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     quotes,
     apiKeys: new ApiKeys(store),
     sandbox,
+    primaryUrl: config.primaryUrl,
     async close() {
       await store.close();
       await sandbox?.close();

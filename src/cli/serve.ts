@@ -1,5 +1,7 @@
 import type { Command } from "commander";
 import { buildApp } from "../api/app.js";
+import { httpForwarder } from "../api/forward.js";
+import { ContractWatcher } from "../resolver/contract-watcher.js";
 import type { Config } from "../config.js";
 import { createLogger, type Logger } from "../logger.js";
 import type { MasterStatus } from "../store/status-types.js";
@@ -34,11 +36,15 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
 export async function serve(config: Config, io: CliIo, until: Promise<unknown>): Promise<number> {
   const logger: Logger = createLogger({ level: config.logLevel });
   const say = (text: string): void => io.err(`${text}\n`);
-  if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
+  if (config.primaryUrl !== null) say(`Replica: broker calls go to the primary at ${config.primaryUrl}; the contract comes from the shared database.`);
+  else if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
   const gw = await createGateway(config, logger, { allowSandbox: true, sandboxInstruments: config.sandboxInstruments });
+  const watcher = new ContractWatcher(gw.store, gw.resolver, logger.child({ component: "contract-watcher" }), config.contractCheckMs);
   try {
     const status = await gw.master.status();
-    if (gw.sandbox !== null || needsRefresh(status, gw.resolver.current.size)) {
+    if (gw.primaryUrl !== null) {
+      say(`Serving the stored contract: ${gw.resolver.current.size} instruments (version ${gw.resolver.version}).`);
+    } else if (gw.sandbox !== null || needsRefresh(status, gw.resolver.current.size)) {
       say("Downloading the master contract…");
       const report = await gw.master.refresh({ onProgress: progressPrinter(io.err, io.isTTY) });
       say(formatRefreshReport(report).trimEnd());
@@ -49,7 +55,8 @@ export async function serve(config: Config, io: CliIo, until: Promise<unknown>):
     } else {
       say(`Master contract from ${status.lastSuccessAt} is current (${gw.resolver.current.size} instruments).`);
     }
-    const key = await firstRunKey(gw);
+    await watcher.start();
+    const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
     const app = buildApp({
       logger,
       apiKeys: gw.apiKeys,
@@ -58,6 +65,7 @@ export async function serve(config: Config, io: CliIo, until: Promise<unknown>):
       quotes: gw.quotes,
       master: gw.master,
       limits: config.rateLimits,
+      ...(gw.primaryUrl === null ? {} : { forward: httpForwarder(gw.primaryUrl) }),
     });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const url = address.replace("[::1]", "localhost");
@@ -73,6 +81,7 @@ export async function serve(config: Config, io: CliIo, until: Promise<unknown>):
     await app.close();
     return 0;
   } finally {
+    await watcher.stop();
     await gw.close();
   }
 }
