@@ -40,7 +40,7 @@ describe("properties: arbitrary bodies never reach a 500", () => {
         const body = withKey ? { ...fields, apikey: h.key } : fields;
         expectHandled(await h.post(e.path, body));
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -52,7 +52,7 @@ describe("properties: arbitrary bodies never reach a 500", () => {
         body[names[pick % names.length]!] = replacement;
         expectHandled(await h.post(e.path, body));
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -98,7 +98,7 @@ describe("properties: arbitrary bodies never reach a 500", () => {
         const res = await inject(h.app, "ping", text, headers);
         expect(res.statusCode, res.body).toBeLessThan(500);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });
