@@ -139,12 +139,10 @@ describe("broker faults through the API", () => {
       expectError(await h.post("quotes", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE" }), 502, "XTS_UNAVAILABLE");
     });
 
-    // Bug in src/xts/client (not api/): for a 5xx whose body is an HTML page (nginx's "503 Service
-    // Temporarily Unavailable", Express's "Internal Server Error") the message is only "server error".
-    // classify.ts classifyEnvelope returns {kind:"server-error", envelope:null} and drops the page title
-    // that parseEnvelope had read, and operation.ts outcomeError("server-error") words only an envelope.
-    // Expected: 502 whose message carries the page title, e.g. /HTTP 503.*Service Temporarily Unavailable/.
-    it.todo("XTS 5xx with an HTML page → 502 whose message carries the page's title");
+    it("XTS 5xx with an HTML page → 502 whose message carries the page's title", async () => {
+      control().inject({ match: { method: "GET", path: "/user/balance" }, times: 20, action: { type: "status", status: 503, body: "html" } });
+      expectError(await h.post("funds", { apikey: h.key }), 502, "XTS_UNAVAILABLE", /HTTP 503.*Service Temporarily Unavailable/);
+    });
 
     it("one 5xx is retried away: the read succeeds", async () => {
       control().inject({ match: { method: "GET", path: "/portfolio/positions" }, action: { type: "status", status: 502 } });

@@ -71,6 +71,7 @@ describe("classifyReply", () => {
       status: 502,
       envelope: null,
       retryAfterMs: null,
+      detail: "not JSON (content-type text/html): 502 Bad Gateway",
     });
     expect(classifyReply(reply(503, "", { retryAfter: "4" }), 0)).toMatchObject({ kind: "server-error", retryAfterMs: 4000 });
     expect(classifyReply(reply(500, { type: "error", code: "e-x", description: "boom" }), 0)).toMatchObject({

@@ -23,7 +23,14 @@ export type ReplyOutcome =
   | { readonly kind: "ok"; readonly status: number; readonly code: string; readonly description: string; readonly result: unknown }
   | { readonly kind: "invalid-token"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "rate-limited"; readonly status: number; readonly retryAfterMs: number | null }
-  | { readonly kind: "server-error"; readonly status: number; readonly envelope: XtsErrorEnvelope | null; readonly retryAfterMs: number | null }
+  | {
+      readonly kind: "server-error";
+      readonly status: number;
+      readonly envelope: XtsErrorEnvelope | null;
+      readonly retryAfterMs: number | null;
+      /** What a non-envelope body said, e.g. an nginx page's title; kept for the error message. */
+      readonly detail?: string;
+    }
   | { readonly kind: "no-data"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "rejected"; readonly status: number; readonly envelope: XtsErrorEnvelope }
   | { readonly kind: "bad-response"; readonly status: number; readonly reason: string };
@@ -107,7 +114,7 @@ export function classifyEnvelope(status: number, envelope: ParsedEnvelope, retry
   if (failed !== null && isInvalidToken(failed)) return { kind: "invalid-token", status, envelope: failed };
   if (status === 429) return { kind: "rate-limited", status, retryAfterMs };
   // A 503 may carry Retry-After too (RFC 9110 §10.2.3).
-  if (status >= 500) return { kind: "server-error", status, envelope: failed, retryAfterMs };
+  if (status >= 500) return envelope.ok ? { kind: "server-error", status, envelope: failed, retryAfterMs } : { kind: "server-error", status, envelope: failed, retryAfterMs, detail: envelope.reason };
   if (!envelope.ok) return { kind: "bad-response", status, reason: envelope.reason };
   if (failed !== null) return isNoData(failed) ? { kind: "no-data", status, envelope: failed } : { kind: "rejected", status, envelope: failed };
   if (status < 200 || status > 299) {

@@ -111,7 +111,8 @@ export function outcomeError(operation: Operation, outcome: Exclude<ReplyOutcome
     case "rate-limited":
       return new XtsRateLimitedError(ctx, outcome.retryAfterMs);
     case "server-error": {
-      const said = outcome.envelope === null ? "" : ` (${outcome.envelope.code}: ${outcome.envelope.description})`;
+      const said =
+        outcome.envelope !== null ? ` (${outcome.envelope.code}: ${outcome.envelope.description})` : outcome.detail === undefined ? "" : ` (${outcome.detail})`;
       if (operation.kind === "order") return unknownOutcome(operation, `HTTP ${outcome.status}${said}`, undefined, outcome.status);
       const retry = operation.kind === "command" ? "unsafe" : "safe";
       return new XtsUnavailableError(ctx, `server error${said}`, { retry });
