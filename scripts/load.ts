@@ -1,0 +1,282 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+
+/**
+ * `npm run load [-- --rate 100 --seconds 60 --instruments 30000 --concurrency 32]`
+ *
+ * Starts the real server (`node bin/xtsbridge.js serve`, built-in sandbox, temp SQLite file,
+ * a free loopback port), reads its first-run API key from stderr, then drives placeorder,
+ * symbol and orderbook in turn at a fixed rate with bounded concurrency, forces a master
+ * refresh half-way, and prints throughput, latency percentiles and errors per endpoint and the
+ * server's RSS. It stops by itself and stops the server; it talks to 127.0.0.1 only.
+ */
+
+const { values: args } = parseArgs({
+  options: {
+    rate: { type: "string", default: "100" },
+    seconds: { type: "string", default: "60" },
+    instruments: { type: "string", default: "30000" },
+    concurrency: { type: "string", default: "32" },
+  },
+});
+
+function positive(name: string, text: string, max: number): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number from 1 to ${max}, got '${text}'`);
+  return n;
+}
+
+const RATE = positive("rate", args.rate, 10_000);
+const SECONDS = positive("seconds", args.seconds, 3600);
+const INSTRUMENTS = Math.round(positive("instruments", args.instruments, 2_000_000));
+const CONCURRENCY = Math.round(positive("concurrency", args.concurrency, 1000));
+const STARTUP_DEADLINE_MS = 180_000;
+const DRAIN_DEADLINE_MS = 30_000;
+
+// .bench-dist/scripts/load.js → the repository root.
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const BIN = join(ROOT, "bin", "xtsbridge.js");
+
+type Endpoint = "placeorder" | "symbol" | "orderbook" | "mastercontract/refresh";
+
+interface Sample {
+  readonly endpoint: Endpoint;
+  readonly startedAt: number;
+  readonly ms: number;
+  readonly outcome: string; // "ok", an error code, "HTTP 500" or "network: …"
+}
+
+interface Server {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly apikey: string;
+  readonly exited: Promise<number | null>;
+}
+
+function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
+
+const mb = (kb: number | null): string => (kb === null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`);
+
+async function startServer(dbDir: string): Promise<Server> {
+  const child = spawn(process.execPath, [BIN, "serve"], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env["PATH"] ?? "",
+      HOST: "127.0.0.1",
+      PORT: "0",
+      DATABASE_URL: `sqlite:${join(dbDir, "load.db")}`,
+      SANDBOX_INSTRUMENTS: String(INSTRUMENTS),
+      LOG_LEVEL: "warn",
+      // The gateway's per-key limits (10/s by default, as OpenAlgo) would answer most of this load
+      // with RATE_LIMITED; the point here is what the gateway itself sustains.
+      ORDER_RATE_LIMIT: "100000",
+      SMART_ORDER_RATE_LIMIT: "100000",
+      API_RATE_LIMIT: "100000",
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+  let stderr = "";
+  const ready = new Promise<{ url: string; apikey: string }>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server not ready within ${STARTUP_DEADLINE_MS} ms:\n${stderr}`)), STARTUP_DEADLINE_MS);
+    child.stderr!.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+      const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(stderr)?.[1];
+      const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(stderr)?.[1];
+      if (url !== undefined && apikey !== undefined) {
+        clearTimeout(timer);
+        resolveReady({ url, apikey });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before it was ready:\n${stderr}`));
+    });
+  });
+  const { url, apikey } = await ready;
+  return { child, url, apikey, exited };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  server.child.kill("SIGTERM");
+  const stopped = await Promise.race([server.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+  if (!stopped) {
+    server.child.kill("SIGKILL");
+    await server.exited;
+  }
+}
+
+async function post(server: Server, endpoint: Endpoint, body: Record<string, unknown>): Promise<Sample> {
+  const startedAt = performance.now();
+  let outcome: string;
+  try {
+    const res = await fetch(`${server.url}/api/v1/${endpoint}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ apikey: server.apikey, ...body }),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const text = await res.text();
+    if (res.status === 200) outcome = "ok";
+    else {
+      let code: unknown;
+      try {
+        code = (JSON.parse(text) as { code?: unknown }).code;
+      } catch {
+        code = undefined;
+      }
+      outcome = typeof code === "string" ? `${code} (HTTP ${res.status})` : `HTTP ${res.status}`;
+    }
+  } catch (error) {
+    outcome = `network: ${(error as Error).name}`;
+  }
+  return { endpoint, startedAt, ms: performance.now() - startedAt, outcome };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function table(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const cells = [header, ...rows].map((r) => r.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  return [line(cells[0]!), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...cells.slice(1).map(line)].join("\n");
+}
+
+function summarise(samples: readonly Sample[], seconds: number, endpoints: readonly Endpoint[]): string {
+  const rows = endpoints.map((endpoint) => {
+    const mine = samples.filter((s) => s.endpoint === endpoint);
+    const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
+    const ok = mine.filter((s) => s.outcome === "ok").length;
+    return [endpoint, mine.length, ok, mine.length - ok, (mine.length / seconds).toFixed(1), percentile(ms, 50).toFixed(1), percentile(ms, 99).toFixed(1), (ms.at(-1) ?? Number.NaN).toFixed(1)];
+  });
+  return table(["endpoint", "requests", "ok", "errors", "req/s", "p50 ms", "p99 ms", "max ms"], rows);
+}
+
+async function main(): Promise<void> {
+  const dbDir = mkdtempSync(join(tmpdir(), "xtsbridge-load-"));
+  console.log(`# npm run load — rate ${RATE}/s for ${SECONDS} s, concurrency ≤ ${CONCURRENCY}, sandbox ${INSTRUMENTS} instruments`);
+  const load = (): string => loadavg().map((n) => n.toFixed(2)).join(" ");
+  console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${new Date().toISOString()}, load average ${load()}`);
+  const startupStarted = performance.now();
+  const server = await startServer(dbDir);
+  const pid = server.child.pid!;
+  let stopping = false;
+  const onSignal = (): void => {
+    if (stopping) return;
+    stopping = true;
+    void stopServer(server).finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    console.log(`server pid ${pid} at ${server.url}, ready in ${((performance.now() - startupStarted) / 1000).toFixed(1)} s (sandbox, master refresh, API key)`);
+
+    const list = await fetch(`${server.url}/api/v1/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ apikey: server.apikey, query: "A", exchange: "NSE" }),
+    });
+    const found = ((await list.json()) as { data?: { symbol: string; instrumenttype: string; lotsize: number }[] }).data ?? [];
+    const stocks = found.filter((r) => r.instrumenttype === "EQ").slice(0, 50);
+    if (stocks.length === 0) throw new Error("no NSE equities found through /search");
+
+    const rssBefore = rssKb(pid, "VmRSS");
+    const samples: Sample[] = [];
+    const endpoints: Endpoint[] = ["placeorder", "symbol", "orderbook"];
+    const inflight = new Set<Promise<void>>();
+    let capped = 0;
+    let refresh: Sample | null = null;
+    let refreshPromise: Promise<void> | null = null;
+    const started = performance.now();
+    const total = Math.round(RATE * SECONDS);
+    let issued = 0;
+    let rssPeakDuring = rssBefore ?? 0;
+    let rssSampledAt = 0;
+
+    // Open loop: request n is due at n / RATE seconds; a tick starts every request that is due.
+    while (issued < total) {
+      const elapsed = performance.now() - started;
+      if (refreshPromise === null && elapsed >= (SECONDS * 1000) / 2) {
+        refreshPromise = post(server, "mastercontract/refresh", { force: true }).then((s) => {
+          refresh = s;
+        });
+      }
+      const due = Math.min(total, Math.floor((elapsed / 1000) * RATE) + 1);
+      for (; issued < due; issued += 1) {
+        if (inflight.size >= CONCURRENCY) {
+          capped += 1;
+          continue;
+        }
+        const stock = stocks[issued % stocks.length]!;
+        const endpoint = endpoints[issued % endpoints.length]!;
+        const body: Record<string, unknown> =
+          endpoint === "placeorder"
+            ? { strategy: "load", symbol: stock.symbol, exchange: "NSE", action: issued % 2 === 0 ? "BUY" : "SELL", quantity: String(stock.lotsize), pricetype: "MARKET", product: "MIS" }
+            : endpoint === "symbol"
+              ? { symbol: stock.symbol, exchange: "NSE" }
+              : {};
+        const request = post(server, endpoint, body).then((s) => {
+          samples.push(s);
+          inflight.delete(request);
+        });
+        inflight.add(request);
+      }
+      if (elapsed - rssSampledAt >= 1000) {
+        rssSampledAt = elapsed;
+        rssPeakDuring = Math.max(rssPeakDuring, rssKb(pid, "VmRSS") ?? 0);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const drainDeadline = performance.now() + DRAIN_DEADLINE_MS;
+    while (inflight.size > 0 && performance.now() < drainDeadline) await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100))]);
+    if (refreshPromise !== null) await Promise.race([refreshPromise, new Promise((r) => setTimeout(r, DRAIN_DEADLINE_MS))]);
+    const seconds = (performance.now() - started) / 1000;
+    const rssAfter = rssKb(pid, "VmRSS");
+    const rssPeak = rssKb(pid, "VmHWM");
+
+    console.log(`\n${samples.length} requests answered in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(1)} req/s); ${inflight.size} still open at the end; ${capped} not sent (concurrency cap)`);
+    console.log(summarise(samples, seconds, endpoints));
+    const r = refresh as Sample | null;
+    if (r !== null) {
+      const inRefresh = (s: Sample): boolean => s.startedAt + s.ms >= r.startedAt && s.startedAt <= r.startedAt + r.ms;
+      const during = samples.filter(inRefresh);
+      const outside = samples.filter((s) => !inRefresh(s));
+      console.log(
+        `\nmastercontract/refresh (force) at ${((r.startedAt - started) / 1000).toFixed(1)} s: ${r.outcome}, ${(r.ms / 1000).toFixed(2)} s; ` +
+          `${during.length} requests overlapped it, with ${during.filter((s) => s.outcome !== "ok").length} errors`,
+      );
+      console.log(`\nrequests that did not overlap the refresh (${(seconds - r.ms / 1000).toFixed(1)} s):`);
+      console.log(summarise(outside, seconds - r.ms / 1000, endpoints));
+      console.log(`\nrequests that overlapped the refresh (${(r.ms / 1000).toFixed(1)} s):`);
+      console.log(summarise(during, r.ms / 1000, endpoints));
+    } else console.log("\nmastercontract/refresh did not answer in time");
+    const errors = new Map<string, number>();
+    for (const s of samples) if (s.outcome !== "ok") errors.set(`${s.endpoint}: ${s.outcome}`, (errors.get(`${s.endpoint}: ${s.outcome}`) ?? 0) + 1);
+    console.log(`\nerrors by code: ${errors.size === 0 ? "none" : ""}`);
+    for (const [what, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${what}: ${n}`);
+    console.log(`load average at the end: ${load()}`);
+    console.log(`\nserver RSS: before ${mb(rssBefore)}, after ${mb(rssAfter)}, highest sampled during ${mb(rssPeakDuring)}, peak since start (VmHWM) ${mb(rssPeak)}`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await stopServer(server);
+    rmSync(dbDir, { recursive: true, force: true });
+  }
+}
+
+await main();
