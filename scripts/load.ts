@@ -6,21 +6,26 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
 /**
- * `npm run load [-- --rate 100 --seconds 60 --instruments 30000 --concurrency 32]`
+ * `npm run load [-- --rate 100 --seconds 60 --instruments 150000 --concurrency 32 --sandbox builtin|process]`
  *
  * Starts the real server (`node bin/xtsbridge.js serve`, built-in sandbox, temp SQLite file,
  * a free loopback port), reads its first-run API key from stderr, then drives placeorder,
  * symbol and orderbook in turn at a fixed rate with bounded concurrency, forces a master
  * refresh half-way, and prints throughput, latency percentiles and errors per endpoint and the
  * server's RSS. It stops by itself and stops the server; it talks to 127.0.0.1 only.
+ *
+ * `--sandbox process` runs the sandbox as its own process (`xtsbridge sandbox`) and points the
+ * server at it with JAINAM_* variables, as a real broker would be: the server's numbers are
+ * then the gateway's alone, not shared with an XTS simulator on the same event loop.
  */
 
 const { values: args } = parseArgs({
   options: {
     rate: { type: "string", default: "100" },
     seconds: { type: "string", default: "60" },
-    instruments: { type: "string", default: "30000" },
+    instruments: { type: "string", default: "150000" },
     concurrency: { type: "string", default: "32" },
+    sandbox: { type: "string", default: "builtin" },
   },
 });
 
@@ -34,6 +39,8 @@ const RATE = positive("rate", args.rate, 10_000);
 const SECONDS = positive("seconds", args.seconds, 3600);
 const INSTRUMENTS = Math.round(positive("instruments", args.instruments, 2_000_000));
 const CONCURRENCY = Math.round(positive("concurrency", args.concurrency, 1000));
+if (args.sandbox !== "builtin" && args.sandbox !== "process") throw new Error(`--sandbox must be builtin or process, got '${args.sandbox}'`);
+const SEPARATE_SANDBOX = args.sandbox === "process";
 const STARTUP_DEADLINE_MS = 180_000;
 const DRAIN_DEADLINE_MS = 30_000;
 
@@ -68,11 +75,51 @@ function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
 
 const mb = (kb: number | null): string => (kb === null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`);
 
-async function startServer(dbDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, "serve"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env["PATH"] ?? "",
+interface Child {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+}
+
+/** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
+async function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Child & { found: T }> {
+  const child = spawn(process.execPath, [BIN, ...command], { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
+  let output = "";
+  const found = await new Promise<T>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`'${command.join(" ")}' not ready within ${STARTUP_DEADLINE_MS} ms:\n${output}`)), STARTUP_DEADLINE_MS);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString("utf8");
+      // Keep only what start-up needs; the server's warnings after that are not collected.
+      if (output.length > 1_000_000) output = output.slice(-100_000);
+      const value = ready(output);
+      if (value !== undefined) {
+        clearTimeout(timer);
+        resolveReady(value);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`'${command.join(" ")}' exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  return { child, exited, found };
+}
+
+async function startSandbox(): Promise<Child & { env: Record<string, string> }> {
+  const sandbox = await startCli(["sandbox", "--port", "0", "--instruments", String(INSTRUMENTS)], {}, (output) => {
+    if (!output.includes("Stop with Ctrl+C.")) return undefined;
+    return Object.fromEntries([...output.matchAll(/^(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  });
+  return { ...sandbox, env: sandbox.found };
+}
+
+async function startServer(dbDir: string, jainam: Record<string, string>): Promise<Server> {
+  const started = await startCli(
+    ["serve"],
+    {
+      ...jainam,
       HOST: "127.0.0.1",
       PORT: "0",
       DATABASE_URL: `sqlite:${join(dbDir, "load.db")}`,
@@ -84,31 +131,19 @@ async function startServer(dbDir: string): Promise<Server> {
       SMART_ORDER_RATE_LIMIT: "100000",
       API_RATE_LIMIT: "100000",
     },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
-  let stderr = "";
-  const ready = new Promise<{ url: string; apikey: string }>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready within ${STARTUP_DEADLINE_MS} ms:\n${stderr}`)), STARTUP_DEADLINE_MS);
-    child.stderr!.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-      const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(stderr)?.[1];
-      const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(stderr)?.[1];
-      if (url !== undefined && apikey !== undefined) {
-        clearTimeout(timer);
-        resolveReady({ url, apikey });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before it was ready:\n${stderr}`));
-    });
-  });
-  const { url, apikey } = await ready;
-  return { child, url, apikey, exited };
+    (output) => {
+      const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
+      const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
+      return url === undefined || apikey === undefined ? undefined : { url, apikey };
+    },
+  );
+  // Drain the pipes from here on, so a chatty server never blocks on a full pipe.
+  started.child.stdout!.resume();
+  started.child.stderr!.resume();
+  return { child: started.child, exited: started.exited, ...started.found };
 }
 
-async function stopServer(server: Server): Promise<void> {
+async function stopServer(server: Child): Promise<void> {
   if (server.child.exitCode !== null || server.child.signalCode !== null) return;
   server.child.kill("SIGTERM");
   const stopped = await Promise.race([server.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
@@ -173,18 +208,30 @@ async function main(): Promise<void> {
   const load = (): string => loadavg().map((n) => n.toFixed(2)).join(" ");
   console.log(`node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim() ?? "?"}), ${new Date().toISOString()}, load average ${load()}`);
   const startupStarted = performance.now();
-  const server = await startServer(dbDir);
+  const sandbox = SEPARATE_SANDBOX ? await startSandbox() : null;
+  let server: Server;
+  try {
+    server = await startServer(dbDir, sandbox?.env ?? {});
+  } catch (error) {
+    if (sandbox !== null) await stopServer(sandbox);
+    throw error;
+  }
   const pid = server.child.pid!;
   let stopping = false;
   const onSignal = (): void => {
     if (stopping) return;
     stopping = true;
-    void stopServer(server).finally(() => process.exit(130));
+    void stopServer(server)
+      .then(() => (sandbox === null ? undefined : stopServer(sandbox)))
+      .finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    console.log(`server pid ${pid} at ${server.url}, ready in ${((performance.now() - startupStarted) / 1000).toFixed(1)} s (sandbox, master refresh, API key)`);
+    console.log(
+      `server pid ${pid} at ${server.url}, ready in ${((performance.now() - startupStarted) / 1000).toFixed(1)} s (sandbox, master refresh, API key); ` +
+        (sandbox === null ? "sandbox built in (same process and event loop)" : `sandbox in its own process (pid ${sandbox.child.pid}) at ${sandbox.env["JAINAM_SERVER"]}`),
+    );
 
     const list = await fetch(`${server.url}/api/v1/search`, {
       method: "POST",
@@ -271,10 +318,12 @@ async function main(): Promise<void> {
     for (const [what, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${what}: ${n}`);
     console.log(`load average at the end: ${load()}`);
     console.log(`\nserver RSS: before ${mb(rssBefore)}, after ${mb(rssAfter)}, highest sampled during ${mb(rssPeakDuring)}, peak since start (VmHWM) ${mb(rssPeak)}`);
+    if (sandbox !== null) console.log(`sandbox RSS at the end: ${mb(rssKb(sandbox.child.pid!, "VmRSS"))} (not part of the server's)`);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await stopServer(server);
+    if (sandbox !== null) await stopServer(sandbox);
     rmSync(dbDir, { recursive: true, force: true });
   }
 }
