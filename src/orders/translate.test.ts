@@ -4,6 +4,7 @@ import type { OrderRequest } from "./openalgo-types.js";
 import { decideSmartOrder } from "./smart-order.js";
 import { parseOrderId, toXtsModifyOrder, toXtsOrderType, toXtsPlaceOrder } from "./translate.js";
 import { newRequestId, orderTagFor } from "./order-tag.js";
+import { SMART_ORDER_TABLE } from "../../test/support/smart-order-table.js";
 
 const yesbank: SymbolRow = {
   broker: "jainam_prop", symbol: "YESBANK", brsymbol: "YESBANK-EQ", name: "YESBANK", exchange: "NSE", brexchange: "NSECM",
@@ -109,23 +110,9 @@ describe("validation names the field and what is allowed", () => {
 });
 
 describe("V10: smart order decision table", () => {
-  const table: [string, number, number, number, string][] = [
-    ["BUY", 100, 0, 0, "BUY 100"],
-    ["BUY", 100, 100, -100, "BUY 200"],
-    ["BUY", 100, 100, 100, "none"],
-    ["BUY", 100, 200, 100, "BUY 100"],
-    ["SELL", 100, 0, 0, "SELL 100"],
-    ["SELL", 100, -100, 100, "SELL 200"],
-    ["SELL", 100, -100, -100, "none"],
-    ["SELL", 100, -200, -100, "SELL 100"],
-    ["BUY", 5, 0, 5, "SELL 5"],
-    ["SELL", 5, 0, -5, "BUY 5"],
-    ["BUY", 0, 0, 0, "none"],
-    ["SELL", 0, 0, 0, "none"],
-  ];
-  for (const [action, qty, target, current, expected] of table) {
+  for (const [action, qty, target, current, expected] of SMART_ORDER_TABLE) {
     it(`${action} ${qty}, position_size ${target}, current ${current} → ${expected}`, () => {
-      const d = decideSmartOrder(action as "BUY" | "SELL", qty, target, current);
+      const d = decideSmartOrder(action, qty, target, current);
       expect(d.kind === "order" ? `${d.action} ${d.quantity}` : "none").toBe(expected);
     });
   }

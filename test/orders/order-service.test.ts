@@ -4,6 +4,7 @@ import type { OrderRequest, PriceType, Product } from "../../src/orders/openalgo
 import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
 import { newRequestId } from "../../src/orders/order-tag.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
+import { SMART_ORDER_TABLE } from "../support/smart-order-table.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -119,20 +120,7 @@ describe("modify and cancel", () => {
 });
 
 describe("V10 smart orders against real positions", () => {
-  const table: [action: "BUY" | "SELL", qty: number, target: number, current: number, expected: string][] = [
-    ["BUY", 100, 0, 0, "BUY 100"],
-    ["BUY", 100, 100, -100, "BUY 200"],
-    ["BUY", 100, 100, 100, "none"],
-    ["BUY", 100, 200, 100, "BUY 100"],
-    ["SELL", 100, 0, 0, "SELL 100"],
-    ["SELL", 100, -100, 100, "SELL 200"],
-    ["SELL", 100, -100, -100, "none"],
-    ["SELL", 100, -200, -100, "SELL 100"],
-    ["BUY", 5, 0, 5, "SELL 5"],
-    ["SELL", 5, 0, -5, "BUY 5"],
-    ["BUY", 0, 0, 0, "none"],
-  ];
-  for (const [action, qty, target, current, expected] of table) {
+  for (const [action, qty, target, current, expected] of SMART_ORDER_TABLE) {
     it(`${action} ${qty}, position_size ${target}, current ${current} → ${expected}`, async () => {
       const i = gw.sandbox.master.instruments.find((x) => x.exchange === "NSE" && x.kind === "cash" && x.lotSize === 1)!;
       if (current !== 0) {
