@@ -1,5 +1,6 @@
 import type { RefreshReport, SegmentRefreshReport } from "../mastercontract/refresh-types.js";
-import { mb, table } from "./format.js";
+import { mb } from "./format.js";
+import { formatSegments } from "./master-import.js";
 
 const BAR = 20;
 
@@ -44,19 +45,7 @@ export function progressPrinter(write: (text: string) => void, isTTY: boolean): 
 }
 
 export function formatRefreshReport(report: RefreshReport): string {
-  const rows = report.segments.map((s) => [
-    s.segment,
-    s.lines,
-    s.rows,
-    Object.entries(s.skipped)
-      .map(([reason, n]) => `${reason} ${n}`)
-      .join(", ") || "-",
-    s.unparseable,
-    s.durationMs,
-    s.error ?? "",
-  ]);
-  let text = table(["segment", "lines", "rows", "skipped", "unparseable", "ms", "error"], rows);
-  for (const s of report.segments) for (const issue of s.issues) text += `  ${s.segment} line ${issue.lineNumber}: ${issue.reason}\n`;
+  let text = formatSegments(report.segments, { headers: ["ms", "error"], cells: (s) => [s.durationMs, s.error ?? ""] });
   text +=
     report.status === "success"
       ? `success: ${report.total} instruments stored in ${report.durationMs} ms (store ${Math.round(report.storeMs)} ms, index ${Math.round(report.indexMs)} ms)\n`
