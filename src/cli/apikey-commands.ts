@@ -1,13 +1,13 @@
 import type { Command } from "commander";
-import { ApiKeys } from "../api/api-keys.js";
+import type { ApiKeys } from "../api/api-keys.js";
 import type { Config } from "../config.js";
-import { openStore } from "../store/open-store.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import { json, table } from "./format.js";
 
 export function addApiKeyCommands(program: Command, io: CliIo, config: () => Config, dbOption: (c: Command) => Command): void {
   const apikey = program.command("apikey").description("API keys for the REST API (only a SHA-256 of each key is stored)");
   const withKeys = async <T>(options: { db?: string }, run: (keys: ApiKeys) => Promise<T>): Promise<T> => {
+    const [{ openStore }, { ApiKeys }] = await Promise.all([import("../store/open-store.js"), import("../api/api-keys.js")]);
     const store = await openStore(options.db ?? config().databaseUrl);
     try {
       return await run(new ApiKeys(store));

@@ -1,8 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
 import { XtsBridgeError } from "../errors.js";
-import { importMasterFiles } from "../mastercontract/import-files.js";
-import { openStore } from "../store/open-store.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { CliExit, EXIT, processIo, type CliIo } from "./io.js";
 import { json } from "./format.js";
@@ -28,6 +26,9 @@ function positiveInt(value: string): number {
 function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) => void): Command {
   const withStore = async <T>(options: StoreOptions, run: (store: SymbolStore, broker: string) => Promise<T>): Promise<T> => {
     const base = config();
+    // Heavy modules (database drivers, Fastify, zod) load only for the command that needs them,
+    // so `xtsbridge sandbox` and `--help` start fast.
+    const { openStore } = await import("../store/open-store.js");
     const store = await openStore(options.db ?? base.databaseUrl);
     try {
       return await run(store, options.broker ?? base.broker);
@@ -54,6 +55,7 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
     .option("--json", "print the report as JSON")
     .addHelpText("after", "\nExit status: 0 when rows were stored and no line was unparseable; 1 otherwise.\nExample: xtsbridge master import ../shared/data/xts-master-sample/*.txt")
     .action(async (files: string[], options: StoreOptions & { json?: boolean }) => {
+      const { importMasterFiles } = await import("../mastercontract/import-files.js");
       const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files));
       io.out(options.json ? json(report) : formatImportReport(report));
       if (!report.stored || report.totals.unparseable > 0) throw new CliExit(EXIT.failed, "");

@@ -1,12 +1,9 @@
 import type { Command } from "commander";
 import type { Config } from "../config.js";
-import { createLogger } from "../logger.js";
-import { isAbandoned, presentStatus } from "../mastercontract/refresh.js";
 import { DEFAULT_REFRESH_OPTIONS } from "../mastercontract/refresh-types.js";
-import { openStore } from "../store/open-store.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import { json, table } from "./format.js";
-import { createGateway, type Gateway, type GatewayOptions } from "./gateway.js";
+import type { Gateway, GatewayOptions } from "./gateway.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
 interface GatewayCliOptions {
@@ -16,6 +13,7 @@ interface GatewayCliOptions {
 
 /** Builds the gateway for one CLI command (logs to stderr, warnings only unless LOG_LEVEL says otherwise). */
 export async function withGateway<T>(config: Config, io: CliIo, options: GatewayCliOptions & GatewayOptions, run: (gw: Gateway) => Promise<T>): Promise<T> {
+  const [{ createLogger }, { createGateway }] = await Promise.all([import("../logger.js"), import("./gateway.js")]);
   const level = io.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
   const logger = createLogger({ level, destination: process.stderr });
   const gw = await createGateway(config, logger, {
@@ -53,6 +51,7 @@ export function addMasterDownloadCommands(master: Command, io: CliIo, config: ()
   common(master.command("status").description("the stored master-contract status").option("--json", "print the status as JSON")).action(
     async (options: GatewayCliOptions & { json?: boolean }) => {
       const base = config();
+      const [{ openStore }, { isAbandoned, presentStatus }] = await Promise.all([import("../store/open-store.js"), import("../mastercontract/refresh.js")]);
       const store = await openStore(options.db ?? base.databaseUrl);
       const status = await store
         .getStatus(options.broker ?? base.broker)

@@ -1,14 +1,8 @@
 import type { Command } from "commander";
-import { modifyOrderSchema, placeOrderSchema } from "../api/schemas.js";
-import { describeIssues } from "../api/schema-helpers.js";
 import type { Config } from "../config.js";
 import { ValidationError } from "../errors.js";
-import { silentLogger } from "../logger.js";
-import { OrderService } from "../orders/order-service.js";
+import type { ModifyRequest, OrderRequest } from "../orders/openalgo-types.js";
 import { newRequestId } from "../orders/order-tag.js";
-import { Resolver } from "../resolver/resolver.js";
-import { openStore } from "../store/open-store.js";
-import type { z } from "zod";
 import type { CliIo } from "./io.js";
 import { json, table } from "./format.js";
 import { withGateway } from "./master-commands.js";
@@ -29,8 +23,12 @@ interface OrderFlags {
   broker?: string;
 }
 
-/** CLI flags go through the API's own schema, so both reject the same input with the same words. */
-function parseFlags<S extends z.ZodType>(schema: S, flags: Record<string, unknown>): z.output<S> {
+/** CLI flags go through the API's own schemas, so both reject the same input with the same words. */
+async function parseFlags(kind: "place", flags: Record<string, unknown>): Promise<OrderRequest>;
+async function parseFlags(kind: "modify", flags: Record<string, unknown>): Promise<ModifyRequest>;
+async function parseFlags(kind: "place" | "modify", flags: Record<string, unknown>): Promise<OrderRequest | ModifyRequest> {
+  const [{ modifyOrderSchema, placeOrderSchema }, { describeIssues }] = await Promise.all([import("../api/schemas.js"), import("../api/schema-helpers.js")]);
+  const schema = kind === "place" ? placeOrderSchema : modifyOrderSchema;
   const result = schema.safeParse(Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)));
   if (!result.success) {
     const { message, errors } = describeIssues(result.error);
@@ -78,10 +76,16 @@ export function addOrderCommands(program: Command, io: CliIo, config: () => Conf
     .option("--dry-run", "validate and print the exact XTS payload as JSON without sending it")
     .addHelpText("after", "\nExample: xtsbridge order place -s SBIN -e NSE -a BUY -q 1 --pricetype LIMIT --price 812.5 --dry-run")
     .action(async (o: OrderFlags) => {
-      const request = parseFlags(placeOrderSchema, orderFields(o));
+      const request = await parseFlags("place", orderFields(o));
       const requestId = newRequestId();
       if (o.dryRun === true) {
         const base = config();
+        const [{ openStore }, { Resolver }, { OrderService }, { silentLogger }] = await Promise.all([
+          import("../store/open-store.js"),
+          import("../resolver/resolver.js"),
+          import("../orders/order-service.js"),
+          import("../logger.js"),
+        ]);
         const store = await openStore(o.db ?? base.databaseUrl);
         try {
           const resolver = new Resolver(store, o.broker ?? base.broker, silentLogger());
@@ -100,7 +104,7 @@ export function addOrderCommands(program: Command, io: CliIo, config: () => Conf
   common(withOrderFlags(order.command("modify").description("modify an open order: give every field, as OpenAlgo's modifyorder does"), true))
     .argument("<orderid>", "the order id")
     .action(async (orderid: string, o: OrderFlags) => {
-      const request = parseFlags(modifyOrderSchema, { ...orderFields(o), orderid, product: o.product ?? "MIS", pricetype: o.pricetype ?? "MARKET", price: o.price ?? 0, trigger_price: o.triggerPrice ?? 0, disclosed_quantity: o.disclosedQuantity ?? 0 });
+      const request = await parseFlags("modify", { ...orderFields(o), orderid, product: o.product ?? "MIS", pricetype: o.pricetype ?? "MARKET", price: o.price ?? 0, trigger_price: o.triggerPrice ?? 0, disclosed_quantity: o.disclosedQuantity ?? 0 });
       const result = await withGateway(config(), io, o, (gw) => gw.orders.modifyOrder(request, newRequestId()));
       io.out(o.json ? json(result) : `order ${result.orderid} modified\n`);
     });

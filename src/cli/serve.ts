@@ -1,12 +1,9 @@
 import type { Command } from "commander";
-import { buildApp } from "../api/app.js";
-import { httpForwarder } from "../api/forward.js";
-import { ContractWatcher } from "../resolver/contract-watcher.js";
 import type { Config } from "../config.js";
-import { createLogger, type Logger } from "../logger.js";
+import type { Logger } from "../logger.js";
 import type { MasterStatus } from "../store/status-types.js";
 import type { CliIo } from "./io.js";
-import { createGateway, type Gateway } from "./gateway.js";
+import type { Gateway } from "./gateway.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
 /** The start of today's trading-day window: 08:00 IST (OpenAlgo's MASTER_CONTRACT_CUTOFF_TIME). */
@@ -34,6 +31,13 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
  * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
  */
 export async function serve(config: Config, io: CliIo, until: Promise<unknown>): Promise<number> {
+  const [{ createLogger }, { createGateway }, { buildApp }, { httpForwarder }, { ContractWatcher }] = await Promise.all([
+    import("../logger.js"),
+    import("./gateway.js"),
+    import("../api/app.js"),
+    import("../api/forward.js"),
+    import("../resolver/contract-watcher.js"),
+  ]);
   const logger: Logger = createLogger({ level: config.logLevel });
   const say = (text: string): void => io.err(`${text}\n`);
   if (config.primaryUrl !== null) say(`Replica: broker calls go to the primary at ${config.primaryUrl}; the contract comes from the shared database.`);
