@@ -43,8 +43,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // Our own onResponse hook logs each request once, with the URL's apikey redacted.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     bodyLimit,
+    // Slow clients: the whole request (headers and body) must arrive within this time. It does not
+    // bound our own handlers: a forced master refresh may legitimately take longer to answer.
     requestTimeout: deps.requestTimeoutMs ?? 15_000,
-    connectionTimeout: deps.requestTimeoutMs ?? 15_000,
+    // Node sweeps for timed-out requests every 30 s by default, and skips requestTimeout while
+    // headersTimeout (60 s unless set when the server is made) is larger: set both up front.
+    http: {
+      connectionsCheckingInterval: Math.min(1_000, deps.requestTimeoutMs ?? 15_000),
+      headersTimeout: deps.requestTimeoutMs ?? 15_000,
+    },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   });
 
