@@ -174,12 +174,15 @@ describe("a burst of 5xx", () => {
 
 describe("XTS answers slower than the order timeout", () => {
   it("slow orders are ORDER_OUTCOME_UNKNOWN (504), each lands exactly once later, and is never resent", async () => {
-    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, times: 3, action: { type: "delay", ms: ORDER_TIMEOUT_MS + 700 } });
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, times: 3, action: { type: "delay", ms: ORDER_TIMEOUT_MS + 1000 } });
     const answers = await burst(8, 4);
     expectDocumented(answers, ["ORDER_OUTCOME_UNKNOWN"]);
     const unknown = answers.filter((a) => a.status === 504).map((a) => a.body.order_unique_identifier!);
-    expect(unknown).toHaveLength(3);
-    expect(answers.filter((a) => a.status === 200)).toHaveLength(5);
+    // On a very slow machine the book search may already see a slow order land: then it answers 200, reconciled.
+    const reconciled = answers.filter((a) => a.status === 200 && (a.body as { reconciled?: boolean }).reconciled === true);
+    expect(unknown.length + reconciled.length).toBe(3);
+    expect(unknown.length).toBeGreaterThanOrEqual(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(5 + reconciled.length);
     // The broker acts on the slow requests after the gateway gave up on them: each shows up once.
     await until("the slow orders to land", () => (gw.sandbox.control.orders().length === 8 ? true : undefined), 5000, 20);
     const tags = gw.sandbox.control.orders().map((o) => o.OrderUniqueIdentifier);
