@@ -173,7 +173,6 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
     const results: KillResult[] = [];
     for (const [i, trigger] of triggers.entries()) {
       const db = freshCopy(`kill-${i}.db`);
-      sandbox.control.clearRequests();
       const run = startDownload(db);
       let wal = 0;
       let claimed: number | null = null;
