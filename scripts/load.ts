@@ -290,8 +290,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 5));
     }
     const drainDeadline = performance.now() + DRAIN_DEADLINE_MS;
-    while (inflight.size > 0 && performance.now() < drainDeadline) await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100))]);
-    if (refreshPromise !== null) await Promise.race([refreshPromise, new Promise((r) => setTimeout(r, DRAIN_DEADLINE_MS))]);
+    // Unref'd: a deadline that is not reached must not keep the finished script alive.
+    while (inflight.size > 0 && performance.now() < drainDeadline) await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100).unref())]);
+    if (refreshPromise !== null) await Promise.race([refreshPromise, new Promise((r) => setTimeout(r, DRAIN_DEADLINE_MS).unref())]);
     const seconds = (performance.now() - started) / 1000;
     const rssAfter = rssKb(pid, "VmRSS");
     const rssPeak = rssKb(pid, "VmHWM");
