@@ -95,6 +95,6 @@ function lookupBench(rows: readonly SymbolRow[]): BenchResult {
   ]);
 }
 
-export async function sqliteStore(path: string): Promise<SymbolStore> {
+export async function sqliteStore(path: string): Promise<SqliteStore> {
   return SqliteStore.open(path);
 }

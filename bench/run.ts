@@ -3,11 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { masterBench, sqliteStore } from "./master-bench.js";
 import { refreshBench } from "./refresh-bench.js";
+import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { PostgresStore } from "../src/store/postgres/pg-store.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, orders, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -20,6 +21,16 @@ try {
     const store = await sqliteStore(join(dir, "bench.db"));
     await masterBench(store, "SQLite");
     await store.close();
+  }
+  if (run("orders")) {
+    const store = await sqliteStore(join(dir, "orders.db"));
+    const { buildContract } = await import("./master-bench.js");
+    await store.replaceBroker("jainam_prop", (await buildContract(150_000)).built.rows);
+    await translationBench(store);
+    await store.close();
+    const httpStore = await sqliteStore(join(dir, "http.db"));
+    await httpOrderBench(httpStore, Number(process.env["BENCH_RATE"] ?? 200), Number(process.env["BENCH_SECONDS"] ?? 10));
+    await httpStore.close();
   }
   if (run("postgres")) {
     // Same store benchmarks on PostgreSQL, in a throw-away schema of $BENCH_PG_URL (default: the local server).
