@@ -26,6 +26,8 @@ let logText = "";
 let known: SymbolRow[];
 
 const db = (): Database.Database => (gw.store as SqliteStore).handle;
+/** Contracts are written on their own connection; limits that must hit the replace go there. */
+const writer = (): Database.Database => (gw.store as SqliteStore).writer;
 const storedTotal = async (): Promise<number> => Object.values(await gw.store.countByExchange(BROKER)).reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
@@ -39,6 +41,7 @@ beforeAll(async () => {
   gw = await startTestGateway({ sandbox: { instruments: 3000 }, logger });
   // SqliteStore waits 5 s for a lock; the test does not need to wait that long to see it fail.
   db().pragma("busy_timeout = 200");
+  writer().pragma("busy_timeout = 200");
   const first = await gw.master.refresh();
   expect(first.status, first.message).toBe("success");
   const apiKeys = new ApiKeys(gw.store);
@@ -53,7 +56,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   gw.sandbox.control.clearFaults();
-  db().pragma("max_page_count = 1073741823");
+  writer().pragma("max_page_count = 1073741823");
   known = gw.resolver.current.rows.filter((_, i) => i % 61 === 0);
 });
 
@@ -131,7 +134,7 @@ describe("the disk fills up during the replace", () => {
     const version = (await gw.store.getStatus(BROKER)).contractVersion;
     db().exec("VACUUM"); // give the freed pages back, so the full contract needs new ones
     const pages = db().pragma("page_count", { simple: true }) as number;
-    db().pragma(`max_page_count = ${pages + 16}`);
+    writer().pragma(`max_page_count = ${pages + 16}`);
 
     const report = await gw.master.refresh();
     expect(report.status).toBe("error");
@@ -141,7 +144,7 @@ describe("the disk fills up during the replace", () => {
     expect(status).toMatchObject({ status: "error", totalSymbols: half.length, contractVersion: version });
     expect(status.message).toMatch(/database or disk is full/);
 
-    db().pragma("max_page_count = 1073741823");
+    writer().pragma("max_page_count = 1073741823");
     const next = await gw.master.refresh();
     expect(next.status, next.message).toBe("success");
     expect(gw.resolver.current.size).toBeGreaterThan(half.length);

@@ -12,22 +12,39 @@ import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
 
-/** SQLite backend (better-sqlite3, WAL). Synchronous underneath; async to match the interface. */
+/** Rows inserted between yields to the event loop while a contract is being replaced. */
+const CHUNK = 5_000;
+
+function connect(path: string): Database.Database {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  return db;
+}
+
+/**
+ * SQLite backend (better-sqlite3, WAL). Reads are synchronous underneath, async to match the
+ * interface. A contract is replaced on a second connection of its own, in chunks with the
+ * event loop free between them: a 150,000-row replace no longer stalls every request for a
+ * second, and WAL keeps this connection's readers on the old rows until the COMMIT.
+ */
 export class SqliteStore implements SymbolStore, ApiKeyStore {
   readonly dialect = "sqlite";
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly deleteBroker: Database.Statement;
   private readonly bySymbol: Database.Statement;
   private readonly byToken: Database.Statement;
   private readonly apiKeys: SqliteApiKeys;
+  private writerDb: Database.Database | undefined;
+  /** Replaces run one after another: the writer connection holds one transaction at a time. */
+  private replacing: Promise<unknown> = Promise.resolve();
 
-  private constructor(db: Database.Database) {
+  private constructor(
+    db: Database.Database,
+    private readonly path: string,
+  ) {
     this.db = db;
-    this.insert = db.prepare(
-      `INSERT INTO symbol_token (${SELECT_COLUMNS}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`,
-    );
-    this.deleteBroker = db.prepare("DELETE FROM symbol_token WHERE broker = ?");
     this.bySymbol = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`);
     this.byToken = db.prepare(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND token = ?`);
     this.apiKeys = new SqliteApiKeys(db);
@@ -37,38 +54,58 @@ export class SqliteStore implements SymbolStore, ApiKeyStore {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     let db: Database.Database;
     try {
-      db = new Database(path);
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("busy_timeout = 5000");
-      db.pragma("foreign_keys = ON");
+      db = connect(path);
       migrate(db);
     } catch (error) {
       throw new StoreError(`cannot open SQLite database '${path}': ${(error as Error).message}`, error);
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, path);
   }
 
-  /** The underlying handle, for the few callers (status records, API keys) that share the file. */
+  /** The reading connection, for the few callers (status records, API keys) that share the file. */
   get handle(): Database.Database {
     return this.db;
   }
 
-  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
-    const replace = this.db.transaction((items: readonly SymbolRow[]): ReplaceResult => {
-      const deleted = this.deleteBroker.run(broker).changes;
-      for (const row of items) {
-        if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
-        // Positional binding: a fifth faster than binding the row object by name (150,000 rows a refresh).
-        this.insert.run(row.broker, row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty);
-      }
-      if (status !== undefined) writeStatus(this.db, broker, status);
-      return { deleted, inserted: items.length, contractVersion: readStatus(this.db, broker).contractVersion };
-    });
+  /** The connection contracts are written on (the reading one for an in-memory database, which cannot be shared). */
+  get writer(): Database.Database {
+    if (this.path === ":memory:") return this.db;
+    this.writerDb ??= connect(this.path);
+    return this.writerDb;
+  }
+
+  replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
+    const run = this.replacing.then(
+      () => this.replaceNow(broker, rows, status),
+      () => this.replaceNow(broker, rows, status),
+    );
+    this.replacing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async replaceNow(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
+    for (const row of rows) {
+      if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
+    }
+    let db: Database.Database | undefined;
     try {
-      return replace.immediate(rows);
+      db = this.writer;
+      const insert = db.prepare(`INSERT INTO symbol_token (${SELECT_COLUMNS}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
+      db.exec("BEGIN IMMEDIATE");
+      const deleted = db.prepare("DELETE FROM symbol_token WHERE broker = ?").run(broker).changes;
+      for (let start = 0; start < rows.length; start += CHUNK) {
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const row of rows.slice(start, start + CHUNK)) {
+          // Positional binding: a fifth faster than binding the row object by name (150,000 rows a refresh).
+          insert.run(row.broker, row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty);
+        }
+      }
+      if (status !== undefined) writeStatus(db, broker, status);
+      const contractVersion = readStatus(db, broker).contractVersion;
+      db.exec("COMMIT");
+      return { deleted, inserted: rows.length, contractVersion };
     } catch (error) {
-      if (error instanceof StoreError) throw error;
+      if (db?.inTransaction === true) db.exec("ROLLBACK");
       throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
     }
   }
@@ -125,6 +162,8 @@ export class SqliteStore implements SymbolStore, ApiKeyStore {
   }
 
   async close(): Promise<void> {
+    await this.replacing;
+    if (this.writerDb?.open === true) this.writerDb.close();
     if (this.db.open) this.db.close();
   }
 }
