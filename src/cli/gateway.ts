@@ -87,10 +87,18 @@ export async function createGateway(config: Config, logger: Logger, options: Gat
     jainam = sandboxJainamConfig(sandbox.url);
     logger.info({ url: sandbox.url }, "no broker credentials: using the built-in XTS sandbox");
   }
-  const store = await openStore(options.databaseUrl ?? config.databaseUrl);
-  const broker = options.broker ?? config.broker;
-  const resolver = new Resolver(store, broker, logger.child({ component: "resolver" }));
-  await resolver.load();
+  let store: GatewayStore | undefined;
+  let resolver: Resolver;
+  try {
+    store = await openStore(options.databaseUrl ?? config.databaseUrl);
+    resolver = new Resolver(store, options.broker ?? config.broker, logger.child({ component: "resolver" }));
+    await resolver.load();
+  } catch (error) {
+    // Whatever started before the failure must stop, or the process lingers (the sandbox listens).
+    await store?.close().catch(() => undefined);
+    await sandbox?.close();
+    throw error;
+  }
   const xts =
     replica || jainam === null ? REPLICA_CLIENT : createXtsClient({ jainam, logger, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
   const master = new MasterContractService({

@@ -30,7 +30,7 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
  * the stored contract is missing or older than today's 08:00 IST (always, for a sandbox, whose
  * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
  */
-export async function serve(config: Config, io: CliIo, until: Promise<unknown>): Promise<number> {
+export async function serve(config: Config, io: CliIo, until: () => Promise<unknown>): Promise<number> {
   const [{ createLogger }, { createGateway }, { buildApp }, { httpForwarder }, { ContractWatcher }] = await Promise.all([
     import("../logger.js"),
     import("./gateway.js"),
@@ -80,7 +80,8 @@ export async function serve(config: Config, io: CliIo, until: Promise<unknown>):
     } else {
       say("Use an API key you created before ('xtsbridge apikey create' makes a new one).");
     }
-    const signal = await until;
+    // Signals are taken over only now: before this, SIGTERM/SIGINT stop a start-up the usual way.
+    const signal = await until();
     say(`\n${String(signal)}: finishing in-flight requests and shutting down…`);
     await app.close();
     return 0;
@@ -112,6 +113,6 @@ export function addServeCommand(program: Command, io: CliIo, config: () => Confi
       "\nEnvironment: HOST (127.0.0.1), PORT (5000), DATABASE_URL, JAINAM_SERVER and JAINAM_*_API_KEY/SECRET,\nORDER_RATE_LIMIT / SMART_ORDER_RATE_LIMIT / API_RATE_LIMIT (10 per second), LOG_LEVEL, SANDBOX_INSTRUMENTS.",
     )
     .action(async () => {
-      exit(await serve(config(), io, untilSignal()));
+      exit(await serve(config(), io, untilSignal));
     });
 }

@@ -6,6 +6,8 @@ import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolStore } from "../store/symbol-store.js";
+import type { SymbolRow } from "../store/types.js";
+import { exchangeOfSegment, type Exchange } from "../instruments/exchanges.js";
 import type { MasterStatus } from "../store/status-types.js";
 import { parseIndexEntry, parseMasterStream } from "../xts/master-parser.js";
 import type { MasterSegment } from "../xts/segments.js";
@@ -48,6 +50,7 @@ export interface MasterContractServiceDeps {
 export class MasterContractService {
   private readonly options: RefreshOptions;
   private running: Promise<RefreshReport> | undefined;
+  private runningForced = false;
   // host:pid:instance — the pid lets another process see that a crashed owner is gone.
   private readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
@@ -64,6 +67,14 @@ export class MasterContractService {
    * one running in another process makes this call fail with REFRESH_IN_PROGRESS.
    */
   refresh(options: { force?: boolean; onProgress?: RefreshProgress } = {}): Promise<RefreshReport> {
+    const force = options.force ?? this.options.force;
+    if (this.running !== undefined && this.runningForced !== force) {
+      // Joining would hand a forced request an unforced answer (or the reverse).
+      return Promise.reject(
+        new XtsBridgeError("REFRESH_IN_PROGRESS", `a ${this.runningForced ? "forced" : "normal"} master-contract refresh is already running; ask again when it ends`, { retry: "safe" }),
+      );
+    }
+    this.runningForced = force;
     this.running ??= this.run(options).finally(() => {
       this.running = undefined;
     });
@@ -105,6 +116,7 @@ export class MasterContractService {
     const { store, logger } = this.deps;
 
     let previousTotal = 0;
+    let previousCounts: Record<string, number> = {};
     const segments = this.initialReports();
     const emit = (): void => request.onProgress?.(segments);
     const builder = new ContractBuilder(this.broker);
@@ -112,13 +124,14 @@ export class MasterContractService {
     let indexMs = 0;
     try {
       // Inside the try: a store that fails here fails the refresh with a report, like any later step.
-      previousTotal = Object.values(await store.countByExchange(this.broker)).reduce((a, b) => a + b, 0);
+      previousCounts = await store.countByExchange(this.broker);
+      previousTotal = Object.values(previousCounts).reduce((a, b) => a + b, 0);
       logger.info({ broker: this.broker, segments: this.options.segments, force }, "master refresh started");
       emit();
       await this.downloadIndexLists(builder, segments, emit);
       await this.downloadSegments(builder, segments, emit);
       const built = builder.finish();
-      this.validate(built.rows.length, previousTotal, force, segments);
+      this.validate(built.rows, previousCounts, force, segments);
 
       const durationMs = Math.round(performance.now() - started);
       const finishedAt = new Date().toISOString();
@@ -272,12 +285,29 @@ export class MasterContractService {
     });
   }
 
-  private validate(total: number, previousTotal: number, force: boolean, segments: readonly SegmentRefreshReport[]): void {
+  /**
+   * Refuses a contract much smaller than the one stored, as a whole and per exchange: a short but
+   * well-formed NSECM answer would otherwise pass while NSEFO keeps the total up. Exchanges fed by
+   * optional segments (Jainam serves NSECD and MCXFO empty to Prop accounts) are exempt per exchange.
+   */
+  private validate(rows: readonly SymbolRow[], previous: Readonly<Record<string, number>>, force: boolean, segments: readonly SegmentRefreshReport[]): void {
+    const total = rows.length;
     if (total === 0) throw new RefreshRejected("the download produced no instruments");
+    const percent = `${Math.round(this.options.minRatio * 100)}%`;
+    const previousTotal = Object.values(previous).reduce((a, b) => a + b, 0);
     if (!force && previousTotal > 0 && total < this.options.minRatio * previousTotal) {
-      throw new RefreshRejected(
-        `the new contract has ${total} instruments, fewer than ${Math.round(this.options.minRatio * 100)}% of the ${previousTotal} stored; refusing it (use --force to accept)`,
-      );
+      throw new RefreshRejected(`the new contract has ${total} instruments, fewer than ${percent} of the ${previousTotal} stored; refusing it (use --force to accept)`);
+    }
+    if (!force) {
+      const counts = new Map<string, number>();
+      for (const row of rows) counts.set(row.exchange, (counts.get(row.exchange) ?? 0) + 1);
+      const optional = new Set(this.options.optionalSegments.map((s) => exchangeOfSegment(s)));
+      for (const [exchange, before] of Object.entries(previous)) {
+        const now = counts.get(exchange) ?? 0;
+        if (!optional.has(exchange as Exchange) && now < this.options.minRatio * before) {
+          throw new RefreshRejected(`${exchange} has ${now} instruments, fewer than ${percent} of the ${before} stored; refusing the contract (use --force to accept)`);
+        }
+      }
     }
     const collisions = segments.reduce((n, s) => n + (s.skipped["collision"] ?? 0), 0);
     if (collisions > 0) this.deps.logger.warn({ collisions }, "master contains instruments that collide on symbol or token; the first of each was kept");

@@ -144,12 +144,18 @@ export class OrderService {
 
   /** Cancels every open order one by one; a failure is reported and the rest still go. */
   async cancelAllOrders(requestId: string): Promise<{ canceled: string[]; failed: BatchItem[] }> {
-    const open = (await this.client.orderBook()).filter((o) => {
-      const status = mapOrderStatus(o.OrderStatus);
-      return status === "open" || status === "trigger pending";
-    });
     const canceled: string[] = [];
     const failed: BatchItem[] = [];
+    const open: XtsOrderBookEntry[] = [];
+    for (const order of await this.client.orderBook()) {
+      // One order in a status we do not know must not stop the others from being cancelled.
+      try {
+        const status = mapOrderStatus(order.OrderStatus);
+        if (status === "open" || status === "trigger pending") open.push(order);
+      } catch (error) {
+        failed.push({ orderid: String(order.AppOrderID), status: "error", ...describe(error) });
+      }
+    }
     for (const [i, order] of open.entries()) {
       const orderid = String(order.AppOrderID);
       try {

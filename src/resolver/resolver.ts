@@ -51,6 +51,8 @@ export class Resolver {
 
   /** Replaces the live index with a complete new one (after a refresh has committed). */
   swap(index: SymbolIndex, loadMs: number | null = null, version: number = this.counters.version): void {
+    // A reload that began before a newer contract was swapped in must not put the older one back.
+    if (version < this.counters.version) return;
     this.index = index;
     this.counters.version = version;
     this.counters.reloads += 1;

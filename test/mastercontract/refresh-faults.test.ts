@@ -99,6 +99,28 @@ describe("a failed refresh keeps the previous contract serving", () => {
     expect(gw.resolver.current.size).toBe(base);
   });
 
+  it("one exchange under 50% of its stored count is refused even when the total passes", async () => {
+    const base = await gw.master.refresh();
+    expect(base.status).toBe("success");
+    const rows = gw.resolver.current.rows;
+    const nse = rows.filter((r) => r.exchange === "NSE");
+    // Pretend the stored contract had three times as many NSE rows as the exchange now sends.
+    const padding = [0, 1].flatMap((n) => nse.map((r) => ({ ...r, symbol: `${r.symbol}-PAD${n}`, token: r.token + (n + 1) * 10_000_000 })));
+    await gw.store.replaceBroker("jainam_prop", [...rows, ...padding], { status: "success", message: "padded", owner: null });
+    await gw.resolver.load();
+    const refused = await gw.master.refresh();
+    expect(refused.status).toBe("error");
+    expect(refused.message).toMatch(new RegExp(`NSE has ${nse.length} instruments, fewer than 50% of the ${nse.length * 3} stored`));
+    expect(gw.resolver.current.size).toBe(rows.length + padding.length);
+    expect((await gw.master.refresh({ force: true })).status).toBe("success");
+  });
+
+  it("a forced request does not silently join a normal refresh", async () => {
+    const normal = gw.master.refresh();
+    await expect(gw.master.refresh({ force: true })).rejects.toMatchObject({ code: "REFRESH_IN_PROGRESS" });
+    expect((await normal).status).toBe("success");
+  });
+
   it("two refresh calls in one process share one run", async () => {
     const [a, b] = await Promise.all([gw.master.refresh(), gw.master.refresh()]);
     expect(a).toBe(b);

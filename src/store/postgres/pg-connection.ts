@@ -44,3 +44,31 @@ export function createPool(target: PgTarget, applicationName: string): pg.Pool {
   pool.on("error", () => undefined);
   return pool;
 }
+
+/**
+ * A client checked out of the pool. The pool stops listening for its errors while it is out, and
+ * an 'error' event nobody listens for crashes Node: a database restart during a refresh must fail
+ * that refresh, not the gateway. `broken` tells release() to discard the connection.
+ */
+export interface CheckedOut {
+  readonly client: pg.PoolClient;
+  readonly broken: () => boolean;
+  release(): void;
+}
+
+export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+  const client = await pool.connect();
+  let broken = false;
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on("error", onError);
+  return {
+    client,
+    broken: () => broken,
+    release: () => {
+      client.off("error", onError);
+      client.release(broken);
+    },
+  };
+}

@@ -1,11 +1,12 @@
 import type pg from "pg";
 import { MIGRATIONS } from "../migrations.js";
+import { checkOut } from "./pg-connection.js";
 
 /** A constant key: migrations of every process on this database run one at a time. */
 const MIGRATION_LOCK = 0x78_74_73_62;
 
 export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
     await client.query("BEGIN");
@@ -22,6 +23,6 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<void> {
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    release();
   }
 }

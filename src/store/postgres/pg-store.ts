@@ -7,7 +7,7 @@ import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "../status-types.js";
 import type { ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "../symbol-store.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
-import { createPool, parsePgUrl } from "./pg-connection.js";
+import { checkOut, createPool, parsePgUrl } from "./pg-connection.js";
 import { migrate } from "./pg-migrate.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -59,7 +59,7 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
   }
 
   private async transaction<T>(run: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const { client, release } = await checkOut(this.pool);
     try {
       await client.query("BEGIN");
       const result = await run(client);
@@ -69,7 +69,7 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      release();
     }
   }
 
@@ -132,16 +132,17 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
    * left by a process that died (its lock died with its connection), so `isStale` is not needed.
    */
   async claimRefresh(broker: string, owner: string, startedAt: string): Promise<RefreshClaim> {
-    const client = await this.pool.connect();
+    const held = await checkOut(this.pool);
+    const { client } = held;
     try {
       const locked = (await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [lockKey(broker)])).rows[0]?.ok === true;
       if (!locked) {
-        client.release();
+        held.release();
         return { acquired: false, holder: await this.getStatus(broker) };
       }
       await writeStatus(client, broker, { status: "downloading", message: `downloading (started by ${owner})`, startedAt, finishedAt: null, durationMs: null, owner });
     } catch (error) {
-      client.release(true);
+      held.release();
       throw new StoreError(`could not claim the refresh: ${(error as Error).message}`, error);
     }
     let released = false;
@@ -150,19 +151,16 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
       release: async () => {
         if (released) return;
         released = true;
-        try {
-          await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey(broker)]);
-          client.release();
-        } catch {
-          // Destroying the connection releases the lock too.
-          client.release(true);
-        }
+        // A broken connection already lost its lock with its session; a live one unlocks.
+        if (!held.broken()) await client.query("SELECT pg_advisory_unlock(hashtext($1))", [lockKey(broker)]).catch(() => undefined);
+        held.release();
       },
     };
   }
 
   async watchContracts(listener: ContractListener): Promise<() => Promise<void>> {
-    const client = await this.pool.connect();
+    const held = await checkOut(this.pool);
+    const { client } = held;
     const onNotification = (message: pg.Notification): void => {
       if (message.channel !== CONTRACT_CHANNEL || message.payload === undefined) return;
       try {
@@ -173,12 +171,11 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
       }
     };
     client.on("notification", onNotification);
-    client.on("error", () => undefined);
     await client.query(`LISTEN ${CONTRACT_CHANNEL}`);
     return async () => {
       client.off("notification", onNotification);
-      await client.query(`UNLISTEN ${CONTRACT_CHANNEL}`).catch(() => undefined);
-      client.release();
+      if (!held.broken()) await client.query(`UNLISTEN ${CONTRACT_CHANNEL}`).catch(() => undefined);
+      held.release();
     };
   }
 
