@@ -1,23 +1,10 @@
 import type { Command } from "commander";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
-import type { MasterStatus } from "../store/status-types.js";
+import { DailyRefresh, needsRefresh } from "../mastercontract/schedule.js";
 import type { CliIo } from "./io.js";
 import type { Gateway } from "./gateway.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
-
-/** The start of today's trading-day window: 08:00 IST (OpenAlgo's MASTER_CONTRACT_CUTOFF_TIME). */
-export function todaysCutoff(now: Date = new Date()): Date {
-  const ist = new Date(now.getTime() + 5.5 * 3_600_000);
-  const cutoff = Date.UTC(ist.getUTCFullYear(), ist.getUTCMonth(), ist.getUTCDate(), 8, 0) - 5.5 * 3_600_000;
-  // Before 08:00 IST the cutoff that applies is yesterday's.
-  return new Date(cutoff > now.getTime() ? cutoff - 86_400_000 : cutoff);
-}
-
-export function needsRefresh(status: MasterStatus, rows: number, now: Date = new Date()): boolean {
-  if (rows === 0 || status.lastSuccessAt === null) return true;
-  return Date.parse(status.lastSuccessAt) < todaysCutoff(now).getTime();
-}
 
 async function firstRunKey(gw: Gateway): Promise<string | null> {
   const keys = await gw.apiKeys.list();
@@ -60,6 +47,9 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
       say(`Master contract from ${status.lastSuccessAt} is current (${gw.resolver.current.size} instruments).`);
     }
     await watcher.start();
+    // Only the process that owns the XTS session downloads; replicas follow through the watcher.
+    const daily = gw.primaryUrl === null ? new DailyRefresh(gw.master, () => gw.resolver.current.size, logger.child({ component: "daily-refresh" })) : null;
+    daily?.start();
     const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
     const app = buildApp({
       logger,
@@ -83,6 +73,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     // Signals are taken over only now: before this, SIGTERM/SIGINT stop a start-up the usual way.
     const signal = await until();
     say(`\n${String(signal)}: finishing in-flight requests and shutting down…`);
+    daily?.stop();
     await app.close();
     return 0;
   } finally {
