@@ -65,9 +65,11 @@ export interface OrderServiceOptions {
   /** Order-book reads made to find an order whose outcome is unknown, and the pause between them. */
   readonly reconcileAttempts: number;
   readonly reconcileDelayMs: number;
+  /** How long a smart order's unseen effect is assumed after it was acknowledged. */
+  readonly settleWindowMs: number;
 }
 
-const DEFAULTS: OrderServiceOptions = { reconcileAttempts: 3, reconcileDelayMs: 400 };
+const DEFAULTS: OrderServiceOptions = { reconcileAttempts: 3, reconcileDelayMs: 400, settleWindowMs: 5_000 };
 
 /**
  * OpenAlgo orders through XTS. Every order is resolved, validated and translated before it is
@@ -76,6 +78,8 @@ const DEFAULTS: OrderServiceOptions = { reconcileAttempts: 3, reconcileDelayMs: 
  */
 export class OrderService {
   private readonly smartLocks = new KeyedLock();
+  /** The last smart order per position until its fill shows in the position book. */
+  private readonly unsettled = new Map<string, { orderid: string; before: number; after: number; until: number }>();
   private readonly options: OrderServiceOptions;
   private readonly lookup: TokenLookup;
 
@@ -195,12 +199,38 @@ export class OrderService {
     const row = this.resolver.resolve(order.symbol, order.exchange);
     const key = `${row.exchange}|${row.symbol}|${order.product}`;
     return this.smartLocks.run(key, async () => {
-      const current = await this.openPosition(row.symbol, row.exchange, order.product);
+      const observed = await this.openPosition(row.symbol, row.exchange, order.product);
+      const current = await this.withUnsettled(key, observed);
       const decision = decideSmartOrder(order.action, order.quantity, positionSize, current);
       if (decision.kind === "none") return { message: decision.message };
       const placed = await this.placeOrder({ ...order, symbol: row.symbol, exchange: row.exchange, action: decision.action, quantity: decision.quantity }, requestId);
+      const signed = decision.action === "BUY" ? decision.quantity : -decision.quantity;
+      this.unsettled.set(key, { orderid: placed.orderid, before: observed, after: current + signed, until: Date.now() + this.options.settleWindowMs });
       return { placed };
     });
+  }
+
+  /**
+   * The position a smart order should start from. XTS acknowledges an order before the fill
+   * reaches the position book, so a duplicate alert a few milliseconds later would read the old
+   * position and act again. While the last smart order's effect is not visible yet (the position
+   * is still what it was, the window has not passed, and the order was not rejected or
+   * cancelled), the position it will produce is used instead.
+   */
+  private async withUnsettled(key: string, observed: number): Promise<number> {
+    const last = this.unsettled.get(key);
+    if (last === undefined || Date.now() > last.until || observed !== last.before) {
+      this.unsettled.delete(key);
+      return observed;
+    }
+    const entry = (await this.client.orderBook()).find((o) => String(o.AppOrderID) === last.orderid);
+    // An order the book does not show, or one that will never fill, changes nothing.
+    const status = entry === undefined ? "gone" : mapOrderStatus(entry.OrderStatus);
+    if (status === "gone" || status === "rejected" || status === "cancelled") {
+      this.unsettled.delete(key);
+      return observed;
+    }
+    return last.after;
   }
 
   /** Net quantity of one instrument and product, 0 when there is no position. */

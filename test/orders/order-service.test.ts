@@ -141,6 +141,21 @@ describe("V10 smart orders against real positions", () => {
     });
   }
 
+  it("a duplicate smart order before the first one's fill shows in the position does not act again", async () => {
+    const i = gw.sandbox.master.instruments.find((x) => x.exchange === "NSE" && x.kind === "cash" && x.lotSize === 1 && x.priceBandLow !== null)!;
+    const resting = { action: "BUY" as const, quantity: 10, pricetype: "LIMIT" as const, price: pricesFor(i, "LIMIT").price! };
+    const first = await gw.orders.placeSmartOrder(order(i, resting), 10, newRequestId());
+    expect(first).toHaveProperty("placed");
+    // The limit order rests, so the position is still 0: the alert's duplicate must not buy again.
+    expect(await gw.orders.openPosition(i.symbol!, "NSE", "MIS")).toBe(0);
+    expect(await gw.orders.placeSmartOrder(order(i, resting), 10, newRequestId())).toEqual({ message: "Positions Already Matched. No Action needed." });
+    expect(gw.sandbox.control.orders()).toHaveLength(1);
+    // Once that order is cancelled, a new alert acts on the real position again.
+    await gw.orders.cancelOrder((first as { placed: { orderid: string } }).placed.orderid, newRequestId());
+    expect(await gw.orders.placeSmartOrder(order(i, resting), 10, newRequestId())).toHaveProperty("placed");
+    expect(gw.sandbox.control.orders()).toHaveLength(2);
+  });
+
   it("two smart orders for one position at once act once", async () => {
     const i = gw.sandbox.master.instruments.find((x) => x.exchange === "NSE" && x.kind === "cash" && x.lotSize === 1)!;
     const [a, b] = await Promise.all([
