@@ -7,6 +7,7 @@ import { httpStatusFor } from "./error-status.js";
 import { ROUTES, type Route, type RouteGroup } from "./handlers.js";
 import { docsPage, openApiDocument } from "./openapi.js";
 import { SlidingWindowLimiter } from "./rate-limiter.js";
+import { FORWARDED_ID_HEADER } from "./forward.js";
 import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
@@ -16,6 +17,9 @@ export const API_PREFIX = "/api/v1";
  * and goes to the primary, which owns the only XTS session (a new route is forwarded by default).
  */
 const SERVED_LOCALLY: ReadonlySet<string> = new Set(["/symbol", "/search", "/expiry", "/instruments", "/ping", "/mastercontract/status"]);
+
+/** Forwarded routes that only read: a lost answer changed nothing at the broker. */
+const READ_ONLY: ReadonlySet<string> = new Set(["/orderstatus", "/openposition", "/orderbook", "/tradebook", "/positionbook", "/holdings", "/funds", "/quotes"]);
 
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
@@ -28,6 +32,18 @@ export function redactUrl(url: string): string {
  * from error-status.ts; a true bug is a 500 with no internals in the body.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  // A replica's request id becomes the order tag here too, so the replica can name it when the
+  // answer is lost. An id is adopted once and only while fresh: a reused id would give two
+  // orders one tag and make reconciliation find the wrong one.
+  const adopted = new Set<string>();
+  const adoptForwardedId = (value: unknown): string | undefined => {
+    if (typeof value !== "string" || !/^[0-9a-z]{19}$/.test(value) || adopted.has(value)) return undefined;
+    const issued = parseInt(value.slice(0, 9), 36);
+    if (!(Math.abs(Date.now() - issued) < 10 * 60_000)) return undefined;
+    if (adopted.size >= 100_000) adopted.clear();
+    adopted.add(value);
+    return value;
+  };
   const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.limits };
   const perGroup: Record<RouteGroup, SlidingWindowLimiter> = {
     order: new SlidingWindowLimiter(limits.ordersPerSecond, 1000),
@@ -39,7 +55,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    genReqId: () => newRequestId(),
+    genReqId: (request) => adoptForwardedId(request.headers[FORWARDED_ID_HEADER]) ?? newRequestId(),
     // Our own onResponse hook logs each request once, with the URL's apikey redacted.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     bodyLimit,
@@ -119,7 +135,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (wait > 0) return tooMany(reply, wait, "Rate limit exceeded. Please slow down your requests.");
 
     if (deps.forward !== undefined && !SERVED_LOCALLY.has(route.path)) {
-      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id);
+      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id, !READ_ONLY.has(route.path));
       return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
     }
     const result = await route.handle(parsed.data, { requestId: request.id, deps });
