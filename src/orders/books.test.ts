@@ -76,3 +76,14 @@ describe("V14: funds", () => {
     expect(funds).toEqual({ availablecash: "1000.50", collateral: "0.00", m2munrealized: "0.00", m2mrealized: "-12.35", utiliseddebits: "250.00" });
   });
 });
+
+describe("quantities that orders are placed from", () => {
+  it("must be whole numbers: a garbled or missing quantity fails instead of reading as flat", async () => {
+    const { wholeNumber } = await import("./books.js");
+    expect(wholeNumber("Quantity", "-75")).toBe(-75);
+    expect(wholeNumber("Quantity", 0)).toBe(0);
+    for (const bad of [undefined, "", "NaN", "1.5", "abc", null]) {
+      expect(() => wholeNumber("Quantity", bad)).toThrow(expect.objectContaining({ code: "XTS_UNKNOWN_VALUE" }));
+    }
+  });
+});

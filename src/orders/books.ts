@@ -81,6 +81,16 @@ export function num(value: unknown): number {
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
+/**
+ * A whole number XTS must have sent, for paths that place orders from it (close-all, smart
+ * orders): unlike `num`, a missing or garbled value fails instead of reading as 0 ("flat").
+ */
+export function wholeNumber(field: string, value: unknown): number {
+  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n)) throw new UnknownXtsValueError(field, value, ["a whole number"]);
+  return n;
+}
+
 /** Segment + token → OpenAlgo exchange and symbol; unknown instruments keep XTS's own name. */
 function instrument(segment: unknown, token: unknown, fallback: unknown, lookup: TokenLookup): { symbol: string; exchange: string } {
   const seg = String(segment ?? "");

@@ -10,6 +10,7 @@ import {
   holdingsStatistics,
   mapOrderStatus,
   num,
+  wholeNumber,
   orderStatistics,
   toFunds,
   toHoldingRow,
@@ -174,13 +175,15 @@ export class OrderService {
 
   /** Squares off every open NetWise position at market; continues past failures, reporting each. */
   async closeAllPositions(requestId: string): Promise<BatchItem[]> {
-    const positions = (await this.client.positions("NetWise")).filter((p) => num(p.Quantity) !== 0);
     const report: BatchItem[] = [];
-    for (const [i, position] of positions.entries()) {
+    for (const [i, position] of (await this.client.positions("NetWise")).entries()) {
       const row = toPositionRow(position, this.lookup);
-      const quantity = num(position.Quantity);
-      const item = { symbol: row.symbol, exchange: row.exchange, product: row.product, quantity: Math.abs(quantity) };
+      let item: BatchItem = { symbol: row.symbol, exchange: row.exchange, product: row.product, status: "error" };
       try {
+        // A quantity we cannot read is reported, never taken for a flat position.
+        const quantity = wholeNumber("Quantity", position.Quantity);
+        if (quantity === 0) continue;
+        item = { ...item, quantity: Math.abs(quantity) };
         const payload = closingOrder(position, quantity, orderTagFor(`${requestId}${i.toString(36)}`));
         const placed = await this.send(payload);
         report.push({ ...item, orderid: placed.orderid, status: "success" });
@@ -240,7 +243,7 @@ export class OrderService {
     const positions = await this.client.positions("NetWise");
     return positions
       .filter((p) => p.ExchangeSegment === segment && num(p.ExchangeInstrumentID) === row.token && p.ProductType === product)
-      .reduce((sum, p) => sum + num(p.Quantity), 0);
+      .reduce((sum, p) => sum + wholeNumber("Quantity", p.Quantity), 0);
   }
 
   async orderBook(): Promise<{ orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics }> {
