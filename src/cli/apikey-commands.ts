@@ -24,12 +24,12 @@ export function addApiKeyCommands(program: Command, io: CliIo, config: () => Con
     },
   );
 
-  dbOption(apikey.command("list").description("list keys (prefix, name, created, revoked, last used)").option("--json", "print as JSON")).action(
+  dbOption(apikey.command("list").description("list keys (id, prefix, name, created, revoked)").option("--json", "print as JSON")).action(
     async (options: { db?: string; json?: boolean }) => {
       const records = await withKeys(options, (keys) => keys.list());
       const shown = records.map(({ hash: _hash, ...r }) => r);
       if (options.json) io.out(json(shown));
-      else io.out(table(["id", "prefix", "name", "created", "revoked", "last used"], shown.map((r) => [r.id, `${r.prefix}…`, r.name, r.createdAt, r.revokedAt ?? "-", r.lastUsedAt ?? "-"])));
+      else io.out(table(["id", "prefix", "name", "created", "revoked"], shown.map((r) => [r.id, `${r.prefix}…`, r.name, r.createdAt, r.revokedAt ?? "-"])));
     },
   );
 

@@ -8,6 +8,7 @@ export interface ApiKeyRow {
   hash: string;
   created_at: string;
   revoked_at: string | null;
+  // Migration 3 created last_used_at; nothing writes it, because a write per request would queue behind a refresh.
   last_used_at: string | null;
 }
 
@@ -19,7 +20,6 @@ export function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
     hash: row.hash,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
-    lastUsedAt: row.last_used_at,
   };
 }
 

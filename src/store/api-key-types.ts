@@ -8,7 +8,6 @@ export interface ApiKeyRecord {
   readonly hash: string;
   readonly createdAt: string;
   readonly revokedAt: string | null;
-  readonly lastUsedAt: string | null;
 }
 
 export interface ApiKeyStore {
@@ -17,5 +16,4 @@ export interface ApiKeyStore {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Revokes by id or prefix; returns the number of keys revoked. */
   revokeApiKey(idOrPrefix: string): Promise<number>;
-  touchApiKey(id: number, at: string): Promise<void>;
 }

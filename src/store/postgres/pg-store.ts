@@ -198,10 +198,6 @@ export class PostgresStore implements SymbolStore, ApiKeyStore {
     return result.rowCount ?? 0;
   }
 
-  async touchApiKey(id: number, at: string): Promise<void> {
-    await this.pool.query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2", [at, id]);
-  }
-
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -30,7 +30,4 @@ export class SqliteApiKeys {
       .run(at, idOrPrefix, idOrPrefix).changes;
   }
 
-  touch(id: number, at: string): void {
-    this.db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?").run(at, id);
-  }
 }

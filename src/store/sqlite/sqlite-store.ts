@@ -157,10 +157,6 @@ export class SqliteStore implements SymbolStore, ApiKeyStore {
     return this.apiKeys.revoke(idOrPrefix);
   }
 
-  async touchApiKey(id: number, at: string): Promise<void> {
-    this.apiKeys.touch(id, at);
-  }
-
   async close(): Promise<void> {
     await this.replacing;
     if (this.writerDb?.open === true) this.writerDb.close();
