@@ -42,11 +42,19 @@ export function text(field: string, max = 256) {
 }
 
 /** An upper-cased enum: `buy` and `BUY` are both accepted where OpenAlgo accepts either. */
-export function upperEnum<const T extends readonly [string, ...string[]]>(field: string, values: T) {
+export function upperEnum<const T extends readonly [string, ...string[]]>(field: string, values: T, explain: (value: string) => string | undefined = () => undefined) {
+  const allowed = `${field} must be one of ${values.join(", ")}`;
   return z
-    .string({ error: `${field} must be one of ${values.join(", ")}` })
+    .string({ error: allowed })
     .transform((v) => v.trim().toUpperCase())
-    .pipe(z.enum(values, { error: `${field} must be one of ${values.join(", ")}` }))
+    .pipe(
+      z.enum(values, {
+        error: (issue) => {
+          const why = typeof issue.input === "string" ? explain(issue.input) : undefined;
+          return why === undefined ? allowed : `${allowed} (${why})`;
+        },
+      }),
+    )
     .meta({ description: `one of ${values.join(", ")} (any case)` });
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SUPPORTED_EXCHANGES } from "../instruments/exchanges.js";
+import { notServedReason, SUPPORTED_EXCHANGES } from "../instruments/exchanges.js";
 import { ACTIONS, PRICE_TYPES, PRODUCTS } from "../orders/openalgo-types.js";
 import { exactEnum, nonNegative, numeric, orderId, text, upperEnum, wholeNumber } from "./schema-helpers.js";
 
@@ -11,7 +11,7 @@ import { exactEnum, nonNegative, numeric, orderId, text, upperEnum, wholeNumber 
 const apikey = text("apikey", 256);
 const strategy = text("strategy", 100);
 const symbol = text("symbol", 64);
-const exchange = upperEnum("exchange", SUPPORTED_EXCHANGES);
+const exchange = upperEnum("exchange", SUPPORTED_EXCHANGES, notServedReason);
 const action = upperEnum("action", ACTIONS);
 const pricetype = exactEnum("pricetype", PRICE_TYPES);
 const product = exactEnum("product", PRODUCTS);

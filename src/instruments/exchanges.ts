@@ -53,6 +53,11 @@ function info(exchange: Exchange): ExchangeInfo {
 
 const INFO: ReadonlyMap<string, ExchangeInfo> = new Map(SUPPORTED_EXCHANGES.map((e) => [e, info(e)]));
 
+/** Why an OpenAlgo exchange Jainam does not serve is refused, or undefined for any other value. */
+export function notServedReason(value: string): string | undefined {
+  return NOT_SERVED[value.trim().toUpperCase()];
+}
+
 export function isExchange(value: string): value is Exchange {
   return INFO.has(value);
 }
@@ -64,7 +69,7 @@ export function isExchange(value: string): value is Exchange {
 export function parseExchange(value: string): Exchange {
   const normalised = value.trim().toUpperCase();
   if (isExchange(normalised)) return normalised;
-  const reason = NOT_SERVED[normalised];
+  const reason = notServedReason(normalised);
   const error = new UnsupportedExchangeError(value, SUPPORTED_EXCHANGES);
   if (reason !== undefined) error.message = `${error.message} (${reason})`;
   throw error;

@@ -60,6 +60,10 @@ describe("every endpoint refuses bad input with a 4xx that names the field", () 
           const res = await send(e, { ...valid(e), exchange });
           expectFieldError(res, "exchange", exchange === "" && e.method === "GET" ? /must/ : new RegExp(allowed.join(", ")));
         }
+        if (e.exchanges !== "fno") {
+          // An OpenAlgo exchange Jainam does not serve says so, not just "unknown".
+          expectFieldError(await send(e, { ...valid(e), exchange: "BCD" }), "exchange", /BSE currency derivatives \(BSECD\) are not offered by Jainam/);
+        }
       });
     }
 
