@@ -6,6 +6,7 @@ import { OrderOutcomeUnknownError } from "../xts/client/errors.js";
 import type { XtsInteractiveClient } from "../xts/client/interactive-client.js";
 import type { XtsOrderBookEntry, XtsPlaceOrderRequest, XtsPosition } from "../xts/client/types.js";
 import { isXtsSegment } from "../xts/segments.js";
+import { exchangeOfSegment } from "../instruments/exchanges.js";
 import {
   holdingsStatistics,
   mapOrderStatus,
@@ -36,7 +37,7 @@ import type {
 import { OrderNotFoundError } from "./order-errors.js";
 import { orderTagFor } from "./order-tag.js";
 import { decideSmartOrder } from "./smart-order.js";
-import { parseOrderId, toXtsModifyOrder, toXtsPlaceOrder } from "./translate.js";
+import { largestSlice, parseOrderId, toXtsModifyOrder, toXtsPlaceOrder } from "./translate.js";
 
 /** The part of the XTS interactive client the order service uses. */
 export type OrderClient = Pick<
@@ -53,6 +54,8 @@ export interface PlacedOrder {
 
 export interface BatchItem {
   readonly orderid?: string;
+  /** Every order placed for this item, when it had to be sliced under the freeze quantity. */
+  readonly orderids?: readonly string[];
   readonly symbol?: string;
   readonly exchange?: string;
   readonly product?: string;
@@ -184,9 +187,16 @@ export class OrderService {
         const quantity = wholeNumber("Quantity", position.Quantity);
         if (quantity === 0) continue;
         item = { ...item, quantity: Math.abs(quantity) };
-        const payload = closingOrder(position, quantity, orderTagFor(`${requestId}${i.toString(36)}`));
-        const placed = await this.send(payload);
-        report.push({ ...item, orderid: placed.orderid, status: "success" });
+        // Above the exchange freeze quantity one order would be refused: close in slices.
+        const segment = String(position.ExchangeSegment);
+        const exchange = isXtsSegment(segment) ? exchangeOfSegment(segment) : undefined;
+        const found = exchange === undefined ? undefined : this.lookup(num(position.ExchangeInstrumentID), exchange);
+        const orderids: string[] = [];
+        for (const [n, slice] of slices(Math.abs(quantity), found === undefined ? Number.MAX_SAFE_INTEGER : largestSlice(found)).entries()) {
+          const payload = closingOrder(position, Math.sign(quantity) * slice, orderTagFor(`${requestId}${i.toString(36)}${n.toString(36)}`));
+          orderids.push((await this.send(payload)).orderid);
+        }
+        report.push({ ...item, orderid: orderids[0]!, ...(orderids.length > 1 ? { orderids } : {}), status: "success" });
       } catch (error) {
         report.push({ ...item, status: "error", ...describe(error) });
       }
@@ -274,6 +284,13 @@ export class OrderService {
   async funds(): Promise<OpenAlgoFunds> {
     return toFunds(await this.client.balance());
   }
+}
+
+/** `total` cut into pieces of at most `largest`. */
+function slices(total: number, largest: number): number[] {
+  const pieces: number[] = [];
+  for (let left = total; left > 0; left -= Math.min(left, largest)) pieces.push(Math.min(left, largest));
+  return pieces;
 }
 
 function closingOrder(position: XtsPosition, quantity: number, tag: string): XtsPlaceOrderRequest {

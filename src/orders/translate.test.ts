@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { SymbolRow } from "../store/types.js";
 import type { OrderRequest } from "./openalgo-types.js";
 import { decideSmartOrder } from "./smart-order.js";
-import { parseOrderId, toXtsModifyOrder, toXtsOrderType, toXtsPlaceOrder } from "./translate.js";
+import { largestSlice, parseOrderId, toXtsModifyOrder, toXtsOrderType, toXtsPlaceOrder } from "./translate.js";
 import { newRequestId, orderTagFor } from "./order-tag.js";
 import { SMART_ORDER_TABLE } from "../../test/support/smart-order-table.js";
 
@@ -89,6 +89,7 @@ describe("validation names the field and what is allowed", () => {
     ["trigger off tick", { pricetype: "SL-M", trigger_price: 10.001 }, yesbank, "trigger_price", /tick size 0.01/],
     ["disclosed above quantity", { disclosed_quantity: 2 }, yesbank, "disclosed_quantity", /0 to quantity \(1\)/],
     ["negative price", { price: -1 }, yesbank, "price", /≥ 0/],
+    ["quantity at the freeze quantity", { quantity: 1875, exchange: "NFO" }, { ...niftyCe, freeze_qty: 1801 }, "quantity", /reaches the exchange freeze quantity 1801 .*send at most 1800 per order/],
     ["CNC on derivatives", { product: "CNC", exchange: "NFO", quantity: 75 }, niftyCe, "product", /CNC is for NSE and BSE cash; on NFO use MIS or NRML/],
     ["SL buy with limit below trigger", { pricetype: "SL", price: 10, trigger_price: 11 }, yesbank, "price", /SL BUY needs price ≥ trigger_price/],
   ];
@@ -106,6 +107,15 @@ describe("validation names the field and what is allowed", () => {
   it("order ids must be XTS AppOrderIDs", () => {
     expect(parseOrderId(" 1100037597 ")).toBe(1100037597);
     for (const bad of ["", "abc", "-1", "1e5", "0", "99999999999999999"]) expect(() => parseOrderId(bad)).toThrow(/orderid must be/);
+  });
+});
+
+describe("largestSlice", () => {
+  it("is the biggest lot multiple below the freeze quantity, or unlimited without one", () => {
+    expect(largestSlice({ freeze_qty: 1801, lotsize: 75 })).toBe(1800);
+    expect(largestSlice({ freeze_qty: 1800, lotsize: 75 })).toBe(1725);
+    expect(largestSlice({ freeze_qty: 10, lotsize: 75 })).toBe(75);
+    expect(largestSlice({ freeze_qty: 0, lotsize: 1 })).toBe(Number.MAX_SAFE_INTEGER);
   });
 });
 

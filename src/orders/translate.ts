@@ -67,6 +67,14 @@ export function validateOrder(order: OrderRequest, row: SymbolRow): void {
       lotsize: row.lotsize,
     });
   }
+  const largest = largestSlice(row);
+  if (quantity > largest) {
+    throw new ValidationError(
+      "quantity",
+      `quantity ${quantity} reaches the exchange freeze quantity ${row.freeze_qty} of ${row.symbol}; send at most ${largest} per order`,
+      { freeze_qty: row.freeze_qty },
+    );
+  }
   if (!Number.isFinite(price) || price < 0) throw new ValidationError("price", `price must be a number ≥ 0, got ${price}`);
   if (!Number.isFinite(trigger) || trigger < 0) throw new ValidationError("trigger_price", `trigger_price must be a number ≥ 0, got ${trigger}`);
   if (!Number.isSafeInteger(disclosed) || disclosed < 0 || disclosed > quantity) {
@@ -95,6 +103,15 @@ export function validateOrder(order: OrderRequest, row: SymbolRow): void {
   if (order.pricetype === "SL" && order.action === "SELL" && price > trigger) {
     throw new ValidationError("price", `an SL SELL needs price ≤ trigger_price (${price} > ${trigger})`);
   }
+}
+
+/**
+ * The largest quantity one order may carry: the biggest lot multiple below the exchange's freeze
+ * quantity (XTS lists NIFTY's as 1801 for an 1800-unit limit). No limit when the master gives none.
+ */
+export function largestSlice(row: Pick<SymbolRow, "freeze_qty" | "lotsize">): number {
+  if (row.freeze_qty <= 0) return Number.MAX_SAFE_INTEGER;
+  return Math.max(row.lotsize, Math.floor((row.freeze_qty - 1) / row.lotsize) * row.lotsize);
 }
 
 /** Prices XTS should see: a MARKET or SL-M order carries no limit, a non-stop order no trigger. */

@@ -184,6 +184,21 @@ describe("batches report each item and go on past failures", () => {
     for (const c of closing) expect(c.body).toMatchObject({ orderType: "MARKET" });
   });
 
+  it("a position above the exchange freeze quantity is closed in slices below it", async () => {
+    const fut = gw.resolver.current.rows.find((r) => r.exchange === "NFO" && r.instrumenttype === "FUT" && r.freeze_qty > r.lotsize * 2)!;
+    const largest = Math.floor((fut.freeze_qty - 1) / fut.lotsize) * fut.lotsize;
+    const base = { symbol: fut.symbol, exchange: "NFO", action: "BUY" as const, pricetype: "MARKET" as const, product: "NRML" as const, price: 0, trigger_price: 0, disclosed_quantity: 0 };
+    await expect(gw.orders.placeOrder({ ...base, quantity: largest + fut.lotsize }, newRequestId())).rejects.toMatchObject({ code: "VALIDATION_ERROR", field: "quantity" });
+    await gw.orders.placeOrder({ ...base, quantity: largest }, newRequestId());
+    await gw.orders.placeOrder({ ...base, quantity: fut.lotsize }, newRequestId());
+    gw.sandbox.control.clearRequests();
+    const [report] = await gw.orders.closeAllPositions(newRequestId());
+    expect(report).toMatchObject({ status: "success", quantity: largest + fut.lotsize, orderids: [expect.any(String), expect.any(String)] });
+    const sent = gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders").map((r) => (r.body as { orderQuantity: number }).orderQuantity);
+    expect(sent).toEqual([largest, fut.lotsize]);
+    expect(await gw.orders.positionBook()).toEqual([expect.objectContaining({ quantity: 0 })]);
+  });
+
   it("cancel-all cancels every open order and reports failures separately", async () => {
     const i = pick("NFO", "option");
     const price = pricesFor(i, "LIMIT").price!;

@@ -3,7 +3,7 @@ import { XtsHttpError } from "./envelope.js";
 import { marginFor } from "./margin.js";
 import type { MarketPrices } from "./market-prices.js";
 import { orderRecord, type XtsOrderRecord } from "./order-records.js";
-import { ORDER_ERRORS as E, type OrderTerms, type SandboxOrderStatus, type XtsOrderSide } from "./order-types.js";
+import { ORDER_ERRORS as E, type OrderTerms, type SandboxOrderStatus, type XtsOrderSide, type XtsProductType } from "./order-types.js";
 import type { ModifyOrderRequest, PlaceOrderRequest } from "./order-validation.js";
 
 export interface SimOrder {
@@ -44,6 +44,8 @@ export interface OrderEngineDeps {
   readonly now: () => number;
   /** Margin the client has left, with its open orders' blocked margin already taken off. */
   readonly availableMargin: (clientID: string) => number;
+  /** Net quantity the client holds of an instrument and product (positive long, negative short). */
+  readonly netPosition: (clientID: string, instrument: GeneratedInstrument, productType: XtsProductType) => number;
   readonly onFill: (trade: SimTrade) => void;
 }
 
@@ -92,7 +94,11 @@ export class OrderEngine {
       history: [],
     };
     this.orders.set(order.appOrderID, order);
-    const required = marginFor(order.instrument, order.terms.productType, order.terms.quantity, this.referencePrice(order));
+    // Only the part of an order that adds exposure needs margin: selling out of a long frees it.
+    const held = this.deps.netPosition(clientID, order.instrument, order.terms.productType);
+    const signed = order.side === "BUY" ? order.terms.quantity : -order.terms.quantity;
+    const added = Math.max(0, Math.abs(held + signed) - Math.abs(held));
+    const required = marginFor(order.instrument, order.terms.productType, added, this.referencePrice(order));
     const available = this.deps.availableMargin(clientID);
     if (required > available) {
       // XTS accepts the request and the RMS rejects the order afterwards: the book shows it Rejected.

@@ -89,6 +89,13 @@ export class Portfolio {
   }
 
   /** Closed positions stay in the day's list, as on XTS. */
+  netPosition(clientID: string, instrument: GeneratedInstrument, productType: XtsProductType): number {
+    for (const p of this.positions.values()) {
+      if (p.clientID === clientID && p.instrument === instrument && p.productType === productType) return p.buyQuantity - p.sellQuantity;
+    }
+    return 0;
+  }
+
   positionsOf(clientIDs: readonly string[]): PositionState[] {
     return [...this.positions.values()].filter((position) => clientIDs.includes(position.clientID));
   }

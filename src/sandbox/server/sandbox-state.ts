@@ -73,6 +73,7 @@ export function createSandboxState(options: ResolvedSandboxOptions, master: Gene
     prices,
     now,
     availableMargin: (clientID) => portfolio.summary(clientID, engine.openOrdersOf(clientID), (order) => engine.referencePrice(order)).netMarginAvailable,
+    netPosition: (clientID, instrument, productType) => portfolio.netPosition(clientID, instrument, productType),
     onFill: (trade) => portfolio.applyFill(trade),
   });
   return {
