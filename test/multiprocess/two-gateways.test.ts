@@ -117,7 +117,7 @@ describe("two gateway processes on one PostgreSQL database", () => {
       expect(r.json["data"], `${key} ${JSON.stringify(r.json)}`).toMatchObject({ token: fresh.get(key)!.token });
     }
     expect(failures).toEqual([]);
-    expect(lookups).toBeGreaterThan(shared.length);
+    expect(lookups).toBeGreaterThanOrEqual(shared.length);
   }, 60_000);
 
   it("both stop cleanly on SIGTERM", async () => {
