@@ -37,7 +37,8 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
       say(`Serving the stored contract: ${gw.resolver.current.size} instruments (version ${gw.resolver.version}).`);
     } else if (gw.sandbox !== null || needsRefresh(status, gw.resolver.current.size)) {
       say("Downloading the master contract…");
-      const report = await gw.master.refresh({ onProgress: progressPrinter(io.err, io.isTTY) });
+      // The built-in sandbox makes a new master each start, and it is the whole truth: force it in.
+      const report = await gw.master.refresh({ force: gw.sandbox !== null, onProgress: progressPrinter(io.err, io.isTTY) });
       say(formatRefreshReport(report).trimEnd());
       if (report.status !== "success" && gw.resolver.current.size === 0) {
         say("No master contract is available: orders cannot be resolved. Fix the cause above and restart.");
