@@ -18,8 +18,8 @@ export const API_PREFIX = "/api/v1";
  */
 const SERVED_LOCALLY: ReadonlySet<string> = new Set(["/symbol", "/search", "/expiry", "/instruments", "/ping", "/mastercontract/status"]);
 
-/** Forwarded routes that only read: a lost answer changed nothing at the broker. */
-const READ_ONLY: ReadonlySet<string> = new Set(["/orderstatus", "/openposition", "/orderbook", "/tradebook", "/positionbook", "/holdings", "/funds", "/quotes"]);
+/** Forwarded routes that place, change or cancel orders: a lost answer leaves their outcome unknown. */
+const ORDER_ROUTES: ReadonlySet<string> = new Set(["/placeorder", "/placesmartorder", "/modifyorder", "/cancelorder", "/cancelallorder", "/closeposition"]);
 
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
@@ -135,7 +135,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (wait > 0) return tooMany(reply, wait, "Rate limit exceeded. Please slow down your requests.");
 
     if (deps.forward !== undefined && !SERVED_LOCALLY.has(route.path)) {
-      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id, !READ_ONLY.has(route.path));
+      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id, ORDER_ROUTES.has(route.path));
       return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
     }
     const result = await route.handle(parsed.data, { requestId: request.id, deps });

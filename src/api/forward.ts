@@ -8,8 +8,8 @@ export interface ForwardedReply {
   readonly body: string;
 }
 
-/** `sideEffect`: the route may change something at the broker (an order, a cancel, a refresh). */
-export type Forwarder = (path: string, body: unknown, requestId: string, sideEffect: boolean) => Promise<ForwardedReply>;
+/** `ordersChange`: the route places, changes or cancels orders. */
+export type Forwarder = (path: string, body: unknown, requestId: string, ordersChange: boolean) => Promise<ForwardedReply>;
 
 /** Header carrying the replica's request id; the primary adopts it, so both know the order's tag. */
 export const FORWARDED_ID_HEADER = "x-xtsbridge-request-id";
@@ -28,7 +28,7 @@ export const DEFAULT_FORWARD_TIMEOUT_MS = 90_000;
  * outcome is unknown and the caller is given the order's tag to look for.
  */
 export function httpForwarder(primaryUrl: string, timeoutMs = DEFAULT_FORWARD_TIMEOUT_MS): Forwarder {
-  return async (path, body, requestId, sideEffect) => {
+  return async (path, body, requestId, ordersChange) => {
     try {
       const response = await fetch(`${primaryUrl}${path}`, {
         method: "POST",
@@ -39,7 +39,7 @@ export function httpForwarder(primaryUrl: string, timeoutMs = DEFAULT_FORWARD_TI
       return { status: response.status, contentType: response.headers.get("content-type") ?? "application/json", body: await response.text() };
     } catch (error) {
       const refused = (error as { cause?: { code?: string } }).cause?.code === "ECONNREFUSED";
-      if (sideEffect && !refused) {
+      if (ordersChange && !refused) {
         const tag = orderTagFor(requestId);
         throw new XtsBridgeError("ORDER_OUTCOME_UNKNOWN", `the primary gateway at ${primaryUrl} did not answer`, {
           cause: error,
@@ -47,7 +47,8 @@ export function httpForwarder(primaryUrl: string, timeoutMs = DEFAULT_FORWARD_TI
           details: { orderUniqueIdentifier: tag, reason: `no answer from the primary (${(error as Error).name})` },
         });
       }
-      throw new XtsBridgeError("PRIMARY_UNAVAILABLE", `the primary gateway at ${primaryUrl} did not answer (${(error as Error).name}); nothing was changed at the broker`, {
+      const done = refused ? "nothing was sent to it" : "it may still be working on the request";
+      throw new XtsBridgeError("PRIMARY_UNAVAILABLE", `the primary gateway at ${primaryUrl} did not answer (${(error as Error).name}); ${done}`, {
         cause: error,
         retry: "safe",
       });
