@@ -65,9 +65,11 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const url = address.replace("[::1]", "localhost");
     say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
+    // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
+    const example = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
     if (key !== null) {
       say(`Your API key (shown once; only its hash is stored): ${key}`);
-      say(`Try: curl -s ${url}/api/v1/placeorder -H 'content-type: application/json' \\\n  -d '{"apikey":"${key}","strategy":"test","symbol":"SBIN","exchange":"NSE","action":"BUY","quantity":"1","pricetype":"MARKET","product":"MIS"}'`);
+      say(`Try: curl -s ${url}/api/v1/placeorder -H 'content-type: application/json' \\\n  -d '{"apikey":"${key}","strategy":"test","symbol":"${example}","exchange":"NSE","action":"BUY","quantity":"1","pricetype":"MARKET","product":"MIS"}'`);
     } else {
       say("Use an API key you created before ('xtsbridge apikey create' makes a new one).");
     }
