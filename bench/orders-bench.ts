@@ -5,7 +5,8 @@ import { silentLogger } from "../src/logger.js";
 import { MasterContractService } from "../src/mastercontract/refresh.js";
 import type { OrderRequest } from "../src/orders/openalgo-types.js";
 import { OrderService } from "../src/orders/order-service.js";
-import { newRequestId, orderTagFor } from "../src/orders/order-tag.js";
+import { orderTagFor, RequestIds } from "../src/orders/order-tag.js";
+
 import { QuoteService } from "../src/orders/quote-service.js";
 import { toXtsPlaceOrder } from "../src/orders/translate.js";
 import { Resolver } from "../src/resolver/resolver.js";
@@ -15,6 +16,9 @@ import { fileURLToPath } from "node:url";
 import type { GatewayStore } from "../src/store/symbol-store.js";
 import { createXtsClient } from "../src/xts/client/create-client.js";
 import { fmt, report, summary, type BenchResult } from "./stats.js";
+
+const requestIds = new RequestIds();
+const newRequestId = (): string => requestIds.next();
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 

@@ -32,6 +32,7 @@ describe("loadConfig", () => {
       rateLimits: { ordersPerSecond: 10, smartOrdersPerSecond: 10, othersPerSecond: 10 },
       sandboxInstruments: 150_000,
       primaryUrl: null,
+      replicaSecret: null,
       contractCheckMs: 5_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -46,6 +47,14 @@ describe("loadConfig", () => {
   it("names the variable when HOST/PORT/limits are wrong", () => {
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT: '70000' must be a whole number from 0 to 65535/);
     expect(() => loadConfig({ ORDER_RATE_LIMIT: "fast" })).toThrow(/ORDER_RATE_LIMIT: 'fast' must be like "10 per second"/);
+  });
+
+  it("a replica needs XTSBRIDGE_REPLICA_SECRET, of 32 characters or more, which never shows in the config's output", () => {
+    expect(() => loadConfig({ XTSBRIDGE_PRIMARY_URL: "http://127.0.0.1:5000" })).toThrow(/XTSBRIDGE_REPLICA_SECRET: is required with XTSBRIDGE_PRIMARY_URL/);
+    expect(() => loadConfig({ XTSBRIDGE_REPLICA_SECRET: "short" })).toThrow(/XTSBRIDGE_REPLICA_SECRET: must be at least 32 characters \(it has 5\)/);
+    const config = loadConfig({ XTSBRIDGE_PRIMARY_URL: "http://127.0.0.1:5000", XTSBRIDGE_REPLICA_SECRET: "s".repeat(40) });
+    expect(config.replicaSecret?.reveal()).toBe("s".repeat(40));
+    expect(JSON.stringify(config)).not.toContain("s".repeat(40));
   });
 
   it("ignores the other Jainam variables when no credential is set", () => {

@@ -26,6 +26,12 @@ export interface Config {
    * replica never logs in to XTS and forwards broker calls to the primary (docs/deployment.md).
    */
   readonly primaryUrl: string | null;
+  /**
+   * XTSBRIDGE_REPLICA_SECRET, the same on a primary and its replicas: a replica proves with it
+   * that the request id it hands over is its own, so the primary may tag the order with it. A
+   * primary without it adopts no id; a replica must have it.
+   */
+  readonly replicaSecret: Secret | null;
   /** How often a process checks the stored contract version (the NOTIFY fallback), in ms. */
   readonly contractCheckMs: number;
 }
@@ -65,6 +71,7 @@ export function loadConfig(env: Env = process.env): Config {
   const primary = read(env, "XTSBRIDGE_PRIMARY_URL");
   const primaryUrl = primary === undefined ? null : parseHttpUrl("XTSBRIDGE_PRIMARY_URL", primary);
   const contractCheckMs = integer(env, "CONTRACT_CHECK_MS", 5_000, 100, 3_600_000);
+  const replicaSecret = loadReplicaSecret(env, primaryUrl !== null);
   return Object.freeze({
     databaseUrl,
     broker,
@@ -74,8 +81,19 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits,
     sandboxInstruments,
     primaryUrl,
+    replicaSecret,
     contractCheckMs,
   });
+}
+
+function loadReplicaSecret(env: Env, replica: boolean): Secret | null {
+  const value = read(env, "XTSBRIDGE_REPLICA_SECRET");
+  if (value === undefined) {
+    if (replica) throw new ConfigError("XTSBRIDGE_REPLICA_SECRET", "is required with XTSBRIDGE_PRIMARY_URL: set the same secret (32+ characters) on the primary and every replica");
+    return null;
+  }
+  if (value.length < 32) throw new ConfigError("XTSBRIDGE_REPLICA_SECRET", `must be at least 32 characters (it has ${value.length}); e.g. openssl rand -hex 32`);
+  return new Secret(value);
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

@@ -4,6 +4,8 @@ import type { OrderService } from "../orders/order-service.js";
 import type { QuoteService } from "../orders/quote-service.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { ApiKeys } from "./api-keys.js";
+import type { RequestIds } from "../orders/order-tag.js";
+import type { Secret } from "../xts/client/jainam-config.js";
 import type { Forwarder } from "./forward.js";
 
 export interface RateLimits {
@@ -38,6 +40,10 @@ export interface AppDeps {
   readonly requestTimeoutMs?: number;
   /** Set on a replica: broker-facing routes are sent to the primary instead of `orders`/`quotes`/`master`. */
   readonly forward?: Forwarder;
+  /** The shared secret a replica proves its forwarded request ids with (XTSBRIDGE_REPLICA_SECRET). */
+  readonly replicaSecret?: Secret | null;
+  /** Where request ids (and so order tags) come from; one per process. */
+  readonly requestIds?: RequestIds;
   /** Today's date in IST (`YYYY-MM-DD`), for dropping past expiries; injectable for tests. */
   readonly today?: () => string;
 }

@@ -1,13 +1,14 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { XtsBridgeError } from "../errors.js";
-import { newRequestId } from "../orders/order-tag.js";
+import type { IncomingMessage } from "node:http";
+import { RequestIds } from "../orders/order-tag.js";
 import { DEFAULT_RATE_LIMITS, type AppDeps, type RateLimits } from "./app-deps.js";
 import { errorReply, requestErrorBody } from "./error-body.js";
 import { httpStatusFor } from "./error-status.js";
 import { ROUTES, type Route, type RouteGroup } from "./handlers.js";
 import { docsPage, openApiDocument } from "./openapi.js";
 import { SlidingWindowLimiter } from "./rate-limiter.js";
-import { FORWARDED_ID_HEADER } from "./forward.js";
+import { checkReplicaProof, FORWARDED_ID_HEADER, PROOF_WINDOW_MS, REPLICA_PROOF_HEADER } from "./forward.js";
 import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
@@ -32,17 +33,27 @@ export function redactUrl(url: string): string {
  * from error-status.ts; a true bug is a 500 with no internals in the body.
  */
 export function buildApp(deps: AppDeps): FastifyInstance {
+  const requestIds = deps.requestIds ?? new RequestIds();
   // A replica's request id becomes the order tag here too, so the replica can name it when the
-  // answer is lost. An id is adopted once and only while fresh: a reused id would give two
-  // orders one tag and make reconciliation find the wrong one.
-  const adopted = new Set<string>();
-  const adoptForwardedId = (value: unknown): string | undefined => {
-    if (typeof value !== "string" || !/^[0-9a-z]{19}$/.test(value) || adopted.has(value)) return undefined;
-    const issued = parseInt(value.slice(0, 9), 36);
-    if (!(Math.abs(Date.now() - issued) < 10 * 60_000)) return undefined;
-    if (adopted.size >= 100_000) adopted.clear();
-    adopted.add(value);
-    return value;
+  // answer is lost. Only a replica that proves XTSBRIDGE_REPLICA_SECRET may hand one over (any
+  // client could otherwise choose a tag, or reuse another order's, and be "reconciled" to it),
+  // and each id is adopted once.
+  const adopted = new Map<string, number>();
+  const refused = new WeakMap<object, string>();
+  const requestIdFor = (raw: IncomingMessage): string => {
+    const forwarded = raw.headers[FORWARDED_ID_HEADER];
+    if (forwarded === undefined) return requestIds.next();
+    const now = Date.now();
+    const why = checkReplicaProof(deps.replicaSecret ?? null, forwarded, raw.headers[REPLICA_PROOF_HEADER], now) ?? (adopted.has(String(forwarded)) ? `request id ${String(forwarded)} was already used` : null);
+    if (why !== null) {
+      refused.set(raw, why);
+      return requestIds.next();
+    }
+    const id = String(forwarded);
+    adopted.set(id, now);
+    // A proof is good for PROOF_WINDOW_MS, so ids older than twice that can never come back.
+    if (adopted.size > 10_000) for (const [old, at] of adopted) if (now - at > 2 * PROOF_WINDOW_MS) adopted.delete(old);
+    return id;
   };
   const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.limits };
   const perGroup: Record<RouteGroup, SlidingWindowLimiter> = {
@@ -55,7 +66,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    genReqId: (request) => adoptForwardedId(request.headers[FORWARDED_ID_HEADER]) ?? newRequestId(),
+    genReqId: requestIdFor,
     // Our own onResponse hook logs each request once, with the URL's apikey redacted.
     logController: new LogController({ requestIdLogLabel: "requestId", disableRequestLogging: true }),
     bodyLimit,
@@ -77,6 +88,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    const why = refused.get(request.raw);
+    if (why !== undefined) {
+      request.log.warn({ reason: why }, "forwarded request id refused");
+      return reply.status(403).send({ status: "error", message: `${FORWARDED_ID_HEADER} refused: ${why}`, code: "REPLICA_NOT_TRUSTED" });
+    }
   });
   app.addHook("onResponse", async (request, reply) => {
     request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { Config } from "../config.js";
 import { ValidationError } from "../errors.js";
 import type { ModifyRequest, OrderRequest } from "../orders/openalgo-types.js";
-import { newRequestId } from "../orders/order-tag.js";
+import { RequestIds } from "../orders/order-tag.js";
 import type { CliIo } from "./io.js";
 import { json, table } from "./format.js";
 import { withGateway } from "./master-commands.js";
@@ -77,7 +77,7 @@ export function addOrderCommands(program: Command, io: CliIo, config: () => Conf
     .addHelpText("after", "\nExample: xtsbridge order place -s SBIN -e NSE -a BUY -q 1 --pricetype LIMIT --price 812.5 --dry-run")
     .action(async (o: OrderFlags) => {
       const request = await parseFlags("place", orderFields(o));
-      const requestId = newRequestId();
+      const requestId = new RequestIds().next();
       if (o.dryRun === true) {
         const base = config();
         const [{ openStore }, { Resolver }, { OrderService }, { silentLogger }] = await Promise.all([
@@ -105,13 +105,13 @@ export function addOrderCommands(program: Command, io: CliIo, config: () => Conf
     .argument("<orderid>", "the order id")
     .action(async (orderid: string, o: OrderFlags) => {
       const request = await parseFlags("modify", { ...orderFields(o), orderid, product: o.product ?? "MIS", pricetype: o.pricetype ?? "MARKET", price: o.price ?? 0, trigger_price: o.triggerPrice ?? 0, disclosed_quantity: o.disclosedQuantity ?? 0 });
-      const result = await withGateway(config(), io, o, (gw) => gw.orders.modifyOrder(request, newRequestId()));
+      const result = await withGateway(config(), io, o, (gw) => gw.orders.modifyOrder(request, new RequestIds().next()));
       io.out(o.json ? json(result) : `order ${result.orderid} modified\n`);
     });
 
   common(order.command("cancel").description("cancel an order").argument("<orderid>", "the order id").option("--json", "print JSON")).action(
     async (orderid: string, o: { json?: boolean; db?: string; broker?: string }) => {
-      const result = await withGateway(config(), io, o, (gw) => gw.orders.cancelOrder(orderid, newRequestId()));
+      const result = await withGateway(config(), io, o, (gw) => gw.orders.cancelOrder(orderid, new RequestIds().next()));
       io.out(o.json ? json(result) : `order ${result.orderid} cancelled\n`);
     },
   );

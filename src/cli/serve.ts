@@ -60,7 +60,8 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
       quotes: gw.quotes,
       master: gw.master,
       limits: config.rateLimits,
-      ...(gw.primaryUrl === null ? {} : { forward: httpForwarder(gw.primaryUrl) }),
+      replicaSecret: config.replicaSecret,
+      ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
     });
     const address = await app.listen({ host: config.http.host, port: config.http.port });
     const url = address.replace("[::1]", "localhost");

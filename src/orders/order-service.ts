@@ -119,6 +119,18 @@ export class OrderService {
       this.logger.warn({ tag, reason: error.message }, "order outcome unknown; looking for it in the order book");
       const found = await this.findByTag(tag);
       if (found === undefined) throw error;
+      // The tag alone is not proof: the order under it must be the one we sent, or the client
+      // would be handed another order's id for an order that may not exist.
+      const mismatch = differsFrom(found, payload);
+      if (mismatch !== null) {
+        this.logger.error({ tag, orderid: found.AppOrderID, mismatch }, "the order book holds another order under this tag; outcome stays unknown");
+        throw new OrderOutcomeUnknownError(
+          { operation: "placeOrder" },
+          { orderUniqueIdentifier: tag },
+          `the order book holds order ${found.AppOrderID} under this tag, but its ${mismatch}, so it is not this order`,
+          error,
+        );
+      }
       this.logger.info({ tag, orderid: found.AppOrderID, status: found.OrderStatus }, "unknown outcome reconciled from the order book");
       return { orderid: String(found.AppOrderID), orderUniqueIdentifier: tag, reconciled: true };
     }
@@ -284,6 +296,18 @@ export class OrderService {
   async funds(): Promise<OpenAlgoFunds> {
     return toFunds(await this.client.balance());
   }
+}
+
+/** What makes the book's order under our tag a different order than `sent`, or null when it is the same. */
+function differsFrom(entry: XtsOrderBookEntry, sent: XtsPlaceOrderRequest): string | null {
+  const seen: [string, unknown, unknown][] = [
+    ["exchange segment", entry.ExchangeSegment, sent.exchangeSegment],
+    ["instrument", Number(entry.ExchangeInstrumentID), sent.exchangeInstrumentID],
+    ["side", String(entry.OrderSide ?? "").toUpperCase(), sent.orderSide],
+    ["quantity", Number(entry.OrderQuantity), sent.orderQuantity],
+  ];
+  const wrong = seen.filter(([, found, wanted]) => found !== wanted);
+  return wrong.length === 0 ? null : wrong.map(([what, found, wanted]) => `${what} is ${String(found)}, not ${String(wanted)}`).join(", ");
 }
 
 /** `total` cut into pieces of at most `largest`. */

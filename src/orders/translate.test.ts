@@ -3,8 +3,12 @@ import type { SymbolRow } from "../store/types.js";
 import type { OrderRequest } from "./openalgo-types.js";
 import { decideSmartOrder } from "./smart-order.js";
 import { largestSlice, parseOrderId, toXtsModifyOrder, toXtsOrderType, toXtsPlaceOrder } from "./translate.js";
-import { newRequestId, orderTagFor } from "./order-tag.js";
+import { orderTagFor, RequestIds } from "./order-tag.js";
+
 import { SMART_ORDER_TABLE } from "../../test/support/smart-order-table.js";
+
+const requestIds = new RequestIds();
+const newRequestId = (): string => requestIds.next();
 
 const yesbank: SymbolRow = {
   broker: "jainam_prop", symbol: "YESBANK", brsymbol: "YESBANK-EQ", name: "YESBANK", exchange: "NSE", brexchange: "NSECM",

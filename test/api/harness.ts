@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import type { RateLimits } from "../../src/api/app-deps.js";
 import { buildApp } from "../../src/api/app.js";
+import type { Secret } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { OrderService, type OrderServiceOptions } from "../../src/orders/order-service.js";
 import type { SymbolRow } from "../../src/store/types.js";
@@ -19,6 +20,7 @@ export interface ApiOptions {
   readonly logger?: Logger;
   /** Today in IST for /expiry, instead of the clock. */
   readonly today?: string;
+  readonly replicaSecret?: Secret;
 }
 
 /** Instruments of the sandbox master the tests trade, picked by kind rather than by name. */
@@ -81,6 +83,7 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
       limits: { ...GENEROUS_LIMITS, ...o.limits },
       ...(o.bodyLimit === undefined ? {} : { bodyLimit: o.bodyLimit }),
       ...(o.today === undefined ? {} : { today: () => o.today! }),
+      ...(o.replicaSecret === undefined ? {} : { replicaSecret: o.replicaSecret }),
     });
     apps.push(app);
     return app;

@@ -28,7 +28,7 @@ describe("two gateway processes on one PostgreSQL database", () => {
     tomorrow = await createSandbox({ port: 0, instruments: 3000, seed: 11, referenceDate: "2027-03-15" });
     proxy = new TcpProxy(Number(new URL(today.url).port));
     await proxy.start();
-    const common = { DATABASE_URL: pgSchemaUrl(schema), LOG_LEVEL: "warn", CONTRACT_CHECK_MS: "1000", HOST: "127.0.0.1", API_RATE_LIMIT: "100000 per second" };
+    const common = { DATABASE_URL: pgSchemaUrl(schema), XTSBRIDGE_REPLICA_SECRET: "two-gateways-test-replica-secret-0123456789", LOG_LEVEL: "warn", CONTRACT_CHECK_MS: "1000", HOST: "127.0.0.1", API_RATE_LIMIT: "100000 per second" };
     primary = await startServe(
       {
         ...common,

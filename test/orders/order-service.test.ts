@@ -2,9 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OrderOutcomeUnknownError } from "../../src/xts/client/errors.js";
 import type { OrderRequest, PriceType, Product } from "../../src/orders/openalgo-types.js";
 import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
-import { newRequestId } from "../../src/orders/order-tag.js";
+import { RequestIds } from "../../src/orders/order-tag.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { SMART_ORDER_TABLE } from "../support/smart-order-table.js";
+
+const requestIds = new RequestIds();
+const newRequestId = (): string => requestIds.next();
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -230,6 +233,19 @@ describe("outcome honesty", () => {
     expect((error as OrderOutcomeUnknownError).orderUniqueIdentifier).toMatch(/^X[0-9a-z]{1,19}$/);
     expect(gw.sandbox.control.orders()).toHaveLength(0);
     expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
+  });
+
+  it("a lost answer whose tag the book shows on another order (other instrument, side or quantity) stays ORDER_OUTCOME_UNKNOWN, never that order's id", async () => {
+    const cash = gw.sandbox.master.instruments.filter((x) => x.exchange === "NSE" && x.kind === "cash" && x.priceBandLow !== null && x.referencePrice > 1);
+    const [a, b] = [cash[0]!, cash[1]!];
+    const reused = newRequestId();
+    const first = await gw.orders.placeOrder(order(a, {}), reused);
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "drop-after-processing" } });
+    const error = await gw.orders.placeOrder(order(b, { action: "SELL", quantity: 3 * b.lotSize }), reused).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OrderOutcomeUnknownError);
+    expect((error as OrderOutcomeUnknownError).message).toMatch(/instrument is \d+, not \d+, side is BUY, not SELL, quantity is \d+, not \d+/);
+    expect((error as OrderOutcomeUnknownError).message).not.toContain(`appOrderID ${first.orderid}`);
+    expect(JSON.stringify((error as OrderOutcomeUnknownError).details)).not.toContain(`"appOrderID":${first.orderid}`);
   });
 
   it("every order carries its own tag", async () => {
