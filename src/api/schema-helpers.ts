@@ -2,34 +2,54 @@ import { z } from "zod";
 
 /**
  * OpenAlgo clients send numbers as strings ("quantity":"1", "price":"16") — TradingView and
- * Amibroker templates do — so every numeric field takes a number or a numeric string.
+ * Amibroker templates do — so every numeric field takes a JSON number or a string of plain
+ * decimal digits. Nothing else: "1e3", " 2 ", "0x10", "+5" and "" are refused by name, since
+ * reading them as numbers (as Number() does) turns a typo into an order of another size.
  * JSON cannot carry NaN; 1e309 parses to Infinity and is refused; -0 becomes 0.
  */
-const NUMBER_TEXT = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
-
-export function numeric(field: string) {
+function decimal(field: string, pattern: RegExp, shape: string) {
   return z
-    .union([z.number(), z.string()], { error: `${field} must be a number or a numeric string` })
+    .union([z.number(), z.string()], { error: `${field} must be a number or a string of ${shape}` })
     .transform((value, ctx) => {
-      const n = typeof value === "number" ? value : NUMBER_TEXT.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+      const n = typeof value === "number" ? value : pattern.test(value) ? Number(value) : Number.NaN;
       if (!Number.isFinite(n)) {
-        ctx.addIssue({ code: "custom", message: `${field} must be a finite number, got ${JSON.stringify(value).slice(0, 40)}` });
+        ctx.addIssue({ code: "custom", message: `${field} must be ${shape}, got ${JSON.stringify(value).slice(0, 40)}` });
         return z.NEVER;
       }
       return n === 0 ? 0 : n;
     })
     // The JSON schema of the input says only "number or string"; the description says what the string holds.
-    .meta({ description: `${field}: a number, or a string holding one ("1", "16.5")` });
+    .meta({ description: `${field}: a number, or a string of ${shape}` });
 }
 
+const PLAIN_DECIMAL = /^\d+(\.\d+)?$/;
+const PLAIN_WHOLE = /^\d+$/;
+const SIGNED_WHOLE = /^-?\d+$/;
+
+/** A price: ≥ 0, as a number or a plain decimal string ("16", "16.5"). */
 export function nonNegative(field: string) {
-  return numeric(field).refine((n) => n >= 0, { message: `${field} must be ≥ 0` });
+  return decimal(field, PLAIN_DECIMAL, 'a plain decimal such as "16" or "16.5"').refine((n) => n >= 0, { message: `${field} must be ≥ 0` });
 }
 
+/** A count: a whole number ≥ `min`, as a number or a string of digits ("1", "75"). */
 export function wholeNumber(field: string, min: number) {
-  return numeric(field).refine((n) => Number.isSafeInteger(n) && n >= min, {
-    message: min > 0 ? `${field} must be a positive whole number` : `${field} must be a whole number ≥ ${min}`,
+  const shape = min > 0 ? "a positive whole number" : `a whole number ≥ ${min}`;
+  return decimal(field, PLAIN_WHOLE, `${shape} (digits only, such as "1" or "75")`).refine((n) => Number.isSafeInteger(n) && n >= min, {
+    message: `${field} must be ${shape}`,
   });
+}
+
+/** A signed whole number (a target position: "-75", "0", "150"). */
+export function signedWholeNumber(field: string) {
+  return decimal(field, SIGNED_WHOLE, 'a whole number such as "-75" or "150"').refine(Number.isSafeInteger, { message: `${field} must be a whole number` });
+}
+
+/** An API key is compared as sent: surrounding spaces are not trimmed away into a valid key. */
+export function apiKeyField() {
+  return z
+    .string({ error: "apikey must be a string" })
+    .min(1, { message: "apikey must not be empty" })
+    .max(256, { message: "apikey must be at most 256 characters" });
 }
 
 /** A required non-blank string with a sane length cap. */

@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { notServedReason, SUPPORTED_EXCHANGES } from "../instruments/exchanges.js";
 import { ACTIONS, PRICE_TYPES, PRODUCTS } from "../orders/openalgo-types.js";
-import { exactEnum, nonNegative, numeric, orderId, text, upperEnum, wholeNumber } from "./schema-helpers.js";
+import { apiKeyField, exactEnum, nonNegative, orderId, signedWholeNumber, text, upperEnum, wholeNumber } from "./schema-helpers.js";
 
 /**
  * Request schemas of /api/v1, following OpenAlgo's code (restx_api/schemas.py), not its docs:
  * `strategy` is required on order endpoints, unknown fields are rejected, numbers may be strings.
  * The same schemas validate requests and generate /api/v1/openapi.json.
  */
-const apikey = text("apikey", 256);
+const apikey = apiKeyField();
 const strategy = text("strategy", 100);
 const symbol = text("symbol", 64);
 const exchange = upperEnum("exchange", SUPPORTED_EXCHANGES, notServedReason);
@@ -28,7 +28,7 @@ const orderFields = {
   price: nonNegative("price").default(0),
   trigger_price: nonNegative("trigger_price").default(0),
   disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
-  underlying_ltp: numeric("underlying_ltp").nullable().optional(),
+  underlying_ltp: nonNegative("underlying_ltp").nullable().optional(),
 };
 
 export const placeOrderSchema = z.strictObject(orderFields);
@@ -36,7 +36,7 @@ export const placeOrderSchema = z.strictObject(orderFields);
 export const placeSmartOrderSchema = z.strictObject({
   ...orderFields,
   quantity: wholeNumber("quantity", 0),
-  position_size: numeric("position_size").refine(Number.isSafeInteger, { message: "position_size must be a whole number" }),
+  position_size: signedWholeNumber("position_size"),
 });
 
 export const modifyOrderSchema = z.strictObject({

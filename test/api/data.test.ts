@@ -166,7 +166,7 @@ describe("account and data endpoints", () => {
       const props = schema.properties as Record<string, { description?: string }>;
       expect(props["exchange"]!.description).toBe("one of NSE, BSE, NFO, BFO, CDS, MCX, NSE_INDEX, BSE_INDEX (any case)");
       expect(props["action"]!.description).toBe("one of BUY, SELL (any case)");
-      expect(props["quantity"]!.description).toMatch(/a number, or a string holding one/);
+      expect(props["quantity"]!.description).toMatch(/a number, or a string of a positive whole number \(digits only/);
       const instruments = doc.paths["/api/v1/instruments"]!["get"]!;
       expect(instruments["parameters"]).toEqual(expect.arrayContaining([expect.objectContaining({ name: "apikey", in: "query", required: true })]));
     });

@@ -77,14 +77,19 @@ describe("properties: arbitrary bodies never reach a 500", () => {
     );
   });
 
-  it("OpenAlgo's number spellings are one number: 5, \"5\", \" 5 \", \"5.0\", \"5e0\"", () => {
+  it("a number is a JSON number or plain digits: 5 and \"5\" are one quantity; \" 5 \", \"5.0\", \"5e0\", \"+5\" are refused", () => {
     const base = { apikey: "k", strategy: "s", symbol: "S", exchange: "nse", action: "sell" };
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.integer({ min: 0, max: 100_000 }), (quantity, paise) => {
         const price = paise / 100;
-        for (const q of [quantity, String(quantity), ` ${quantity} `, `${quantity}.0`, `${quantity}e0`]) {
+        for (const q of [quantity, String(quantity)]) {
           const parsed = placeOrderSchema.parse({ ...base, quantity: q, price: String(price) });
           expect(parsed).toMatchObject({ quantity, price, exchange: "NSE", action: "SELL", pricetype: "MARKET", product: "MIS" });
+        }
+        for (const q of [` ${quantity} `, `${quantity}.0`, `${quantity}e0`, `+${quantity}`, `0x${quantity.toString(16)}`]) {
+          const result = placeOrderSchema.safeParse({ ...base, quantity: q, price: String(price) });
+          expect(result.success, q).toBe(false);
+          expect(result.error?.issues.map((i) => i.path.join("."))).toEqual(["quantity"]);
         }
       }),
       { numRuns: 200 },

@@ -88,11 +88,35 @@ describe("every endpoint refuses bad input with a 4xx that names the field", () 
       expectFieldError(await placeOrder({ quantity: "0" }), "quantity", /positive whole number/);
       expectFieldError(await placeOrder({ quantity: -5 }), "quantity", /positive whole number/);
       expectFieldError(await placeOrder({ quantity: "1.5" }), "quantity", /positive whole number/);
-      expectFieldError(await placeOrder({ quantity: "1e400" }), "quantity", /finite/);
-      expectFieldError(await placeOrder({ price: "-1", pricetype: "LIMIT" }), "price", /≥ 0/);
+      expectFieldError(await placeOrder({ quantity: "1e400" }), "quantity", /digits only/);
+      expectFieldError(await placeOrder({ price: -1, pricetype: "LIMIT" }), "price", /≥ 0/);
+      expectFieldError(await placeOrder({ price: "-1", pricetype: "LIMIT" }), "price", /plain decimal/);
       expectFieldError(await placeOrder({ trigger_price: -0.05 }), "trigger_price", /≥ 0/);
       expectFieldError(await placeOrder({ disclosed_quantity: "-1" }), "disclosed_quantity", /whole number/);
-      expectFieldError(await placeOrder({ price: "abc" }), "price", /finite number/);
+      expectFieldError(await placeOrder({ price: "abc" }), "price", /plain decimal/);
+    });
+
+    it("numbers are plain decimals: '1e3', ' 2 ', '+5', '0x10', '1_000', '16.', '.5' are refused by name, and nothing is placed", async () => {
+      const before = h.gw.sandbox.control.orders().length;
+      for (const quantity of ["1e3", " 2 ", "2 ", "+5", "0x10", "1_000", "1,000", "", "٣"]) {
+        expectFieldError(await placeOrder({ quantity }), "quantity", /digits only/);
+      }
+      for (const price of ["1e2", " 16", "16.", ".5", "16.5.1", "Infinity", "-0"]) {
+        expectFieldError(await placeOrder({ pricetype: "LIMIT", price }), "price", /plain decimal/);
+      }
+      expectFieldError(await h.post("placesmartorder", { ...place(), position_size: "1e1" }), "position_size", /whole number such as/);
+      expect(h.gw.sandbox.control.orders()).toHaveLength(before);
+      // JSON numbers are numbers, however written; digit strings and "16.5" are fine.
+      expectSuccess(await placeOrder({ quantity: 1 }));
+      expectSuccess(await placeOrder({ quantity: "1" }));
+      expectSuccess(await h.post("placesmartorder", { ...place(), quantity: "1", position_size: "-1" }));
+    });
+
+    it("an API key with surrounding whitespace is not the key: 403", async () => {
+      for (const apikey of [`${h.key} `, ` ${h.key}`, `${h.key}\n`]) {
+        expectError(await h.post("ping", { apikey }), 403, "INVALID_API_KEY");
+      }
+      expectSuccess(await h.post("ping", { apikey: h.key }));
     });
 
     it("placeorder: a quantity off the lot size, a price off the tick, LIMIT without a price, are 400 naming the field", async () => {
