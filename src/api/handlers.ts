@@ -71,7 +71,7 @@ export const ROUTES: readonly Route[] = [
     method: "POST", path: "/placesmartorder", summary: "Place an order that brings the position to position_size", group: "smart", source: "body", schema: s.placeSmartOrderSchema,
     handle: async (b, { deps, requestId }) => {
       const result = await deps.orders.placeSmartOrder(b, b.position_size, requestId);
-      return "message" in result ? ok({ message: result.message }) : ok({ orderid: result.placed.orderid });
+      return "message" in result ? ok({ message: result.message }) : ok({ orderid: result.placed.orderid, ...(result.placed.reconciled ? { reconciled: true } : {}) });
     },
   }),
   route({

@@ -1,8 +1,8 @@
 import { XtsBridgeError } from "../errors.js";
 import { exchangeOfSegment, type Exchange } from "../instruments/exchanges.js";
 import type { SymbolRow } from "../store/types.js";
-import type { XtsBalance, XtsHolding, XtsOrderBookEntry, XtsPosition, XtsTradeBookEntry } from "../xts/client/types.js";
-import { isXtsSegment } from "../xts/segments.js";
+import type { XtsBalance, XtsHolding, XtsOrderBookEntry, XtsOrderSide, XtsOrderStatus, XtsOrderType, XtsPosition, XtsTradeBookEntry } from "../xts/client/types.js";
+import type { XtsSegment } from "../xts/segments.js";
 import type {
   Action,
   HoldingsStatistics,
@@ -28,98 +28,109 @@ export class UnknownXtsValueError extends XtsBridgeError {
 /** Reverse lookup used to show OpenAlgo symbols in the books. */
 export type TokenLookup = (token: number, exchange: Exchange) => SymbolRow | undefined;
 
-const STATUS: Readonly<Record<string, OpenAlgoOrderStatus>> = {
-  new: "open",
-  open: "open",
-  pendingnew: "open",
-  partiallyfilled: "open",
-  pendingreplace: "open",
-  replaced: "open",
-  pendingcancel: "open",
-  triggerpending: "trigger pending",
-  filled: "complete",
-  rejected: "rejected",
-  cancelled: "cancelled",
-  canceled: "cancelled",
-  expired: "cancelled",
-};
-
-/** XTS order status → OpenAlgo; unknown statuses fail (upstream passes them through raw). */
-export function mapOrderStatus(status: unknown): OpenAlgoOrderStatus {
-  const key = String(status ?? "").replace(/[\s_-]/g, "").toLowerCase();
-  const mapped = STATUS[key];
-  if (mapped === undefined) throw new UnknownXtsValueError("OrderStatus", status, Object.keys(STATUS));
-  return mapped;
-}
-
-/** Books use mixed-case order types ("StopLimit"); placement used upper case. */
-export function mapOrderType(type: unknown): PriceType {
-  switch (String(type ?? "").toLowerCase()) {
-    case "market":
-      return "MARKET";
-    case "limit":
-      return "LIMIT";
-    case "stoplimit":
-      return "SL";
-    case "stopmarket":
-      return "SL-M";
+/** XTS order status → OpenAlgo's five (upstream passes unknown statuses through raw; the parser refuses them). */
+export function mapOrderStatus(status: XtsOrderStatus): OpenAlgoOrderStatus {
+  switch (status) {
+    case "New":
+    case "Open":
+    case "PendingNew":
+    case "PartiallyFilled":
+    case "PendingReplace":
+    case "Replaced":
+    case "PendingCancel":
+      return "open";
+    case "TriggerPending":
+      return "trigger pending";
+    case "Filled":
+      return "complete";
+    case "Rejected":
+      return "rejected";
+    case "Cancelled":
+    case "Expired":
+      return "cancelled";
     default:
-      throw new UnknownXtsValueError("OrderType", type, ["Market", "Limit", "StopLimit", "StopMarket"]);
+      return unreachable(status);
   }
 }
 
-export function mapSide(side: unknown): Action {
-  const value = String(side ?? "").toUpperCase();
-  if (value === "BUY" || value === "SELL") return value;
-  throw new UnknownXtsValueError("OrderSide", side, ["Buy", "Sell"]);
+/** Whether cancel-all should cancel an order in this status. */
+export function isCancellable(status: XtsOrderStatus): boolean {
+  const mapped = mapOrderStatus(status);
+  return mapped === "open" || mapped === "trigger pending";
 }
 
-export function num(value: unknown): number {
-  const n = typeof value === "number" ? value : Number(String(value ?? "").trim());
-  return Number.isFinite(n) ? n : 0;
+export function mapOrderType(type: XtsOrderType): PriceType {
+  switch (type) {
+    case "MARKET":
+      return "MARKET";
+    case "LIMIT":
+      return "LIMIT";
+    case "STOPLIMIT":
+      return "SL";
+    case "STOPMARKET":
+      return "SL-M";
+    default:
+      return unreachable(type);
+  }
+}
+
+export function mapSide(side: XtsOrderSide): Action {
+  switch (side) {
+    case "BUY":
+      return "BUY";
+    case "SELL":
+      return "SELL";
+    default:
+      return unreachable(side);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new XtsBridgeError("INTERNAL_ERROR", `unmapped value '${String(value)}'`);
+}
+
+/** The OpenAlgo exchange of an XTS segment; a segment Jainam does not serve is refused, never passed through. */
+export function exchangeOf(segment: XtsSegment): Exchange {
+  const exchange = exchangeOfSegment(segment);
+  if (exchange === undefined) throw new UnknownXtsValueError("ExchangeSegment", segment, ["NSECM", "BSECM", "NSEFO", "BSEFO", "NSECD", "MCXFO"]);
+  return exchange;
 }
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-/**
- * A whole number XTS must have sent, for paths that place orders from it (close-all, smart
- * orders): unlike `num`, a missing or garbled value fails instead of reading as 0 ("flat").
- */
-export function wholeNumber(field: string, value: unknown): number {
-  const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n)) throw new UnknownXtsValueError(field, value, ["a whole number"]);
-  return n;
+/** Segment + token → OpenAlgo exchange and symbol; an instrument missing from the contract keeps XTS's own name. */
+function instrument(segment: XtsSegment, token: number, xtsName: string | null, lookup: TokenLookup): { symbol: string; exchange: Exchange } {
+  const exchange = exchangeOf(segment);
+  return { symbol: lookup(token, exchange)?.symbol ?? xtsName ?? String(token), exchange };
 }
 
-/** Segment + token → OpenAlgo exchange and symbol; unknown instruments keep XTS's own name. */
-function instrument(segment: unknown, token: unknown, fallback: unknown, lookup: TokenLookup): { symbol: string; exchange: string } {
-  const seg = String(segment ?? "");
-  const exchange = isXtsSegment(seg) ? exchangeOfSegment(seg) : undefined;
-  if (exchange === undefined) return { symbol: String(fallback ?? token ?? ""), exchange: seg };
-  const row = lookup(num(token), exchange);
-  return { symbol: row?.symbol ?? String(fallback ?? token ?? ""), exchange };
+/** The average price of an order: XTS sends none until a fill, and a filled order without one is unusable. */
+function averagePrice(entry: XtsOrderBookEntry): number {
+  if (entry.OrderAverageTradedPrice !== null) return round2(entry.OrderAverageTradedPrice);
+  if (entry.CumulativeQuantity === 0) return 0;
+  throw new XtsBridgeError("XTS_BAD_RESPONSE", `XTS order ${entry.AppOrderID} has filled ${entry.CumulativeQuantity} but sent no OrderAverageTradedPrice`);
 }
 
 export function toOrderRow(entry: XtsOrderBookEntry, lookup: TokenLookup): OpenAlgoOrderRow {
   const pricetype = mapOrderType(entry.OrderType);
-  const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry["TradingSymbol"], lookup);
-  const reason = String(entry.CancelRejectReason ?? "").trim();
+  const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry.TradingSymbol, lookup);
+  const reason = entry.CancelRejectReason.trim();
   return {
     action: mapSide(entry.OrderSide),
     symbol,
     exchange,
     orderid: String(entry.AppOrderID),
-    product: String(entry.ProductType ?? ""),
-    quantity: num(entry.OrderQuantity),
+    product: entry.ProductType,
+    quantity: entry.OrderQuantity,
     // OpenAlgo shows 0 for a market order's price.
-    price: pricetype === "MARKET" ? 0 : round2(num(entry.OrderPrice)),
+    price: pricetype === "MARKET" ? 0 : round2(entry.OrderPrice),
     pricetype,
     order_status: mapOrderStatus(entry.OrderStatus),
-    trigger_price: round2(num(entry.OrderStopPrice)),
-    timestamp: String(entry.LastUpdateDateTime ?? entry.OrderGeneratedDateTime ?? ""),
+    trigger_price: round2(entry.OrderStopPrice),
+    timestamp: entry.LastUpdateDateTime ?? entry.OrderGeneratedDateTime ?? "",
     order_unique_identifier: entry.OrderUniqueIdentifier,
-    average_price: round2(num(entry.OrderAverageTradedPrice)),
-    filled_quantity: num(entry.CumulativeQuantity),
+    average_price: averagePrice(entry),
+    filled_quantity: entry.CumulativeQuantity,
     ...(reason === "" ? {} : { rejection_reason: reason }),
   };
 }
@@ -140,19 +151,19 @@ export function orderStatistics(rows: readonly OpenAlgoOrderRow[]): OrderBookSta
  * it: upstream reads the order's total quantity and average, which double-counts partial fills.
  */
 export function toTradeRow(entry: XtsTradeBookEntry, lookup: TokenLookup): OpenAlgoTradeRow {
-  const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry["TradingSymbol"], lookup);
-  const quantity = entry.LastTradedQuantity !== undefined ? num(entry.LastTradedQuantity) : num(entry.OrderQuantity);
-  const price = entry.LastTradedPrice !== undefined ? num(entry.LastTradedPrice) : num(entry.OrderAverageTradedPrice);
+  const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry.TradingSymbol, lookup);
+  const quantity = entry.LastTradedQuantity ?? entry.CumulativeQuantity;
+  const price = entry.LastTradedPrice ?? averagePrice(entry);
   return {
     action: mapSide(entry.OrderSide),
     symbol,
     exchange,
     orderid: String(entry.AppOrderID),
-    product: String(entry.ProductType ?? ""),
+    product: entry.ProductType,
     quantity,
     average_price: round2(price),
     trade_value: round2(quantity * price),
-    timestamp: String(entry["LastExecutionTransactTime"] ?? entry.OrderGeneratedDateTime ?? entry.ExchangeTransactTime ?? ""),
+    timestamp: entry.LastExecutionTransactTime ?? entry.OrderGeneratedDateTime ?? entry.ExchangeTransactTime ?? "",
   };
 }
 
@@ -162,65 +173,70 @@ export function toTradeRow(entry: XtsTradeBookEntry, lookup: TokenLookup): OpenA
  */
 export function toPositionRow(entry: XtsPosition, lookup: TokenLookup): OpenAlgoPositionRow {
   const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry.TradingSymbol, lookup);
-  const quantity = num(entry.Quantity);
-  const average = quantity < 0 ? num(entry.SellAveragePrice) : num(entry.BuyAveragePrice);
-  const pnl = entry.MTM !== undefined ? num(entry.MTM) : num(entry.UnrealizedMTM) + num(entry.RealizedMTM);
+  const average = entry.Quantity < 0 ? entry.SellAveragePrice : entry.BuyAveragePrice;
   return {
     symbol,
     exchange,
-    product: String(entry.ProductType ?? ""),
-    quantity,
+    product: entry.ProductType,
+    quantity: entry.Quantity,
     average_price: average.toFixed(2),
-    ltp: num(entry["LastTradedPrice"] ?? entry["ltp"]),
-    pnl: round2(pnl),
+    ltp: entry.LastTradedPrice,
+    pnl: round2(entry.MTM),
   };
 }
 
-/** Holdings are NSE-keyed by XTS (ExchangeNSEInstrumentId); BSE-only holdings fall back to BSE. */
-export function toHoldingRow(entry: XtsHolding, lookup: TokenLookup): { row: OpenAlgoHoldingRow; invested: number; value: number } {
-  const nse = num(entry.ExchangeNSEInstrumentId);
-  const bse = num(entry.ExchangeBSEInstrumentId);
-  const found = (nse > 0 ? lookup(nse, "NSE") : undefined) ?? (bse > 0 ? lookup(bse, "BSE") : undefined);
-  const quantity = num(entry.HoldingQuantity);
-  const average = num(entry.BuyAvgPrice);
-  const ltp = num(entry["LTP"] ?? entry["LastTradedPrice"] ?? average);
-  const invested = quantity * average;
-  const value = quantity * ltp;
-  const pnl = value - invested;
+export interface HoldingFigures {
+  readonly row: OpenAlgoHoldingRow;
+  readonly invested: number;
+  /** Null when XTS sent no last price. */
+  readonly value: number | null;
+}
+
+/**
+ * Holdings are NSE-keyed by XTS (ExchangeNSEInstrumentId); BSE-only holdings are BSE's. The
+ * exchange is the one whose id XTS sent; a holding is delivery stock, which OpenAlgo calls CNC.
+ */
+export function toHoldingRow(entry: XtsHolding, lookup: TokenLookup): HoldingFigures {
+  const listed: [Exchange, number][] = [];
+  if (entry.ExchangeNSEInstrumentId !== null) listed.push(["NSE", entry.ExchangeNSEInstrumentId]);
+  if (entry.ExchangeBSEInstrumentId !== null) listed.push(["BSE", entry.ExchangeBSEInstrumentId]);
+  const found = listed.map(([exchange, token]) => lookup(token, exchange)).find((row) => row !== undefined);
+  const invested = entry.HoldingQuantity * entry.BuyAvgPrice;
+  const value = entry.LTP === null ? null : entry.HoldingQuantity * entry.LTP;
+  const pnl = value === null ? null : value - invested;
   return {
     row: {
-      symbol: found?.symbol ?? String(entry["TradingSymbol"] ?? entry.ISIN),
-      exchange: found?.exchange ?? (nse > 0 ? "NSE" : "BSE"),
+      symbol: found?.symbol ?? entry.TradingSymbol ?? entry.ISIN,
+      exchange: found?.exchange ?? listed[0]![0],
       product: "CNC",
-      quantity,
-      pnl: round2(pnl),
-      pnlpercent: invested > 0 ? round2((pnl / invested) * 100) : 0,
+      quantity: entry.HoldingQuantity,
+      pnl: pnl === null ? null : round2(pnl),
+      pnlpercent: pnl === null ? null : invested > 0 ? round2((pnl / invested) * 100) : 0,
     },
     invested,
     value,
   };
 }
 
-export function holdingsStatistics(items: readonly { invested: number; value: number }[]): HoldingsStatistics {
+export function holdingsStatistics(items: readonly HoldingFigures[]): HoldingsStatistics {
   const invested = items.reduce((s, i) => s + i.invested, 0);
-  const value = items.reduce((s, i) => s + i.value, 0);
+  const values = items.map((i) => i.value);
+  const value = values.every((v): v is number => v !== null) ? values.reduce((s, v) => s + v, 0) : null;
   return {
-    totalholdingvalue: round2(value),
+    totalholdingvalue: value === null ? null : round2(value),
     totalinvvalue: round2(invested),
-    totalprofitandloss: round2(value - invested),
-    totalpnlpercentage: invested > 0 ? round2(((value - invested) / invested) * 100) : 0,
+    totalprofitandloss: value === null ? null : round2(value - invested),
+    totalpnlpercentage: value === null ? null : invested > 0 ? round2(((value - invested) / invested) * 100) : 0,
   };
 }
 
-/** V14: RMSSubLimits → OpenAlgo funds, each a 2-dp string; "NaN" (seen from XTS) becomes "0.00". */
+/** V14: the ALL|ALL|ALL limits → OpenAlgo funds, each a 2-dp string. */
 export function toFunds(balance: XtsBalance): OpenAlgoFunds {
-  const limits = balance.BalanceList[0]?.limitObject?.RMSSubLimits ?? {};
-  const money = (value: unknown): string => num(value).toFixed(2);
   return {
-    availablecash: money(limits.netMarginAvailable),
-    collateral: money(limits["collateral"]),
-    m2mrealized: money(limits.RealizedMTM),
-    m2munrealized: money(limits.UnrealizedMTM),
-    utiliseddebits: money(limits.marginUtilized),
+    availablecash: balance.netMarginAvailable.toFixed(2),
+    collateral: balance.collateral.toFixed(2),
+    m2mrealized: balance.RealizedMTM.toFixed(2),
+    m2munrealized: balance.UnrealizedMTM.toFixed(2),
+    utiliseddebits: balance.marginUtilized.toFixed(2),
   };
 }

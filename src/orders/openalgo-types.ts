@@ -73,7 +73,8 @@ export interface OpenAlgoPositionRow {
   readonly product: string;
   readonly quantity: number;
   readonly average_price: string;
-  readonly ltp: number;
+  /** Null when XTS sent no last price with the position (most builds do not). */
+  readonly ltp: number | null;
   readonly pnl: number;
 }
 
@@ -82,15 +83,17 @@ export interface OpenAlgoHoldingRow {
   readonly exchange: string;
   readonly product: string;
   readonly quantity: number;
-  readonly pnl: number;
-  readonly pnlpercent: number;
+  /** Null when XTS sent no last price for the holding: its P&L is unknown, not 0. */
+  readonly pnl: number | null;
+  readonly pnlpercent: number | null;
 }
 
+/** Totals over the holdings; the value-based ones are null when any holding lacks a last price. */
 export interface HoldingsStatistics {
-  readonly totalholdingvalue: number;
+  readonly totalholdingvalue: number | null;
   readonly totalinvvalue: number;
-  readonly totalprofitandloss: number;
-  readonly totalpnlpercentage: number;
+  readonly totalprofitandloss: number | null;
+  readonly totalpnlpercentage: number | null;
 }
 
 export interface OpenAlgoFunds {

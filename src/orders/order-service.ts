@@ -1,17 +1,15 @@
-import { XtsBridgeError } from "../errors.js";
+import { ValidationError, XtsBridgeError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { OrderOutcomeUnknownError } from "../xts/client/errors.js";
 import type { XtsInteractiveClient } from "../xts/client/interactive-client.js";
 import type { XtsOrderBookEntry, XtsPlaceOrderRequest, XtsPosition } from "../xts/client/types.js";
-import { isXtsSegment } from "../xts/segments.js";
-import { exchangeOfSegment } from "../instruments/exchanges.js";
 import {
+  exchangeOf,
   holdingsStatistics,
+  isCancellable,
   mapOrderStatus,
-  num,
-  wholeNumber,
   orderStatistics,
   toFunds,
   toHoldingRow,
@@ -42,7 +40,7 @@ import { largestSlice, parseOrderId, toXtsModifyOrder, toXtsPlaceOrder } from ".
 /** The part of the XTS interactive client the order service uses. */
 export type OrderClient = Pick<
   XtsInteractiveClient,
-  "placeOrder" | "modifyOrder" | "cancelOrder" | "orderBook" | "tradeBook" | "positions" | "holdings" | "balance"
+  "placeOrder" | "modifyOrder" | "cancelOrder" | "orderBook" | "orderBookRows" | "tradeBook" | "positions" | "holdings" | "balance"
 >;
 
 export interface PlacedOrder {
@@ -150,9 +148,31 @@ export class OrderService {
     return undefined;
   }
 
+  /**
+   * Modifies price, quantity, type and trigger of an open order. The symbol, exchange, action and
+   * product XTS cannot change must be the order's own: a request naming another instrument or
+   * side is refused, not applied to whatever order the id points at.
+   */
   async modifyOrder(request: ModifyRequest, requestId: string): Promise<{ orderid: string }> {
     const row = this.resolver.resolve(request.symbol, request.exchange);
+    const id = parseOrderId(request.orderid);
     const payload = toXtsModifyOrder({ ...request, exchange: row.exchange }, row, orderTagFor(requestId));
+    const entry = (await this.client.orderBook()).find((o) => o.AppOrderID === id);
+    if (entry === undefined) throw new OrderNotFoundError(request.orderid);
+    const segment = exchangeInfo(parseExchange(row.exchange)).orderSegment;
+    const booked = toOrderRow(entry, this.lookup);
+    const sameInstrument = entry.ExchangeSegment === segment && entry.ExchangeInstrumentID === row.token;
+    const differences: [field: string, same: boolean, ordered: string, asked: string][] = [
+      ["exchange", booked.exchange === row.exchange, booked.exchange, row.exchange],
+      ["symbol", sameInstrument, booked.symbol, row.symbol],
+      ["action", booked.action === request.action, booked.action, request.action],
+      ["product", booked.product === request.product, booked.product, request.product],
+    ];
+    const wrong = differences.find(([, same]) => !same);
+    if (wrong !== undefined) {
+      const [field, , ordered, asked] = wrong;
+      throw new ValidationError(field, `${field}: order ${request.orderid} is ${ordered}, not ${asked}; modifyorder cannot change an order's ${field}`, { order: ordered, requested: asked });
+    }
     const ack = await this.client.modifyOrder(payload);
     return { orderid: String(ack.AppOrderID) };
   }
@@ -167,14 +187,10 @@ export class OrderService {
     const canceled: string[] = [];
     const failed: BatchItem[] = [];
     const open: XtsOrderBookEntry[] = [];
-    for (const order of await this.client.orderBook()) {
-      // One order in a status we do not know must not stop the others from being cancelled.
-      try {
-        const status = mapOrderStatus(order.OrderStatus);
-        if (status === "open" || status === "trigger pending") open.push(order);
-      } catch (error) {
-        failed.push({ orderid: String(order.AppOrderID), status: "error", ...describe(error) });
-      }
+    for (const row of await this.client.orderBookRows()) {
+      // One order XTS describes in a way we cannot read must not stop the others from being cancelled.
+      if (!row.ok) failed.push({ ...(row.AppOrderID === null ? {} : { orderid: String(row.AppOrderID) }), status: "error", code: "XTS_BAD_RESPONSE", message: row.problem });
+      else if (isCancellable(row.entry.OrderStatus)) open.push(row.entry);
     }
     for (const [i, order] of open.entries()) {
       const orderid = String(order.AppOrderID);
@@ -192,20 +208,20 @@ export class OrderService {
   async closeAllPositions(requestId: string): Promise<BatchItem[]> {
     const report: BatchItem[] = [];
     for (const [i, position] of (await this.client.positions("NetWise")).entries()) {
-      const row = toPositionRow(position, this.lookup);
-      let item: BatchItem = { symbol: row.symbol, exchange: row.exchange, product: row.product, status: "error" };
+      if (position.Quantity === 0) continue;
+      let item: BatchItem = { exchange: position.ExchangeSegment, product: position.ProductType, quantity: Math.abs(position.Quantity), status: "error" };
       try {
-        // A quantity we cannot read is reported, never taken for a flat position.
-        const quantity = wholeNumber("Quantity", position.Quantity);
-        if (quantity === 0) continue;
-        item = { ...item, quantity: Math.abs(quantity) };
-        // Above the exchange freeze quantity one order would be refused: close in slices.
-        const segment = String(position.ExchangeSegment);
-        const exchange = isXtsSegment(segment) ? exchangeOfSegment(segment) : undefined;
-        const found = exchange === undefined ? undefined : this.lookup(num(position.ExchangeInstrumentID), exchange);
+        const row = toPositionRow(position, this.lookup);
+        item = { ...item, symbol: row.symbol, exchange: row.exchange };
+        // Above the exchange freeze quantity one order would be refused: close in slices. An
+        // instrument missing from the contract has no known freeze limit, so it is reported, not guessed.
+        const found = this.lookup(position.ExchangeInstrumentID, exchangeOf(position.ExchangeSegment));
+        if (found === undefined) {
+          throw new XtsBridgeError("SYMBOL_NOT_FOUND", `position in ${position.ExchangeSegment} token ${position.ExchangeInstrumentID} is not in the stored contract, so its freeze quantity is unknown: close it by hand or refresh the master contract`);
+        }
         const orderids: string[] = [];
-        for (const [n, slice] of slices(Math.abs(quantity), found === undefined ? Number.MAX_SAFE_INTEGER : largestSlice(found)).entries()) {
-          const payload = closingOrder(position, Math.sign(quantity) * slice, orderTagFor(`${requestId}${i.toString(36)}${n.toString(36)}`));
+        for (const [n, slice] of slices(Math.abs(position.Quantity), largestSlice(found)).entries()) {
+          const payload = closingOrder(position, Math.sign(position.Quantity) * slice, orderTagFor(`${requestId}${i.toString(36)}${n.toString(36)}`));
           orderids.push((await this.send(payload)).orderid);
         }
         report.push({ ...item, orderid: orderids[0]!, ...(orderids.length > 1 ? { orderids } : {}), status: "success" });
@@ -264,8 +280,8 @@ export class OrderService {
     const segment = exchangeInfo(parseExchange(row.exchange)).orderSegment;
     const positions = await this.client.positions("NetWise");
     return positions
-      .filter((p) => p.ExchangeSegment === segment && num(p.ExchangeInstrumentID) === row.token && p.ProductType === product)
-      .reduce((sum, p) => sum + wholeNumber("Quantity", p.Quantity), 0);
+      .filter((p) => p.ExchangeSegment === segment && p.ExchangeInstrumentID === row.token && p.ProductType === product)
+      .reduce((sum, p) => sum + p.Quantity, 0);
   }
 
   async orderBook(): Promise<{ orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics }> {
@@ -275,7 +291,7 @@ export class OrderService {
 
   async orderStatus(orderid: string): Promise<OpenAlgoOrderRow> {
     const id = parseOrderId(orderid);
-    const entry = (await this.client.orderBook()).find((o) => Number(o.AppOrderID) === id);
+    const entry = (await this.client.orderBook()).find((o) => o.AppOrderID === id);
     if (entry === undefined) throw new OrderNotFoundError(orderid);
     return toOrderRow(entry, this.lookup);
   }
@@ -302,9 +318,9 @@ export class OrderService {
 function differsFrom(entry: XtsOrderBookEntry, sent: XtsPlaceOrderRequest): string | null {
   const seen: [string, unknown, unknown][] = [
     ["exchange segment", entry.ExchangeSegment, sent.exchangeSegment],
-    ["instrument", Number(entry.ExchangeInstrumentID), sent.exchangeInstrumentID],
-    ["side", String(entry.OrderSide ?? "").toUpperCase(), sent.orderSide],
-    ["quantity", Number(entry.OrderQuantity), sent.orderQuantity],
+    ["instrument", entry.ExchangeInstrumentID, sent.exchangeInstrumentID],
+    ["side", entry.OrderSide, sent.orderSide],
+    ["quantity", entry.OrderQuantity, sent.orderQuantity],
   ];
   const wrong = seen.filter(([, found, wanted]) => found !== wanted);
   return wrong.length === 0 ? null : wrong.map(([what, found, wanted]) => `${what} is ${String(found)}, not ${String(wanted)}`).join(", ");
@@ -318,17 +334,11 @@ function slices(total: number, largest: number): number[] {
 }
 
 function closingOrder(position: XtsPosition, quantity: number, tag: string): XtsPlaceOrderRequest {
-  const product = String(position.ProductType ?? "");
-  if (product !== "MIS" && product !== "NRML" && product !== "CNC") {
-    throw new XtsBridgeError("XTS_UNKNOWN_VALUE", `position has product '${product}'; only MIS, NRML and CNC can be closed`);
-  }
-  const segment = String(position.ExchangeSegment ?? "");
-  if (!isXtsSegment(segment)) throw new XtsBridgeError("XTS_UNKNOWN_VALUE", `position has exchange segment '${segment}', which XTS does not define`);
   const side: Action = quantity > 0 ? "SELL" : "BUY";
   return {
-    exchangeSegment: segment,
-    exchangeInstrumentID: num(position.ExchangeInstrumentID),
-    productType: product,
+    exchangeSegment: position.ExchangeSegment,
+    exchangeInstrumentID: position.ExchangeInstrumentID,
+    productType: position.ProductType,
     orderType: "MARKET",
     orderSide: side,
     timeInForce: "DAY",

@@ -1,7 +1,6 @@
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { XtsMarketDataClient } from "../xts/client/market-client.js";
-import { num } from "./books.js";
 
 export interface OpenAlgoQuote {
   readonly open: number;
@@ -15,28 +14,31 @@ export interface OpenAlgoQuote {
   readonly oi: number;
 }
 
-/** OpenAlgo `/quotes` from an XTS 1502 (touchline + depth) quote. Indices quote on segment 1 or 11. */
+/**
+ * OpenAlgo `/quotes` from an XTS 1502 (touchline + depth) quote. Indices quote on segment 1 or 11.
+ * Every figure is XTS's own: a quote missing one is XTS_BAD_RESPONSE, never a row of zeros.
+ */
 export class QuoteService {
   constructor(
-    private readonly market: Pick<XtsMarketDataClient, "quotes">,
+    private readonly market: Pick<XtsMarketDataClient, "depthQuotes">,
     private readonly resolver: Resolver,
   ) {}
 
   async quote(symbol: string, exchange: string): Promise<OpenAlgoQuote> {
     const row = this.resolver.resolve(symbol, exchange);
     const segment = exchangeInfo(parseExchange(row.exchange)).quoteSegmentCode;
-    const [quote] = await this.market.quotes([{ exchangeSegment: segment, exchangeInstrumentID: row.token }], 1502);
-    const t = quote?.Touchline ?? {};
+    const [q] = await this.market.depthQuotes([{ exchangeSegment: segment, exchangeInstrumentID: row.token }]);
     return {
-      open: num(t.Open),
-      high: num(t.High),
-      low: num(t.Low),
-      ltp: num(t.LastTradedPrice ?? quote?.LastTradedPrice),
-      ask: num(t.AskInfo?.Price),
-      bid: num(t.BidInfo?.Price),
-      prev_close: num(t.Close),
-      volume: num(t.TotalTradedQuantity),
-      oi: num(quote?.["OpenInterest"]),
+      open: q!.Open,
+      high: q!.High,
+      low: q!.Low,
+      ltp: q!.LastTradedPrice,
+      ask: q!.AskPrice,
+      bid: q!.BidPrice,
+      prev_close: q!.Close,
+      volume: q!.TotalTradedQuantity,
+      // Open interest needs a 1510 quote, which xtsbridge does not request yet: 0, as OpenAlgo shows for cash.
+      oi: 0,
     };
   }
 }

@@ -66,6 +66,40 @@ describe("order endpoints against the sandbox", () => {
     expect(again["broker_code"]).toBe("e-orders-0031");
   });
 
+  it("modifyorder refuses another symbol, exchange, action or product than the order's, naming the field and both values, and leaves the order as it was", async () => {
+    const { orderid, price } = await restingOrder();
+    h.gw.sandbox.control.clearRequests();
+    const like = (r: { lotsize: number; tick_size: number }) => r.lotsize === 1 && r.tick_size === h.picks.equity.tick_size;
+    const other = h.gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && like(r) && r.symbol !== h.picks.equity.symbol)!;
+    const modify = { ...base(), orderid, pricetype: "LIMIT", price: String(price), quantity: "7", disclosed_quantity: "0", trigger_price: "0" };
+    const cases: [Record<string, string>, string, RegExp][] = [
+      [{ symbol: other.symbol }, "symbol", new RegExp(`symbol: order ${orderid} is ${h.picks.equity.symbol}, not ${other.symbol}`)],
+      [{ action: "SELL" }, "action", new RegExp(`action: order ${orderid} is BUY, not SELL`)],
+      [{ product: "NRML" }, "product", new RegExp(`product: order ${orderid} is MIS, not NRML`)],
+    ];
+    const onBse = h.gw.resolver.current.rowsOf("BSE").find(like);
+    if (onBse !== undefined) cases.push([{ symbol: onBse.symbol, exchange: "BSE" }, "exchange", new RegExp(`exchange: order ${orderid} is NSE, not BSE`)]);
+    for (const [over, field, message] of cases) {
+      const body = expectError(await h.post("modifyorder", { ...modify, ...over }), 400, "VALIDATION_ERROR", message);
+      expect(Object.keys(body["errors"] as object)).toEqual([field]);
+    }
+    expect(await statusOf(orderid)).toMatchObject({ price, quantity: 1, action: "BUY", order_status: "open" });
+    expect(h.gw.sandbox.control.requests().filter((r) => r.method === "PUT" && r.path === "/orders")).toHaveLength(0);
+    expectError(await h.post("modifyorder", { ...modify, orderid: "987654" }), 404, "ORDER_NOT_FOUND");
+  });
+
+  it("a smart order whose answer was lost and that was found in the book says reconciled:true, as placeorder does", async () => {
+    h.gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "drop-after-processing" } });
+    const body = expectSuccess(await h.post("placesmartorder", { ...base(), quantity: "1", position_size: "2" }));
+    expect(body).toEqual({ status: "success", orderid: expect.stringMatching(/^\d+$/), reconciled: true });
+    expect(h.gw.sandbox.control.orders()).toHaveLength(1);
+  });
+
+  it("funds are the broker's consolidated ALL|ALL|ALL limits, not the all-zero entry XTS lists first", async () => {
+    const funds = expectSuccess(await h.post("funds", { apikey: h.key }))["data"];
+    expect(funds).toEqual({ availablecash: "10000000.00", collateral: "0.00", m2mrealized: "0.00", m2munrealized: "0.00", utiliseddebits: "0.00" });
+  });
+
   it("orderstatus of an order the book does not hold is 404 'Order <id> not found'", async () => {
     const body = expectError(await h.post("orderstatus", { apikey: h.key, strategy: "Python", orderid: "987654" }), 404, "ORDER_NOT_FOUND");
     expect(body["message"]).toBe("Order 987654 not found");

@@ -3,6 +3,10 @@ import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master-generator.js";
 import { call, interactive, interactiveLogin, smallMaster, startSandbox } from "./sandbox-client.js";
 
+/** The RMSSubLimits of the consolidated ALL|ALL|ALL balance entry. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const allLimits = (result: any) => result.BalanceList.find((e: { limitHeader: string }) => e.limitHeader === "ALL|ALL|ALL").limitObject.RMSSubLimits;
+
 let master: GeneratedMaster;
 let sandbox: Sandbox;
 let token: string;
@@ -102,7 +106,7 @@ describe("order validation", () => {
 
 describe("fills, trades, positions and balance", () => {
   it("a MARKET order fills at once at the simulated price and moves the books", async () => {
-    const before = (await api("GET", "/user/balance")).json.result.BalanceList[0].limitObject.RMSSubLimits;
+    const before = allLimits((await api("GET", "/user/balance")).json.result);
     const price = ltp(future);
     const place1 = await api("POST", "/orders", { body: orderBody(future, { orderUniqueIdentifier: "mkt-1" }) });
     expect(place1.json).toMatchObject({ type: "success", code: "s-orders-0001", description: "Request sent" });
@@ -145,7 +149,7 @@ describe("fills, trades, positions and balance", () => {
     });
     expect(Number(position.UnrealizedMTM)).toBeCloseTo(10 * future.tickSize * future.lotSize, 2);
 
-    const after = (await api("GET", "/user/balance")).json.result.BalanceList[0].limitObject.RMSSubLimits;
+    const after = allLimits((await api("GET", "/user/balance")).json.result);
     expect(Number(after.marginUtilized)).toBeGreaterThan(Number(before.marginUtilized));
     expect(Number(after.UnrealizedMTM)).toBeCloseTo(10 * future.tickSize * future.lotSize, 2);
     expect(typeof after.netMarginAvailable).toBe("string");
@@ -297,8 +301,10 @@ describe("empty books (Jainam answers HTTP 400 Data Not Available)", () => {
 
   it("balance and profile answer for the investor client", async () => {
     const balance = await api("GET", "/user/balance");
-    expect(balance.json.result.BalanceList[0].limitHeader).toBe("ALL|ALL|ALL");
-    expect(balance.json.result.BalanceList[0].limitObject.RMSSubLimits.netMarginAvailable).toBe("10000000.00");
+    // An all-zero per-segment entry first, as XTS may send; the consolidated one holds the balance.
+    expect(balance.json.result.BalanceList.map((e: { limitHeader: string }) => e.limitHeader)).toEqual(["CASH|NSE|MTF", "ALL|ALL|ALL"]);
+    expect(balance.json.result.BalanceList[0].limitObject.RMSSubLimits.netMarginAvailable).toBe("0.00");
+    expect(allLimits(balance.json.result).netMarginAvailable).toBe("10000000.00");
     const profile = await api("GET", "/user/profile");
     expect(profile.json.result.ClientId).toBe("SANDBOX01");
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
+import { SANDBOX_DEFAULTS } from "../../src/sandbox/sandbox-options.js";
 import type { Harness } from "./xts-harness.js";
 import { caught, cashStock, expectNoSecrets, harness, marketOrder, requestsTo, restingOrder, startSandbox } from "./xts-harness.js";
 
@@ -98,7 +99,8 @@ describe.each([
     expect(holdings.length).toBeGreaterThan(0);
     expect(holdings.every((holding) => /^IN[A-Z0-9]{10}$/.test(holding.ISIN))).toBe(true);
     const balance = await h.client.interactive.balance();
-    expect(balance.BalanceList[0]?.limitObject?.RMSSubLimits).toHaveProperty("netMarginAvailable");
+    // The sandbox lists an all-zero CASH|NSE|MTF entry first; the consolidated ALL|ALL|ALL one holds the opening balance.
+    expect(balance).toMatchObject({ limitHeader: "ALL|ALL|ALL", netMarginAvailable: SANDBOX_DEFAULTS.openingBalance, marginUtilized: 0 });
     const profile = await h.client.interactive.profile();
     expect(profile).toBeTypeOf("object");
   });

@@ -42,11 +42,22 @@ export function positionRecord(position: PositionState, ltp: number, sequence: n
   };
 }
 
-/** `/user/balance` result: `BalanceList[0].limitObject.RMSSubLimits` is what OpenAlgo reads (xts-protocol.md §5.4). */
+/**
+ * `/user/balance` result. The consolidated limits are the `ALL|ALL|ALL` entry; XTS may list
+ * per-segment entries before it, such as an all-zero `CASH|NSE|MTF`, so the sandbox does, and a
+ * client reading `BalanceList[0]` (as OpenAlgo does, xts-protocol.md §5.4) sees zeros.
+ */
 export function balanceResult(clientID: string, summary: AccountSummary): Record<string, unknown> {
   const mtm = summary.realized + summary.unrealized;
   return {
     BalanceList: [
+      {
+        limitHeader: "CASH|NSE|MTF",
+        limitObject: {
+          RMSSubLimits: { cashAvailable: "0.00", collateral: "0.00", marginUtilized: "0.00", netMarginAvailable: "0.00", MTM: "0.00", UnrealizedMTM: "0.00", RealizedMTM: "0.00" },
+          AccountID: clientID,
+        },
+      },
       {
         limitHeader: "ALL|ALL|ALL",
         limitObject: {

@@ -16,6 +16,6 @@ export { XtsInteractiveClient, type XtsInteractiveSessionInfo } from "./interact
 export { Secret, type HostlookupMode, type JainamConfig } from "./jainam-config.js";
 export { XtsMarketDataClient, type XtsMarketSessionInfo } from "./market-client.js";
 export type { DownloadMasterOptions, MasterProgress } from "./master-download.js";
-export { xtsNumber } from "./results.js";
+export type { OrderBookRow } from "./results.js";
 export { DEFAULT_TIMEOUTS, type XtsTimeouts } from "./timeouts.js";
 export type * from "./types.js";

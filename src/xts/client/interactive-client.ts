@@ -9,6 +9,8 @@ import {
   parseHoldings,
   parseOrderAck,
   parseOrderBook,
+  parseOrderBookRows,
+  type OrderBookRow,
   parsePositions,
   parseProfile,
   parseTradeBook,
@@ -134,11 +136,16 @@ export class XtsInteractiveClient {
   }
 
   async orderBook(): Promise<XtsOrderBookEntry[]> {
-    return this.readList(
-      "orderBook",
-      (s) => this.withQuery(s, "GET", s.clientID === null ? "/orders" : "/orders/dealerorderbook", {}),
-      parseOrderBook,
-    );
+    return this.readList("orderBook", (s) => this.orderBookRequest(s), parseOrderBook);
+  }
+
+  /** The order book row by row: an unusable row is reported with its problem instead of failing the whole read. */
+  async orderBookRows(): Promise<OrderBookRow[]> {
+    return this.readList("orderBook", (s) => this.orderBookRequest(s), parseOrderBookRows);
+  }
+
+  private orderBookRequest(s: InteractiveSession): XtsRequest {
+    return this.withQuery(s, "GET", s.clientID === null ? "/orders" : "/orders/dealerorderbook", {});
   }
 
   /** Every state of one order, oldest first as XTS sends it. */

@@ -5,10 +5,11 @@ import type { JainamConfig } from "./jainam-config.js";
 import { loginMarket, type MarketSession } from "./login.js";
 import { downloadMaster, type DownloadMasterOptions } from "./master-download.js";
 import { outcomeError, type Operation } from "./operation.js";
-import { parseIndexList, parseQuotes } from "./results.js";
-import { runInSession, SessionOwner } from "./session.js";
+import { XtsBadResponseError } from "./errors.js";
+import { parseDepthQuotes, parseIndexList, parseQuotes } from "./results.js";
+import { runInSession, SessionOwner, type ResultParser } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
-import type { XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
+import type { XtsDepthQuote, XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
 
 export type XtsMarketSessionInfo = Omit<MarketSession, "token">;
 
@@ -84,6 +85,19 @@ export class XtsMarketDataClient {
 
   /** `POST /instruments/quotes`; each `listQuotes` JSON string comes back parsed (§6.1). A read: retried like a GET. */
   async quotes(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<XtsQuote[]> {
+    return this.requestQuotes(instruments, xtsMessageCode, parseQuotes);
+  }
+
+  /** 1502 quotes, typed: every touchline figure /quotes shows is present and numeric, or XTS_BAD_RESPONSE names it. */
+  async depthQuotes(instruments: readonly XtsQuoteInstrument[]): Promise<XtsDepthQuote[]> {
+    const quotes = await this.requestQuotes(instruments, 1502, parseDepthQuotes);
+    if (quotes.length !== instruments.length) {
+      throw new XtsBadResponseError({ operation: "quotes" }, `asked for ${instruments.length} quotes, got ${quotes.length}`);
+    }
+    return quotes;
+  }
+
+  private requestQuotes<T>(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode, parse: ResultParser<T[]>): Promise<T[]> {
     if (instruments.length === 0) throw new ValidationError("instruments", "at least one instrument is required");
     for (const instrument of instruments) {
       if (segmentFromCode(instrument.exchangeSegment) === undefined) {
@@ -107,7 +121,7 @@ export class XtsMarketDataClient {
       this.session,
       operation,
       (s) => ({ method: "POST", url: `${this.root}/instruments/quotes`, body, token: s.token }),
-      parseQuotes,
+      parse,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   parseBalance,
+  parseDepthQuotes,
   parseHoldings,
   parseHostLookup,
   parseIndexList,
@@ -8,10 +9,10 @@ import {
   parseMarketLogin,
   parseOrderAck,
   parseOrderBook,
+  parseOrderBookRows,
   parsePositions,
   parseQuotes,
   ResultShapeError,
-  xtsNumber,
 } from "./results.js";
 
 describe("result parsers", () => {
@@ -44,41 +45,57 @@ describe("result parsers", () => {
     expect(() => parseOrderAck({ AppOrderID: "4x" })).toThrow(/AppOrderID/);
   });
 
-  it("reads books as lists of records with AppOrderID", () => {
-    expect(parseOrderBook([{ AppOrderID: 1, OrderStatus: "New" }])).toEqual([{ AppOrderID: 1, OrderStatus: "New" }]);
+  it("reads books as lists of typed records, naming the row and field of an unusable value", () => {
+    const wire = { AppOrderID: "1", ExchangeSegment: "NSECM", ExchangeInstrumentID: "2885", OrderSide: "Buy", OrderType: "Limit", ProductType: "NRML", OrderStatus: "Trigger Pending", OrderQuantity: "5", OrderPrice: "10.5", OrderStopPrice: 10, OrderAverageTradedPrice: "", CumulativeQuantity: 0 };
+    expect(parseOrderBook([wire])).toEqual([
+      expect.objectContaining({ AppOrderID: 1, ExchangeInstrumentID: 2885, OrderSide: "BUY", OrderType: "LIMIT", ProductType: "NRML", OrderStatus: "TriggerPending", OrderQuantity: 5, OrderPrice: 10.5, OrderAverageTradedPrice: null, OrderUniqueIdentifier: "", CancelRejectReason: "" }),
+    ]);
     expect(parseOrderBook([])).toEqual([]);
     expect(() => parseOrderBook({})).toThrow(/not a list/);
-    expect(() => parseOrderBook([{ OrderStatus: "New" }])).toThrow(/\[0\]\.AppOrderID/);
+    expect(() => parseOrderBook([wire, { ...wire, AppOrderID: undefined }])).toThrow(/order book\[1\]\.AppOrderID is missing/);
+    const rows = parseOrderBookRows([wire, { ...wire, AppOrderID: 7, OrderStatus: "Exploded" }]);
+    expect(rows.map((r) => r.ok)).toEqual([true, false]);
+    expect(rows[1]).toEqual({ ok: false, AppOrderID: 7, problem: expect.stringMatching(/order book\[1\]\.OrderStatus is "Exploded"/) });
   });
 
   it("reads positions with either spelling of the instrument id", () => {
+    const common = { ProductType: "MIS", Quantity: "-50", BuyAveragePrice: "0", SellAveragePrice: "10", MTM: "0" };
     const positions = parsePositions({
       positionList: [
-        { ExchangeSegment: "NSEFO", ExchangeInstrumentId: "43567", Quantity: "-50" },
-        { ExchangeSegment: "NSECM", ExchangeInstrumentID: 2885 },
+        { ...common, ExchangeSegment: "NSEFO", ExchangeInstrumentId: "43567" },
+        { ...common, ExchangeSegment: "NSECM", ExchangeInstrumentID: 2885 },
       ],
     });
-    expect(positions.map((p) => p.ExchangeInstrumentID)).toEqual(["43567", 2885]);
+    expect(positions.map((p) => [p.ExchangeInstrumentID, p.Quantity])).toEqual([[43567, -50], [2885, -50]]);
     expect(parsePositions({ positionList: null })).toEqual([]);
-    expect(() => parsePositions({ positionList: [{ ExchangeSegment: "NSECM" }] })).toThrow(/ExchangeInstrumentID/);
+    expect(() => parsePositions({ positionList: [{ ...common, ExchangeSegment: "NSECM" }] })).toThrow(/positionList\[0\]\.ExchangeInstrumentID is missing/);
   });
 
   it("lists holdings keyed by ISIN", () => {
     const holdings = parseHoldings({
-      RMSHoldings: { Holdings: { INE002A01018: { HoldingQuantity: 5 }, INE009A01021: { ISIN: "INE009A01021", HoldingQuantity: 1 } } },
+      RMSHoldings: { Holdings: { INE002A01018: { HoldingQuantity: 5, BuyAvgPrice: "10", ExchangeNSEInstrumentId: 2885 }, INE009A01021: { ISIN: "INE009A01021", HoldingQuantity: 1, BuyAvgPrice: 2, ExchangeBSEInstrumentId: "500209" } } },
     });
-    expect(holdings).toEqual([
-      { ISIN: "INE002A01018", HoldingQuantity: 5 },
-      { ISIN: "INE009A01021", HoldingQuantity: 1 },
+    expect(holdings.map((h) => [h.ISIN, h.HoldingQuantity, h.ExchangeNSEInstrumentId, h.ExchangeBSEInstrumentId, h.LTP])).toEqual([
+      ["INE002A01018", 5, 2885, null, null],
+      ["INE009A01021", 1, null, 500209, null],
     ]);
     expect(parseHoldings({ RMSHoldings: { Holdings: null } })).toEqual([]);
     expect(() => parseHoldings({})).toThrow(/RMSHoldings/);
   });
 
-  it("reads the balance list", () => {
-    const balance = parseBalance({ BalanceList: [{ limitObject: { RMSSubLimits: { netMarginAvailable: "NaN" } } }] });
-    expect(balance.BalanceList[0]?.limitObject?.RMSSubLimits?.netMarginAvailable).toBe("NaN");
+  it("reads the ALL|ALL|ALL balance entry", () => {
+    const limits = { netMarginAvailable: "NaN", marginUtilized: "1", UnrealizedMTM: "0", RealizedMTM: "0", collateral: "0" };
+    expect(parseBalance({ BalanceList: [{ limitHeader: "ALL|ALL|ALL", limitObject: { RMSSubLimits: limits } }] })).toMatchObject({ netMarginAvailable: 0, marginUtilized: 1 });
     expect(() => parseBalance({ BalanceList: [1] })).toThrow(/BalanceList\[0\]/);
+  });
+
+  it("reads 1502 quotes with every touchline figure present", () => {
+    const quote = { MessageCode: 1502, ExchangeSegment: 1, ExchangeInstrumentID: 2885, Touchline: { LastTradedPrice: 1440.4, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, BidInfo: { Price: 1440 }, AskInfo: { Price: 1441 } } };
+    expect(parseDepthQuotes({ listQuotes: [JSON.stringify(quote)] })).toEqual([
+      { ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 1440.4, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, BidPrice: 1440, AskPrice: 1441 },
+    ]);
+    expect(() => parseDepthQuotes({ listQuotes: [JSON.stringify({ ...quote, Touchline: undefined })] })).toThrow(/listQuotes\[0\]\.Touchline is not an object/);
+    expect(() => parseDepthQuotes({ listQuotes: [JSON.stringify({ ...quote, Touchline: { ...quote.Touchline, LastTradedPrice: null } })] })).toThrow(/Touchline\.LastTradedPrice is null, not a number/);
   });
 
   it("reads the index list", () => {
@@ -91,16 +108,5 @@ describe("result parsers", () => {
     expect(parseQuotes({ listQuotes: [JSON.stringify(quote)], quotesList: [] })).toEqual([quote]);
     expect(() => parseQuotes({ listQuotes: ["{bad"] })).toThrow(/listQuotes\[0\] is not valid JSON/);
     expect(() => parseQuotes({ listQuotes: [1] })).toThrow(/not a JSON string/);
-  });
-
-  it.each([
-    [12.5, 12.5],
-    ["12.5", 12.5],
-    ["NaN", null],
-    ["", null],
-    [null, null],
-    [Number.POSITIVE_INFINITY, null],
-  ])("xtsNumber(%j) = %j", (value, expected) => {
-    expect(xtsNumber(value)).toBe(expected);
   });
 });

@@ -1,49 +1,30 @@
+import { array, isRecord, nonEmptyString, record, RecordReader, ResultShapeError } from "./record-reader.js";
 import type {
   XtsBalance,
+  XtsDepthQuote,
   XtsHolding,
   XtsHostLookupResult,
   XtsInteractiveLoginResult,
   XtsMarketLoginResult,
   XtsOrderAck,
   XtsOrderBookEntry,
+  XtsOrderSide,
+  XtsOrderStatus,
+  XtsOrderType,
   XtsPosition,
+  XtsProductType,
   XtsProfile,
   XtsQuote,
   XtsTradeBookEntry,
 } from "./types.js";
 
 /**
- * Pure checks of the `result` of a success envelope (xts-protocol.md §1, §5.4, §6.1). A result
- * missing what the gateway relies on throws ResultShapeError, which the client reports as
- * XTS_BAD_RESPONSE (or, for an order, as an unknown outcome). Records keep every key XTS sent.
+ * The typed parse layer: each function reads the `result` of a success envelope (xts-protocol.md
+ * §1, §5.4, §6.1) into a typed record, or throws ResultShapeError naming the row and field of the
+ * value it cannot use, which the client reports as XTS_BAD_RESPONSE (or, for an order, as an
+ * unknown outcome).
  */
-export class ResultShapeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ResultShapeError";
-  }
-}
-
-type Json = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function record(value: unknown, what: string): Json {
-  if (!isRecord(value)) throw new ResultShapeError(`${what} is not an object`);
-  return value;
-}
-
-function nonEmptyString(value: unknown, what: string): string {
-  if (typeof value !== "string" || value === "") throw new ResultShapeError(`${what} is missing or not a string`);
-  return value;
-}
-
-function array(value: unknown, what: string): unknown[] {
-  if (!Array.isArray(value)) throw new ResultShapeError(`${what} is not a list`);
-  return value;
-}
+export { ResultShapeError };
 
 /** An id XTS may send as a number or as a string of digits. */
 function integerId(value: unknown, what: string): number {
@@ -86,56 +67,155 @@ export function parseOrderAck(result: unknown): XtsOrderAck {
   return { ...value, AppOrderID: integerId(value["AppOrderID"], "result.AppOrderID") };
 }
 
-function orderRecords(result: unknown, what: string): XtsOrderBookEntry[] {
-  return array(result, what).map((item, index) => {
-    const entry = record(item, `${what}[${index}]`);
-    return { ...entry, AppOrderID: integerId(entry["AppOrderID"], `${what}[${index}].AppOrderID`) };
+const ORDER_STATUSES: Readonly<Record<string, XtsOrderStatus>> = {
+  new: "New",
+  open: "Open",
+  pendingnew: "PendingNew",
+  partiallyfilled: "PartiallyFilled",
+  pendingreplace: "PendingReplace",
+  replaced: "Replaced",
+  pendingcancel: "PendingCancel",
+  triggerpending: "TriggerPending",
+  filled: "Filled",
+  rejected: "Rejected",
+  cancelled: "Cancelled",
+  canceled: "Cancelled",
+  expired: "Expired",
+};
+const SIDES: Readonly<Record<string, XtsOrderSide>> = { buy: "BUY", sell: "SELL" };
+const ORDER_TYPES: Readonly<Record<string, XtsOrderType>> = { market: "MARKET", limit: "LIMIT", stoplimit: "STOPLIMIT", stopmarket: "STOPMARKET" };
+const PRODUCTS: Readonly<Record<string, XtsProductType>> = { mis: "MIS", nrml: "NRML", cnc: "CNC" };
+
+function orderEntry(r: RecordReader): XtsOrderBookEntry {
+  return {
+    AppOrderID: r.id("AppOrderID"),
+    ClientID: r.optionalText("ClientID"),
+    ExchangeSegment: r.segment("ExchangeSegment"),
+    ExchangeInstrumentID: r.id("ExchangeInstrumentID"),
+    TradingSymbol: r.optionalText("TradingSymbol"),
+    OrderSide: r.oneOf("OrderSide", SIDES),
+    OrderType: r.oneOf("OrderType", ORDER_TYPES),
+    ProductType: r.oneOf("ProductType", PRODUCTS),
+    OrderStatus: r.oneOf("OrderStatus", ORDER_STATUSES),
+    OrderQuantity: r.whole("OrderQuantity"),
+    OrderPrice: r.number("OrderPrice"),
+    OrderStopPrice: r.number("OrderStopPrice"),
+    OrderAverageTradedPrice: r.optionalNumber("OrderAverageTradedPrice"),
+    CumulativeQuantity: r.whole("CumulativeQuantity"),
+    OrderDisclosedQuantity: r.optionalWhole("OrderDisclosedQuantity"),
+    OrderUniqueIdentifier: r.text("OrderUniqueIdentifier"),
+    OrderGeneratedDateTime: r.optionalText("OrderGeneratedDateTime"),
+    LastUpdateDateTime: r.optionalText("LastUpdateDateTime"),
+    ExchangeTransactTime: r.optionalText("ExchangeTransactTime"),
+    CancelRejectReason: r.text("CancelRejectReason"),
+  };
+}
+
+/** One order-book row: the record, or why it cannot be used (cancel-all reports such rows and goes on). */
+export type OrderBookRow = { readonly ok: true; readonly entry: XtsOrderBookEntry } | { readonly ok: false; readonly AppOrderID: number | null; readonly problem: string };
+
+/** Each row of the order book on its own, so one unusable row does not hide the others. */
+export function parseOrderBookRows(result: unknown): OrderBookRow[] {
+  return array(result, "order book").map((item, index): OrderBookRow => {
+    try {
+      return { ok: true, entry: orderEntry(new RecordReader(item, `order book[${index}]`)) };
+    } catch (error) {
+      if (!(error instanceof ResultShapeError)) throw error;
+      const raw = isRecord(item) ? item["AppOrderID"] : undefined;
+      const id = typeof raw === "number" && Number.isSafeInteger(raw) ? raw : typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : null;
+      return { ok: false, AppOrderID: id, problem: error.message };
+    }
   });
 }
 
+/** The whole order book; any unusable row fails it, naming the row and field. */
 export function parseOrderBook(result: unknown): XtsOrderBookEntry[] {
-  return orderRecords(result, "order book");
+  return parseOrderBookRows(result).map((row) => {
+    if (!row.ok) throw new ResultShapeError(row.problem);
+    return row.entry;
+  });
 }
 
 export function parseTradeBook(result: unknown): XtsTradeBookEntry[] {
-  return orderRecords(result, "trade book");
-}
-
-/** `result.positionList`; `ExchangeInstrumentId` (lower-case d, read by upstream) is copied to `ExchangeInstrumentID` (§5.4). */
-export function parsePositions(result: unknown): XtsPosition[] {
-  const list = record(result, "positions result")["positionList"];
-  if (list === undefined || list === null) return [];
-  return array(list, "result.positionList").map((item, index) => {
-    const position = record(item, `positionList[${index}]`);
-    const id = position["ExchangeInstrumentID"] ?? position["ExchangeInstrumentId"];
-    if (typeof id !== "number" && typeof id !== "string") {
-      throw new ResultShapeError(`positionList[${index}] has no ExchangeInstrumentID`);
-    }
+  return array(result, "trade book").map((item, index) => {
+    const r = new RecordReader(item, `trade book[${index}]`);
     return {
-      ...position,
-      ExchangeSegment: nonEmptyString(position["ExchangeSegment"], `positionList[${index}].ExchangeSegment`),
-      ExchangeInstrumentID: id,
+      ...orderEntry(r),
+      LastTradedPrice: r.optionalNumber("LastTradedPrice"),
+      LastTradedQuantity: r.optionalWhole("LastTradedQuantity"),
+      LastExecutionTransactTime: r.optionalText("LastExecutionTransactTime"),
     };
   });
 }
 
-/** `result.RMSHoldings.Holdings`, an object keyed by ISIN, as a list (§5.4). */
+/** `result.positionList`; the token under either spelling, `ExchangeInstrumentId` (upstream's) or `ExchangeInstrumentID` (§5.4). */
+export function parsePositions(result: unknown): XtsPosition[] {
+  const list = record(result, "positions result")["positionList"];
+  if (list === undefined || list === null) return [];
+  return array(list, "result.positionList").map((item, index) => {
+    const r = new RecordReader(item, `positionList[${index}]`);
+    const unrealized = r.optionalNumber("UnrealizedMTM");
+    const realized = r.optionalNumber("RealizedMTM");
+    const mtm = r.optionalNumber("MTM") ?? (unrealized !== null && realized !== null ? unrealized + realized : null);
+    if (mtm === null) throw new ResultShapeError(`positionList[${index}] has neither MTM nor both UnrealizedMTM and RealizedMTM`);
+    return {
+      ExchangeSegment: r.segment("ExchangeSegment"),
+      ExchangeInstrumentID: r.id(r.present("ExchangeInstrumentID", "ExchangeInstrumentId")),
+      TradingSymbol: r.optionalText("TradingSymbol"),
+      ProductType: r.oneOf("ProductType", PRODUCTS),
+      Quantity: r.whole("Quantity"),
+      BuyAveragePrice: r.number("BuyAveragePrice"),
+      SellAveragePrice: r.number("SellAveragePrice"),
+      MTM: mtm,
+      UnrealizedMTM: unrealized,
+      RealizedMTM: realized,
+      LastTradedPrice: r.optionalNumber("LastTradedPrice"),
+    };
+  });
+}
+
+/** `result.RMSHoldings.Holdings`, an object keyed by ISIN, as a list (§5.4). An id of 0 means "not listed there". */
 export function parseHoldings(result: unknown): XtsHolding[] {
   const rms = record(record(result, "holdings result")["RMSHoldings"], "result.RMSHoldings");
   const holdings = rms["Holdings"];
   if (holdings === undefined || holdings === null) return [];
   return Object.entries(record(holdings, "result.RMSHoldings.Holdings")).map(([isin, item]) => {
-    const holding = record(item, `holding ${isin}`);
-    const own = holding["ISIN"];
-    return { ...holding, ISIN: typeof own === "string" && own !== "" ? own : isin };
+    const r = new RecordReader(item, `holding ${isin}`);
+    const nse = r.optionalWhole("ExchangeNSEInstrumentId");
+    const bse = r.optionalWhole("ExchangeBSEInstrumentId");
+    if (!(nse !== null && nse > 0) && !(bse !== null && bse > 0)) {
+      throw new ResultShapeError(`holding ${isin} has neither ExchangeNSEInstrumentId nor ExchangeBSEInstrumentId`);
+    }
+    return {
+      ISIN: r.optionalText("ISIN") ?? isin,
+      ExchangeNSEInstrumentId: nse !== null && nse > 0 ? nse : null,
+      ExchangeBSEInstrumentId: bse !== null && bse > 0 ? bse : null,
+      TradingSymbol: r.optionalText("TradingSymbol"),
+      HoldingQuantity: r.whole("HoldingQuantity"),
+      BuyAvgPrice: r.number("BuyAvgPrice"),
+      LTP: r.optionalNumber(r.present("LTP", "LastTradedPrice")),
+    };
   });
 }
 
+/** The consolidated limits: the `BalanceList` entry headed `ALL|ALL|ALL`, wherever it stands (§5.4). */
 export function parseBalance(result: unknown): XtsBalance {
-  const value = record(result, "balance result");
-  const list = array(value["BalanceList"], "result.BalanceList");
-  list.forEach((entry, index) => record(entry, `BalanceList[${index}]`));
-  return { ...value, BalanceList: list as XtsBalance["BalanceList"] };
+  const list = array(record(result, "balance result")["BalanceList"], "result.BalanceList");
+  const headers = list.map((entry, index) => String(record(entry, `BalanceList[${index}]`)["limitHeader"] ?? ""));
+  const index = headers.findIndex((h) => h.replace(/\s/g, "").toUpperCase() === "ALL|ALL|ALL");
+  if (index < 0) throw new ResultShapeError(`result.BalanceList has no ALL|ALL|ALL entry (limitHeaders: ${headers.join(", ") || "none"})`);
+  const what = `BalanceList[${index}].limitObject.RMSSubLimits`;
+  const limits = new RecordReader(record(record(list[index], `BalanceList[${index}]`)["limitObject"], `BalanceList[${index}].limitObject`)["RMSSubLimits"], what);
+  // "NaN" is XTS's word for a figure it has not computed; OpenAlgo shows 0.00 (V14). Anything else unreadable fails.
+  const figure = (field: string): number => (limits.value[field] === "NaN" ? 0 : limits.number(field));
+  return {
+    limitHeader: headers[index]!,
+    netMarginAvailable: figure("netMarginAvailable"),
+    marginUtilized: figure("marginUtilized"),
+    UnrealizedMTM: figure("UnrealizedMTM"),
+    RealizedMTM: figure("RealizedMTM"),
+    collateral: figure("collateral"),
+  };
 }
 
 export function parseProfile(result: unknown): XtsProfile {
@@ -165,11 +245,23 @@ export function parseQuotes(result: unknown): XtsQuote[] {
   });
 }
 
-/**
- * Numbers in balance and book records may arrive as numbers, numeric strings or "NaN" (§5.4):
- * a finite number, or null for anything else.
- */
-export function xtsNumber(value: unknown): number | null {
-  const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : Number.NaN;
-  return Number.isFinite(number) ? number : null;
+/** 1502 quotes, one per instrument asked for, in order: the touchline figures /quotes shows, each present. */
+export function parseDepthQuotes(result: unknown): XtsDepthQuote[] {
+  return parseQuotes(result).map((quote, index) => {
+    const what = `listQuotes[${index}]`;
+    const q = new RecordReader(quote, what);
+    const t = new RecordReader(quote["Touchline"], `${what}.Touchline`);
+    return {
+      ExchangeSegment: q.whole("ExchangeSegment"),
+      ExchangeInstrumentID: q.id("ExchangeInstrumentID"),
+      LastTradedPrice: t.number("LastTradedPrice"),
+      Open: t.number("Open"),
+      High: t.number("High"),
+      Low: t.number("Low"),
+      Close: t.number("Close"),
+      TotalTradedQuantity: t.number("TotalTradedQuantity"),
+      BidPrice: new RecordReader(t.value["BidInfo"], `${what}.Touchline.BidInfo`).number("Price"),
+      AskPrice: new RecordReader(t.value["AskInfo"], `${what}.Touchline.AskInfo`).number("Price"),
+    };
+  });
 }

@@ -86,98 +86,110 @@ export interface XtsCancelAllAck {
   readonly result: unknown;
 }
 
-/** An order-book or order-history record (§5.4). Enum values are mixed case ("Buy", "StopLimit"). */
+/**
+ * Order statuses XTS books carry (§5.4), normalised: "Trigger Pending" and "TriggerPending" are
+ * one status, "Canceled" is "Cancelled". Any other status is refused by the parser.
+ */
+export type XtsOrderStatus =
+  | "New"
+  | "Open"
+  | "PendingNew"
+  | "PartiallyFilled"
+  | "PendingReplace"
+  | "Replaced"
+  | "PendingCancel"
+  | "TriggerPending"
+  | "Filled"
+  | "Rejected"
+  | "Cancelled"
+  | "Expired";
+
+/**
+ * An order-book or order-history record as the parser hands it on (§5.4): typed, XTS's names.
+ * Books send mixed-case enums ("Buy", "StopLimit"); they arrive here as the placement values.
+ */
 export interface XtsOrderBookEntry {
   readonly AppOrderID: number;
-  readonly ClientID?: string;
-  readonly ExchangeOrderID?: string;
-  readonly ExchangeSegment?: string;
-  readonly ExchangeInstrumentID?: number | string;
-  readonly OrderSide?: string;
-  readonly OrderType?: string;
-  readonly ProductType?: string;
-  readonly TimeInForce?: string;
-  readonly OrderPrice?: number | string;
-  readonly OrderQuantity?: number | string;
-  readonly OrderStopPrice?: number | string;
-  readonly OrderStatus?: string;
-  readonly OrderAverageTradedPrice?: number | string;
-  readonly LeavesQuantity?: number | string;
-  readonly CumulativeQuantity?: number | string;
-  readonly OrderDisclosedQuantity?: number | string;
-  readonly OrderGeneratedDateTime?: string;
-  readonly ExchangeTransactTime?: string;
-  readonly LastUpdateDateTime?: string;
-  readonly CancelRejectReason?: string;
-  readonly OrderUniqueIdentifier?: string;
-  readonly [key: string]: unknown;
+  /** The client the order belongs to (a dealer's books hold several); null when not sent. */
+  readonly ClientID: string | null;
+  readonly ExchangeSegment: XtsSegment;
+  readonly ExchangeInstrumentID: number;
+  /** XTS's own name of the instrument (the master's Description), null when not sent. */
+  readonly TradingSymbol: string | null;
+  readonly OrderSide: XtsOrderSide;
+  readonly OrderType: XtsOrderType;
+  readonly ProductType: XtsProductType;
+  readonly OrderStatus: XtsOrderStatus;
+  readonly OrderQuantity: number;
+  readonly OrderPrice: number;
+  readonly OrderStopPrice: number;
+  /** Null until something has traded (XTS sends ""). */
+  readonly OrderAverageTradedPrice: number | null;
+  readonly CumulativeQuantity: number;
+  readonly OrderDisclosedQuantity: number | null;
+  /** "" when XTS sent none. */
+  readonly OrderUniqueIdentifier: string;
+  readonly OrderGeneratedDateTime: string | null;
+  readonly LastUpdateDateTime: string | null;
+  readonly ExchangeTransactTime: string | null;
+  readonly CancelRejectReason: string;
 }
 
-/** A trade-book record: the order-book keys plus the fill (`LastTradedPrice`, `LastTradedQuantity`). */
+/** A trade-book record: the order's fields plus the fill, when XTS gives it. */
 export interface XtsTradeBookEntry extends XtsOrderBookEntry {
-  readonly LastTradedPrice?: number | string;
-  readonly LastTradedQuantity?: number | string;
-  readonly ExecutionID?: string;
+  readonly LastTradedPrice: number | null;
+  readonly LastTradedQuantity: number | null;
+  readonly LastExecutionTransactTime: string | null;
 }
 
 /**
  * A position record. XTS spells the token `ExchangeInstrumentId` in some builds and
- * `ExchangeInstrumentID` in others (§5.4); the client copies the first into the second, so
- * `ExchangeInstrumentID` is always present.
+ * `ExchangeInstrumentID` in others (§5.4); the parser reads either.
  */
 export interface XtsPosition {
-  readonly ExchangeSegment: string;
-  readonly ExchangeInstrumentID: number | string;
-  readonly ExchangeInstrumentId?: number | string;
-  readonly AccountID?: string;
-  readonly TradingSymbol?: string;
-  readonly ProductType?: string;
-  readonly Quantity?: number | string;
-  readonly BuyAveragePrice?: number | string;
-  readonly SellAveragePrice?: number | string;
-  readonly OpenBuyQuantity?: number | string;
-  readonly OpenSellQuantity?: number | string;
-  readonly NetAmount?: number | string;
-  readonly UnrealizedMTM?: number | string;
-  readonly RealizedMTM?: number | string;
-  readonly MTM?: number | string;
-  readonly [key: string]: unknown;
+  readonly ExchangeSegment: XtsSegment;
+  readonly ExchangeInstrumentID: number;
+  readonly TradingSymbol: string | null;
+  readonly ProductType: XtsProductType;
+  /** Net quantity, signed. */
+  readonly Quantity: number;
+  readonly BuyAveragePrice: number;
+  readonly SellAveragePrice: number;
+  /** The day's MTM; when XTS sends none, the sum of the two below. */
+  readonly MTM: number;
+  readonly UnrealizedMTM: number | null;
+  readonly RealizedMTM: number | null;
+  /** Only some builds send a last price with positions. */
+  readonly LastTradedPrice: number | null;
 }
 
 /**
- * A holding from `result.RMSHoldings.Holdings`, which XTS keys by ISIN (§5.4); the client
- * returns the values as a list and sets `ISIN` from the key when the record lacks it.
+ * A holding from `result.RMSHoldings.Holdings`, which XTS keys by ISIN (§5.4). At least one of the
+ * two instrument ids is set.
  */
 export interface XtsHolding {
   readonly ISIN: string;
-  readonly ExchangeNSEInstrumentId?: number | string;
-  readonly ExchangeBSEInstrumentId?: number | string;
-  readonly HoldingQuantity?: number | string;
-  readonly BuyAvgPrice?: number | string;
-  readonly [key: string]: unknown;
+  readonly ExchangeNSEInstrumentId: number | null;
+  readonly ExchangeBSEInstrumentId: number | null;
+  readonly TradingSymbol: string | null;
+  readonly HoldingQuantity: number;
+  readonly BuyAvgPrice: number;
+  /** Null when XTS sends no last price: the holding's P&L is then unknown, not 0. */
+  readonly LTP: number | null;
 }
 
-/** `result.BalanceList[i].limitObject.RMSSubLimits`: numbers may arrive as strings or "NaN" (§5.4). */
-export interface XtsRmsSubLimits {
-  readonly netMarginAvailable?: number | string;
-  readonly marginUtilized?: number | string;
-  readonly UnrealizedMTM?: number | string;
-  readonly RealizedMTM?: number | string;
-  readonly [key: string]: unknown;
-}
-
-export interface XtsBalanceEntry {
-  readonly limitHeader?: Readonly<Record<string, unknown>>;
-  readonly limitObject?: {
-    readonly RMSSubLimits?: XtsRmsSubLimits;
-    readonly [key: string]: unknown;
-  };
-  readonly [key: string]: unknown;
-}
-
+/**
+ * The `RMSSubLimits` of the `BalanceList` entry whose `limitHeader` is `ALL|ALL|ALL` (§5.4; other
+ * entries, such as an all-zero `CASH|NSE|MTF`, can come first). XTS sends "NaN" for some figures;
+ * OpenAlgo shows those as 0 (V14), the one place a number is not XTS's own.
+ */
 export interface XtsBalance {
-  readonly BalanceList: readonly XtsBalanceEntry[];
-  readonly [key: string]: unknown;
+  readonly limitHeader: string;
+  readonly netMarginAvailable: number;
+  readonly marginUtilized: number;
+  readonly UnrealizedMTM: number;
+  readonly RealizedMTM: number;
+  readonly collateral: number;
 }
 
 export interface XtsProfile {
@@ -232,6 +244,21 @@ export interface XtsQuote {
   /** 1512 (LTP) payloads carry the price at the top level. */
   readonly LastTradedPrice?: number;
   readonly [key: string]: unknown;
+}
+
+/** A 1502 quote's touchline, every figure the gateway shows present and numeric. */
+export interface XtsDepthQuote {
+  readonly ExchangeSegment: number;
+  readonly ExchangeInstrumentID: number;
+  readonly LastTradedPrice: number;
+  readonly Open: number;
+  readonly High: number;
+  readonly Low: number;
+  /** The previous close. */
+  readonly Close: number;
+  readonly TotalTradedQuantity: number;
+  readonly BidPrice: number;
+  readonly AskPrice: number;
 }
 
 export type XtsIndexListSegment = 1 | 11;
