@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       sandboxInstruments: 150_000,
       primaryUrl: null,
       replicaSecret: null,
+      rateLimitStore: { kind: "memory" },
       contractCheckMs: 5_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -55,6 +56,15 @@ describe("loadConfig", () => {
     const config = loadConfig({ XTSBRIDGE_PRIMARY_URL: "http://127.0.0.1:5000", XTSBRIDGE_REPLICA_SECRET: "s".repeat(40) });
     expect(config.replicaSecret?.reveal()).toBe("s".repeat(40));
     expect(JSON.stringify(config)).not.toContain("s".repeat(40));
+  });
+
+  it("keeps rate limits where the deployment shares state: Redis with REDIS_URL, else PostgreSQL with a postgres DATABASE_URL, else memory", () => {
+    expect(loadConfig({ REDIS_URL: "redis://127.0.0.1:6379" }).rateLimitStore).toEqual({ kind: "redis", url: "redis://127.0.0.1:6379" });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db" }).rateLimitStore).toEqual({ kind: "postgres", url: "postgres://u@h/db" });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db", RATE_LIMIT_STORE: "memory" }).rateLimitStore).toEqual({ kind: "memory" });
+    expect(() => loadConfig({ RATE_LIMIT_STORE: "redis" })).toThrow(/RATE_LIMIT_STORE: redis needs REDIS_URL/);
+    expect(() => loadConfig({ RATE_LIMIT_STORE: "etcd" })).toThrow(/RATE_LIMIT_STORE: 'etcd' is not one of memory, redis, postgres/);
+    expect(() => loadConfig({ REDIS_URL: "localhost:6379" })).toThrow(/REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
   });
 
   it("ignores the other Jainam variables when no credential is set", () => {

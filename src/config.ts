@@ -32,6 +32,12 @@ export interface Config {
    * primary without it adopts no id; a replica must have it.
    */
   readonly replicaSecret: Secret | null;
+  /**
+   * Where rate-limit counters live: `memory` (one process), `redis` (REDIS_URL) or `postgres`
+   * (the DATABASE_URL database), so limits hold across the processes of one deployment.
+   * Default: redis when REDIS_URL is set, postgres when DATABASE_URL is, else memory.
+   */
+  readonly rateLimitStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string } | { readonly kind: "postgres"; readonly url: string };
   /** How often a process checks the stored contract version (the NOTIFY fallback), in ms. */
   readonly contractCheckMs: number;
 }
@@ -72,6 +78,7 @@ export function loadConfig(env: Env = process.env): Config {
   const primaryUrl = primary === undefined ? null : parseHttpUrl("XTSBRIDGE_PRIMARY_URL", primary);
   const contractCheckMs = integer(env, "CONTRACT_CHECK_MS", 5_000, 100, 3_600_000);
   const replicaSecret = loadReplicaSecret(env, primaryUrl !== null);
+  const rateLimitStore = loadRateLimitStore(env, databaseUrl);
   return Object.freeze({
     databaseUrl,
     broker,
@@ -82,8 +89,30 @@ export function loadConfig(env: Env = process.env): Config {
     sandboxInstruments,
     primaryUrl,
     replicaSecret,
+    rateLimitStore,
     contractCheckMs,
   });
+}
+
+const RATE_LIMIT_STORES = ["memory", "redis", "postgres"] as const;
+
+function loadRateLimitStore(env: Env, databaseUrl: string): Config["rateLimitStore"] {
+  const redis = read(env, "REDIS_URL");
+  if (redis !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redis)) throw new ConfigError("REDIS_URL", "must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379");
+  const postgres = /^postgres(ql)?:\/\//.test(databaseUrl);
+  const chosen = (read(env, "RATE_LIMIT_STORE") ?? (redis !== undefined ? "redis" : postgres ? "postgres" : "memory")).toLowerCase();
+  switch (chosen) {
+    case "memory":
+      return Object.freeze({ kind: "memory" });
+    case "redis":
+      if (redis === undefined) throw new ConfigError("RATE_LIMIT_STORE", "redis needs REDIS_URL (e.g. redis://127.0.0.1:6379)");
+      return Object.freeze({ kind: "redis", url: redis });
+    case "postgres":
+      if (!postgres) throw new ConfigError("RATE_LIMIT_STORE", "postgres needs DATABASE_URL to be a postgres:// URL");
+      return Object.freeze({ kind: "postgres", url: databaseUrl });
+    default:
+      throw new ConfigError("RATE_LIMIT_STORE", `'${chosen}' is not one of ${RATE_LIMIT_STORES.join(", ")}`);
+  }
 }
 
 function loadReplicaSecret(env: Env, replica: boolean): Secret | null {

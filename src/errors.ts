@@ -7,13 +7,53 @@
  */
 export type RetryClass = "never" | "safe" | "unsafe";
 
+/**
+ * Every code xtsbridge answers with, in one place. The API's code → HTTP status table must name
+ * each one (`satisfies Record<ErrorCode, number>`), so a new code cannot ship without a status.
+ */
+export const ERROR_CODES = [
+  "VALIDATION_ERROR",
+  "UNSUPPORTED_EXCHANGE",
+  "MALFORMED_REQUEST",
+  "XTS_REJECTED",
+  "INVALID_API_KEY",
+  "REPLICA_NOT_TRUSTED",
+  "NOT_FOUND",
+  "SYMBOL_NOT_FOUND",
+  "TOKEN_NOT_FOUND",
+  "ORDER_NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "REQUEST_TIMEOUT",
+  "REFRESH_IN_PROGRESS",
+  "BODY_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "RATE_LIMITED",
+  "XTS_RATE_LIMITED",
+  "HEADERS_TOO_LARGE",
+  "CONFIG_ERROR",
+  "INTERNAL_ERROR",
+  "XTS_AUTH_FAILED",
+  "XTS_SESSION_EXPIRED",
+  "XTS_UNAVAILABLE",
+  "XTS_BAD_RESPONSE",
+  "XTS_UNKNOWN_VALUE",
+  "MASTER_REFRESH_FAILED",
+  "PRIMARY_UNAVAILABLE",
+  "PRIMARY_ONLY",
+  "STORE_ERROR",
+  "XTS_TIMEOUT",
+  "ORDER_OUTCOME_UNKNOWN",
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
 export class XtsBridgeError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retry: RetryClass;
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(
-    code: string,
+    code: ErrorCode,
     message: string,
     options: { cause?: unknown; retry?: RetryClass; details?: Record<string, unknown> } = {},
   ) {

@@ -7,24 +7,9 @@ import type { ApiKeys } from "./api-keys.js";
 import type { RequestIds } from "../orders/order-tag.js";
 import type { Secret } from "../xts/client/jainam-config.js";
 import type { Forwarder } from "./forward.js";
+import type { LimiterFactory, RateLimits } from "./rate-limits.js";
 
-export interface RateLimits {
-  /** placeorder, modifyorder, cancelorder (OpenAlgo ORDER_RATE_LIMIT, 10/s). */
-  readonly ordersPerSecond: number;
-  /** placesmartorder (SMART_ORDER_RATE_LIMIT, 10/s). */
-  readonly smartOrdersPerSecond: number;
-  /** everything else (API_RATE_LIMIT, 10/s in OpenAlgo's code). */
-  readonly othersPerSecond: number;
-  /** failed API-key checks allowed per client address per minute before it is refused outright. */
-  readonly invalidKeysPerMinute: number;
-}
-
-export const DEFAULT_RATE_LIMITS: RateLimits = Object.freeze({
-  ordersPerSecond: 10,
-  smartOrdersPerSecond: 10,
-  othersPerSecond: 10,
-  invalidKeysPerMinute: 20,
-});
+export type { RateLimits } from "./rate-limits.js";
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -34,6 +19,10 @@ export interface AppDeps {
   readonly quotes: QuoteService;
   readonly master: MasterContractService;
   readonly limits?: Partial<RateLimits>;
+  /** Where rate-limit counters live (memory by default; Redis or PostgreSQL across processes). */
+  readonly limiters?: LimiterFactory;
+  /** Instrument downloads one API key may have in flight at once (2). */
+  readonly instrumentDownloadsPerKey?: number;
   /** Largest JSON body accepted, in bytes. */
   readonly bodyLimit?: number;
   /** Give up on a request whose body has not arrived within this time (slow clients). */

@@ -1,30 +1,49 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
-import { XtsBridgeError } from "../errors.js";
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { XtsBridgeError, type ErrorCode } from "../errors.js";
 import { RequestIds } from "../orders/order-tag.js";
-import { DEFAULT_RATE_LIMITS, type AppDeps, type RateLimits } from "./app-deps.js";
-import { errorReply, requestErrorBody } from "./error-body.js";
+import { DEFAULT_RATE_LIMITS, RequestLimits } from "./rate-limits.js";
+import type { AppDeps } from "./app-deps.js";
+import { errorBody, errorReply, requestErrorCode, type ErrorBody } from "./error-body.js";
 import { httpStatusFor } from "./error-status.js";
-import { ROUTES, type Route, type RouteGroup } from "./handlers.js";
-import { docsPage, openApiDocument } from "./openapi.js";
-import { SlidingWindowLimiter } from "./rate-limiter.js";
 import { checkReplicaProof, FORWARDED_ID_HEADER, PROOF_WINDOW_MS, REPLICA_PROOF_HEADER } from "./forward.js";
+import { ROUTES, type OrderEffect, type Route } from "./handlers.js";
+import { InstrumentsCache, streamOf } from "./instruments-cache.js";
+import { docsPage, openApiDocument } from "./openapi.js";
 import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
 
-/**
- * What a replica answers itself from the shared contract; every other route touches the broker
- * and goes to the primary, which owns the only XTS session (a new route is forwarded by default).
- */
-const SERVED_LOCALLY: ReadonlySet<string> = new Set(["/symbol", "/search", "/expiry", "/instruments", "/ping", "/mastercontract/status"]);
-
-/** Forwarded routes that place, change or cancel orders: a lost answer leaves their outcome unknown. */
-const ORDER_ROUTES: ReadonlySet<string> = new Set(["/placeorder", "/placesmartorder", "/modifyorder", "/cancelorder", "/cancelallorder", "/closeposition"]);
-
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
   return url.replace(/([?&]apikey=)[^&]*/gi, "$1[redacted]");
+}
+
+/** The path of a URL as the router matches it: no query, no repeated or trailing slashes. */
+function routePath(url: string): string {
+  const path = url.split("?")[0]!.replace(/\/{2,}/g, "/");
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+/**
+ * An HTTP request Node could not even parse (bad request line, headers too large, a body too
+ * slow): answered on the socket in the same envelope as every other error, then closed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (!socket.writable || error.code === "ECONNRESET") {
+    socket.destroy();
+    return;
+  }
+  const [code, message]: [ErrorCode, string] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? ["HEADERS_TOO_LARGE", "the request headers are too large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ["REQUEST_TIMEOUT", "the request did not arrive in time"]
+        : ["MALFORMED_REQUEST", `the request is not valid HTTP (${error.code ?? "parse error"})`];
+  const status = httpStatusFor(code);
+  const body = JSON.stringify(errorBody(code, message));
+  socket.end(`HTTP/1.1 ${status} ${code}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 /**
@@ -44,7 +63,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const forwarded = raw.headers[FORWARDED_ID_HEADER];
     if (forwarded === undefined) return requestIds.next();
     const now = Date.now();
-    const why = checkReplicaProof(deps.replicaSecret ?? null, forwarded, raw.headers[REPLICA_PROOF_HEADER], now) ?? (adopted.has(String(forwarded)) ? `request id ${String(forwarded)} was already used` : null);
+    const why =
+      checkReplicaProof(deps.replicaSecret ?? null, forwarded, raw.headers[REPLICA_PROOF_HEADER], now) ??
+      (adopted.has(String(forwarded)) ? `request id ${String(forwarded)} was already used` : null);
     if (why !== null) {
       refused.set(raw, why);
       return requestIds.next();
@@ -55,14 +76,12 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (adopted.size > 10_000) for (const [old, at] of adopted) if (now - at > 2 * PROOF_WINDOW_MS) adopted.delete(old);
     return id;
   };
-  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.limits };
-  const perGroup: Record<RouteGroup, SlidingWindowLimiter> = {
-    order: new SlidingWindowLimiter(limits.ordersPerSecond, 1000),
-    smart: new SlidingWindowLimiter(limits.smartOrdersPerSecond, 1000),
-    other: new SlidingWindowLimiter(limits.othersPerSecond, 1000),
-  };
-  const invalidKeys = new SlidingWindowLimiter(limits.invalidKeysPerMinute, 60_000);
+  const limits = new RequestLimits({ ...DEFAULT_RATE_LIMITS, ...deps.limits }, deps.limiters);
+  const instruments = new InstrumentsCache();
+  const downloads = new Map<number, number>();
+  const downloadsPerKey = deps.instrumentDownloadsPerKey ?? 2;
   const bodyLimit = deps.bodyLimit ?? 64 * 1024;
+  const requestTimeoutMs = deps.requestTimeoutMs ?? 15_000;
 
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
@@ -72,26 +91,27 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     bodyLimit,
     // Slow clients: the whole request (headers and body) must arrive within this time. It does not
     // bound our own handlers: a forced master refresh may legitimately take longer to answer.
-    requestTimeout: deps.requestTimeoutMs ?? 15_000,
+    requestTimeout: requestTimeoutMs,
     // Node sweeps for timed-out requests every 30 s by default, and skips requestTimeout while
     // headersTimeout (60 s unless set when the server is made) is larger: set both up front.
-    http: {
-      connectionsCheckingInterval: Math.min(1_000, deps.requestTimeoutMs ?? 15_000),
-      headersTimeout: deps.requestTimeoutMs ?? 15_000,
-    },
+    http: { connectionsCheckingInterval: Math.min(1_000, requestTimeoutMs), headersTimeout: requestTimeoutMs },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    clientErrorHandler: answerClientError,
   });
 
   // TradingView and some webhook senders post JSON as text/plain. Same parser as application/json,
   // so `__proto__` and `constructor.prototype` keys are refused on both.
   app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
 
+  const fail = (reply: FastifyReply, body: ErrorBody, headers: Record<string, string> = {}): FastifyReply =>
+    reply.status(httpStatusFor(body.code)).headers(headers).send(body);
+
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     const why = refused.get(request.raw);
     if (why !== undefined) {
       request.log.warn({ reason: why }, "forwarded request id refused");
-      return reply.status(403).send({ status: "error", message: `${FORWARDED_ID_HEADER} refused: ${why}`, code: "REPLICA_NOT_TRUSTED" });
+      return fail(reply, errorBody("REPLICA_NOT_TRUSTED", `${FORWARDED_ID_HEADER} refused: ${why}`));
     }
   });
   app.addHook("onResponse", async (request, reply) => {
@@ -102,35 +122,38 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (error instanceof XtsBridgeError) {
       const status = httpStatusFor(error.code);
       if (status >= 500) request.log.warn({ code: error.code, reason: error.message }, "request failed");
-      const { body, retryAfterSeconds } = errorReply(error);
-      if (retryAfterSeconds !== undefined) reply.header("retry-after", String(retryAfterSeconds));
-      return reply.status(status).send(body);
+      const effect = (request.routeOptions.config as { effect?: OrderEffect }).effect ?? "none";
+      const { body, retryAfterSeconds } = errorReply(error, effect);
+      return fail(reply, body, retryAfterSeconds === undefined ? {} : { "retry-after": String(retryAfterSeconds) });
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
-      return reply.status(status).send(requestErrorBody(status, (error as FastifyError).code, bodyLimit));
+      const [code, message] = requestErrorCode(status, (error as FastifyError).code, bodyLimit);
+      return fail(reply, errorBody(code, message));
     }
     request.log.error({ err: error }, "unhandled error");
-    return reply.status(500).send({ status: "error", message: "internal error; the request id in x-request-id identifies it in the logs", code: "INTERNAL_ERROR" });
+    return fail(reply, errorBody("INTERNAL_ERROR", "internal error; the request id in x-request-id identifies it in the logs"));
   });
 
+  // Each path's methods, so a request with the wrong one is told which are allowed (405) rather than "no route" (404).
+  const methodsByPath = new Map<string, string[]>();
+  const known = (path: string, method: string): void => {
+    methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method, ...(method === "GET" ? ["HEAD"] : [])]);
+  };
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ status: "error", message: `no route ${request.method} ${redactUrl(request.url).slice(0, 200)}`, code: "NOT_FOUND" });
+    const allowed = methodsByPath.get(routePath(request.url));
+    if (allowed !== undefined) {
+      return fail(reply, errorBody("METHOD_NOT_ALLOWED", `${request.method} is not allowed on ${routePath(request.url)}; use ${allowed.join(" or ")}`), { allow: allowed.join(", ") });
+    }
+    return fail(reply, errorBody("NOT_FOUND", `no route ${request.method} ${redactUrl(request.url).slice(0, 200)}`));
   });
 
   for (const route of ROUTES) {
-    app.route({
-      method: route.method,
-      url: `${API_PREFIX}${route.path}`,
-      handler: (request, reply) => handle(route, request, reply),
-    });
+    known(`${API_PREFIX}${route.path}`, route.method);
+    app.route({ method: route.method, url: `${API_PREFIX}${route.path}`, config: { effect: route.effect }, handler: (request, reply) => handle(route, request, reply) });
   }
 
   async function handle(route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const address = request.ip;
-    const blocked = invalidKeys.blockedFor(address);
-    if (blocked > 0) return tooMany(reply, blocked, "too many invalid API keys from this address");
-
     const raw = route.source === "query" ? request.query : request.body;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
       throw new XtsBridgeError("VALIDATION_ERROR", "the body must be a JSON object", { details: { errors: { body: ["must be a JSON object"] } } });
@@ -143,30 +166,43 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     const input = parsed.data as { apikey: string };
     const key = await deps.apiKeys.verify(input.apikey);
     if (key === undefined) {
-      invalidKeys.take(address);
-      request.log.warn({ address, route: route.path }, "invalid API key");
-      return reply.status(403).send({ status: "error", message: "Invalid openalgo apikey", code: "INVALID_API_KEY" });
+      // Only requests whose own key fails are braked; a valid key is served whatever else arrives.
+      const blocked = (await limits.badKeyWait(request.ip, input.apikey)) || (await limits.recordBadKey(request.ip, input.apikey));
+      request.log.warn({ address: request.ip, route: route.path, blocked: blocked > 0 }, "invalid API key");
+      if (blocked > 0) return tooMany(reply, blocked, "too many invalid API keys from this network or for this key prefix");
+      return fail(reply, errorBody("INVALID_API_KEY", "Invalid openalgo apikey"));
     }
-    const wait = perGroup[route.group].take(String(key.id));
+    const wait = await limits.forKey(route.group, key.id);
     if (wait > 0) return tooMany(reply, wait, "Rate limit exceeded. Please slow down your requests.");
 
-    if (deps.forward !== undefined && !SERVED_LOCALLY.has(route.path)) {
-      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id, ORDER_ROUTES.has(route.path));
+    if (deps.forward !== undefined && route.runsOn === "primary") {
+      const forwarded = await deps.forward(`${API_PREFIX}${route.path}`, raw, request.id, route.effect !== "none");
       return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
     }
-    const result = await route.handle(parsed.data, { requestId: request.id, deps });
-    if (result.kind === "csv") {
-      return reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename=${result.filename}`).send(result.body);
-    }
-    return reply.send(result.body);
+    const result = await route.handle(parsed.data, { requestId: request.id, deps, instruments });
+    if (result.kind === "json") return reply.send(result.body);
+    // Large answers: a few per key at a time, each streamed from the shared serialised copy.
+    const active = downloads.get(key.id) ?? 0;
+    if (active >= downloadsPerKey) return tooMany(reply, 1000, `at most ${downloadsPerKey} instrument downloads at a time per API key; wait for one to finish`);
+    downloads.set(key.id, active + 1);
+    reply.raw.once("close", () => {
+      const left = (downloads.get(key.id) ?? 1) - 1;
+      if (left <= 0) downloads.delete(key.id);
+      else downloads.set(key.id, left);
+    });
+    reply.header("content-type", result.contentType).header("content-length", String(result.body.length));
+    if (result.filename !== undefined) reply.header("content-disposition", `attachment; filename=${result.filename}`);
+    return reply.send(streamOf(result.body));
   }
 
+  known(`${API_PREFIX}/openapi.json`, "GET");
+  known("/docs", "GET");
   app.get(`${API_PREFIX}/openapi.json`, async () => openApiDocument(ROUTES, API_PREFIX));
   app.get("/docs", async (_request, reply) => reply.header("content-type", "text/html; charset=utf-8").send(docsPage(openApiDocument(ROUTES, API_PREFIX))));
   return app;
-}
 
-function tooMany(reply: FastifyReply, waitMs: number, message: string): FastifyReply {
-  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return reply.status(429).header("retry-after", String(seconds)).send({ status: "error", message, code: "RATE_LIMITED", retry_after: seconds });
+  function tooMany(reply: FastifyReply, waitMs: number, message: string): FastifyReply {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    return fail(reply, { ...errorBody("RATE_LIMITED", message), retry_after: seconds }, { "retry-after": String(seconds) });
+  }
 }

@@ -1,34 +1,46 @@
-import type { XtsBridgeError } from "../errors.js";
+import type { ErrorCode, XtsBridgeError } from "../errors.js";
+import type { OrderEffect } from "./handlers.js";
+
+/** OpenAlgo's error envelope plus our stable code and whatever the code needs to be acted on. */
+export interface ErrorBody {
+  readonly status: "error";
+  readonly message: string;
+  readonly code: ErrorCode;
+  readonly [extra: string]: unknown;
+}
+
+export function errorBody(code: ErrorCode, message: string): ErrorBody {
+  return { status: "error", message, code };
+}
 
 export interface ErrorReply {
-  readonly body: Record<string, unknown>;
+  readonly body: ErrorBody;
   /** Seconds for a Retry-After header, when the error says how long to wait. */
   readonly retryAfterSeconds?: number;
 }
 
-/** What an order operation whose answer was lost may or may not have done. */
-const UNCONFIRMED: Readonly<Record<string, string>> = {
-  placeOrder: "placed",
-  modifyOrder: "modified",
-  cancelOrder: "cancelled",
+/** What an order-changing request whose answer was lost may or may not have done. */
+const UNCONFIRMED: Readonly<Record<OrderEffect, string>> = {
+  places: "placed",
+  modifies: "modified",
+  cancels: "cancelled",
+  none: "carried out",
 };
 
-function outcomeUnknownMessage(d: Readonly<Record<string, unknown>>): string {
-  const done = UNCONFIRMED[String(d["operation"])] ?? "carried out";
+function outcomeUnknownMessage(d: Readonly<Record<string, unknown>>, effect: OrderEffect): string {
   const which = d["appOrderID"] === null || d["appOrderID"] === undefined ? "" : ` ${String(d["appOrderID"])}`;
   return (
-    `The broker did not confirm this request (${String(d["reason"] ?? "no answer")}). The order${which} may or may not have been ${done}: ` +
+    `The broker did not confirm this request (${String(d["reason"] ?? "no answer")}). The order${which} may or may not have been ${UNCONFIRMED[effect]}: ` +
     `check the order book for order_unique_identifier ${String(d["orderUniqueIdentifier"])} before sending it again.`
   );
 }
 
 /**
- * The OpenAlgo error envelope `{status:"error", message}` plus our stable `code` and whatever
- * the code needs to be acted on: the field errors, symbol suggestions, the tag of an order
- * whose outcome is unknown, the broker's own code, how long to wait.
+ * The envelope for a coded error: the field errors, symbol suggestions, the tag of an order whose
+ * outcome is unknown (worded by what the route does to orders), the broker's own code, how long to wait.
  */
-export function errorReply(error: XtsBridgeError): ErrorReply {
-  const body: Record<string, unknown> = { status: "error", message: error.message, code: error.code };
+export function errorReply(error: XtsBridgeError, effect: OrderEffect): ErrorReply {
+  const body: Record<string, unknown> = { ...errorBody(error.code, error.message) };
   const d = error.details;
   switch (error.code) {
     case "VALIDATION_ERROR":
@@ -42,7 +54,7 @@ export function errorReply(error: XtsBridgeError): ErrorReply {
     case "ORDER_OUTCOME_UNKNOWN":
       body["order_unique_identifier"] = d["orderUniqueIdentifier"];
       if (typeof d["appOrderID"] === "number") body["orderid"] = String(d["appOrderID"]);
-      body["message"] = outcomeUnknownMessage(d);
+      body["message"] = outcomeUnknownMessage(d, effect);
       break;
     case "XTS_REJECTED":
       body["broker_code"] = d["xtsCode"];
@@ -53,7 +65,7 @@ export function errorReply(error: XtsBridgeError): ErrorReply {
       if (typeof ms === "number" && ms >= 0) {
         const seconds = Math.max(1, Math.ceil(ms / 1000));
         body["retry_after"] = seconds;
-        return { body, retryAfterSeconds: seconds };
+        return { body: body as ErrorBody, retryAfterSeconds: seconds };
       }
       break;
     }
@@ -63,20 +75,19 @@ export function errorReply(error: XtsBridgeError): ErrorReply {
     default:
       break;
   }
-  return { body };
+  return { body: body as ErrorBody };
 }
 
-/** A client error Fastify raised before a handler ran (body parsing, media type, URL), in plain words. */
-export function requestErrorBody(status: number, fastifyCode: string | undefined, bodyLimit: number): Record<string, unknown> {
-  const error = (message: string, code = "VALIDATION_ERROR"): Record<string, unknown> => ({ status: "error", message, code });
-  if (status === 413) return error(`the request body is larger than ${bodyLimit} bytes`, "BODY_TOO_LARGE");
-  if (status === 415) return error("send the body as JSON (content-type application/json, or text/plain holding JSON)");
+/** A client error Fastify raised before a handler ran (body parsing, media type, URL), as a code and plain words. */
+export function requestErrorCode(status: number, fastifyCode: string | undefined, bodyLimit: number): [ErrorCode, string] {
+  if (status === 413) return ["BODY_TOO_LARGE", `the request body is larger than ${bodyLimit} bytes`];
+  if (status === 415) return ["UNSUPPORTED_MEDIA_TYPE", "send the body as JSON (content-type application/json, or text/plain holding JSON)"];
   switch (fastifyCode) {
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return error("the request body is empty: send a JSON object");
+      return ["VALIDATION_ERROR", "the request body is empty: send a JSON object"];
     case "FST_ERR_CTP_INVALID_JSON_BODY":
-      return error("the request body is not valid JSON (keys named __proto__ or constructor.prototype are refused too)");
+      return ["VALIDATION_ERROR", "the request body is not valid JSON (keys named __proto__ or constructor.prototype are refused too)"];
     default:
-      return error(`the request could not be read (HTTP ${status}${fastifyCode === undefined ? "" : `, ${fastifyCode}`})`);
+      return ["MALFORMED_REQUEST", `the request could not be read (HTTP ${status}${fastifyCode === undefined ? "" : `, ${fastifyCode}`})`];
   }
 }

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { XtsBridgeError } from "../errors.js";
-import type { SymbolRow } from "../store/types.js";
 import type { AppDeps } from "./app-deps.js";
+import { symbolData, type InstrumentsCache } from "./instruments-cache.js";
 import * as s from "./schemas.js";
 
 export type RouteGroup = "order" | "smart" | "other";
@@ -9,15 +9,33 @@ export type RouteGroup = "order" | "smart" | "other";
 export interface HandlerContext {
   readonly requestId: string;
   readonly deps: AppDeps;
+  readonly instruments: InstrumentsCache;
 }
 
-export type Reply = { readonly kind: "json"; readonly body: Record<string, unknown> } | { readonly kind: "csv"; readonly filename: string; readonly body: string };
+/** A JSON answer, or bytes already serialised (the instrument lists), streamed with backpressure. */
+export type Reply =
+  | { readonly kind: "json"; readonly body: Record<string, unknown> }
+  | { readonly kind: "bytes"; readonly contentType: string; readonly filename?: string; readonly body: Buffer };
+
+/**
+ * Where a route is answered in a primary/replica deployment: `local` from the shared contract on
+ * any process; `primary` on the process that owns the only XTS session (a replica forwards it).
+ */
+export type RunsOn = "local" | "primary";
+
+/**
+ * What a route does to orders. A route that places, modifies or cancels one has an outcome that is
+ * unknown when its answer is lost, and is reported so (never retried, never guessed).
+ */
+export type OrderEffect = "none" | "places" | "modifies" | "cancels";
 
 export interface Route<S extends z.ZodType = z.ZodType> {
   readonly method: "POST" | "GET";
   readonly path: string;
   readonly summary: string;
   readonly group: RouteGroup;
+  readonly runsOn: RunsOn;
+  readonly effect: OrderEffect;
   readonly schema: S;
   /** GET routes read the query string; POST routes the JSON body. */
   readonly source: "body" | "query";
@@ -30,60 +48,35 @@ function route<S extends z.ZodType>(r: Route<S>): Route {
 
 const ok = (body: Record<string, unknown>): Reply => ({ kind: "json", body: { status: "success", ...body } });
 
-/** A `symbol_token` row as OpenAlgo's /symbol and /search show it. */
-function symbolData(row: SymbolRow): Record<string, unknown> {
-  return {
-    symbol: row.symbol,
-    brsymbol: row.brsymbol,
-    name: row.name,
-    exchange: row.exchange,
-    brexchange: row.brexchange,
-    token: row.token,
-    expiry: row.expiry,
-    strike: row.strike,
-    lotsize: row.lotsize,
-    instrumenttype: row.instrumenttype,
-    tick_size: row.tick_size,
-    freeze_qty: row.freeze_qty,
-  };
-}
-
-const CSV_COLUMNS = ["symbol", "brsymbol", "name", "exchange", "brexchange", "token", "expiry", "strike", "lotsize", "instrumenttype", "tick_size"] as const;
-
-function csvCell(value: unknown): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 function indiaToday(): string {
   return new Date(Date.now() + 5.5 * 3_600_000).toISOString().slice(0, 10);
 }
 
 export const ROUTES: readonly Route[] = [
   route({
-    method: "POST", path: "/placeorder", summary: "Place an order", group: "order", source: "body", schema: s.placeOrderSchema,
+    method: "POST", path: "/placeorder", summary: "Place an order", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.placeOrderSchema,
     handle: async (b, { deps, requestId }) => {
       const placed = await deps.orders.placeOrder(b, requestId);
       return ok({ orderid: placed.orderid, ...(placed.reconciled ? { reconciled: true } : {}) });
     },
   }),
   route({
-    method: "POST", path: "/placesmartorder", summary: "Place an order that brings the position to position_size", group: "smart", source: "body", schema: s.placeSmartOrderSchema,
+    method: "POST", path: "/placesmartorder", summary: "Place an order that brings the position to position_size", group: "smart", runsOn: "primary", effect: "places", source: "body", schema: s.placeSmartOrderSchema,
     handle: async (b, { deps, requestId }) => {
       const result = await deps.orders.placeSmartOrder(b, b.position_size, requestId);
       return "message" in result ? ok({ message: result.message }) : ok({ orderid: result.placed.orderid, ...(result.placed.reconciled ? { reconciled: true } : {}) });
     },
   }),
   route({
-    method: "POST", path: "/modifyorder", summary: "Modify an open order (every field required)", group: "order", source: "body", schema: s.modifyOrderSchema,
+    method: "POST", path: "/modifyorder", summary: "Modify an open order (every field required)", group: "order", runsOn: "primary", effect: "modifies", source: "body", schema: s.modifyOrderSchema,
     handle: async (b, { deps, requestId }) => ok(await deps.orders.modifyOrder(b, requestId)),
   }),
   route({
-    method: "POST", path: "/cancelorder", summary: "Cancel an order", group: "order", source: "body", schema: s.cancelOrderSchema,
+    method: "POST", path: "/cancelorder", summary: "Cancel an order", group: "order", runsOn: "primary", effect: "cancels", source: "body", schema: s.cancelOrderSchema,
     handle: async (b, { deps, requestId }) => ok(await deps.orders.cancelOrder(b.orderid, requestId)),
   }),
   route({
-    method: "POST", path: "/cancelallorder", summary: "Cancel every open order; reports each", group: "other", source: "body", schema: s.strategyOnlySchema,
+    method: "POST", path: "/cancelallorder", summary: "Cancel every open order; reports each", group: "other", runsOn: "primary", effect: "cancels", source: "body", schema: s.strategyOnlySchema,
     handle: async (_b, { deps, requestId }) => {
       const { canceled, failed } = await deps.orders.cancelAllOrders(requestId);
       return ok({
@@ -94,7 +87,7 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/closeposition", summary: "Square off every open position at market; reports each", group: "other", source: "body", schema: s.strategyOnlySchema,
+    method: "POST", path: "/closeposition", summary: "Square off every open position at market; reports each", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.strategyOnlySchema,
     handle: async (_b, { deps, requestId }) => {
       const report = await deps.orders.closeAllPositions(requestId);
       const failed = report.filter((r) => r.status === "error").length;
@@ -104,7 +97,7 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/orderstatus", summary: "One order's status", group: "other", source: "body", schema: s.orderStatusSchema,
+    method: "POST", path: "/orderstatus", summary: "One order's status", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.orderStatusSchema,
     handle: async (b, { deps }) => {
       const o = await deps.orders.orderStatus(b.orderid);
       return ok({
@@ -116,73 +109,71 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/openposition", summary: "Net quantity of one position", group: "other", source: "body", schema: s.openPositionSchema,
+    method: "POST", path: "/openposition", summary: "Net quantity of one position", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.openPositionSchema,
     handle: async (b, { deps }) => ok({ quantity: await deps.orders.openPosition(b.symbol, b.exchange, b.product) }),
   }),
   route({
-    method: "POST", path: "/orderbook", summary: "Order book with statistics", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/orderbook", summary: "Order book with statistics", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: await deps.orders.orderBook() }),
   }),
   route({
-    method: "POST", path: "/tradebook", summary: "Trade book", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/tradebook", summary: "Trade book", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: await deps.orders.tradeBook() }),
   }),
   route({
-    method: "POST", path: "/positionbook", summary: "Positions (NetWise)", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/positionbook", summary: "Positions (NetWise)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: await deps.orders.positionBook() }),
   }),
   route({
-    method: "POST", path: "/holdings", summary: "Holdings with statistics", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/holdings", summary: "Holdings with statistics", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: await deps.orders.holdings() }),
   }),
   route({
-    method: "POST", path: "/funds", summary: "Funds (2-dp strings)", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/funds", summary: "Funds (2-dp strings)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: await deps.orders.funds() }),
   }),
   route({
-    method: "POST", path: "/symbol", summary: "The stored row of a symbol", group: "other", source: "body", schema: s.symbolSchema,
+    method: "POST", path: "/symbol", summary: "The stored row of a symbol", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.symbolSchema,
     handle: async (b, { deps }) => ok({ data: symbolData(deps.resolver.resolve(b.symbol, b.exchange)) }),
   }),
   route({
-    method: "POST", path: "/search", summary: "Search symbols: every term must match", group: "other", source: "body", schema: s.searchSchema,
+    method: "POST", path: "/search", summary: "Search symbols: every term must match", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.searchSchema,
     handle: async (b, { deps }) => {
       const rows = deps.resolver.current.search(b.query, { exchange: b.exchange, limit: 500 });
       return ok({ message: rows.length === 0 ? "No matching symbols found" : `Found ${rows.length} matching symbols`, data: rows.map(symbolData) });
     },
   }),
   route({
-    method: "POST", path: "/expiry", summary: "Expiry dates of an underlying (past dates dropped)", group: "other", source: "body", schema: s.expirySchema,
+    method: "POST", path: "/expiry", summary: "Expiry dates of an underlying (past dates dropped)", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.expirySchema,
     handle: async (b, { deps }) => {
       const dates = deps.resolver.current.expiries(b.exchange, b.symbol, b.instrumenttype, (deps.today ?? indiaToday)());
       return ok({ message: `Found ${dates.length} expiry dates for ${b.symbol.toUpperCase()} ${b.instrumenttype} in ${b.exchange}`, data: dates });
     },
   }),
   route({
-    method: "GET", path: "/instruments", summary: "Every instrument (json or csv)", group: "other", source: "query", schema: s.instrumentsQuerySchema,
-    handle: async (q, { deps }) => {
+    method: "GET", path: "/instruments", summary: "Every instrument (json or csv)", group: "other", runsOn: "local", effect: "none", source: "query", schema: s.instrumentsQuerySchema,
+    handle: async (q, { deps, instruments }) => {
       const index = deps.resolver.current;
-      const rows = q.exchange === undefined ? index.rows : index.rowsOf(q.exchange);
-      if (q.format === "csv") {
-        const lines = [CSV_COLUMNS.join(","), ...rows.map((r) => CSV_COLUMNS.map((c) => csvCell(r[c])).join(","))];
-        return { kind: "csv", filename: `instruments_${(q.exchange ?? "all").toLowerCase()}.csv`, body: `${lines.join("\n")}\n` };
-      }
-      return ok({ message: `Found ${rows.length} instruments`, data: rows.map(symbolData) });
+      const body = instruments.get(deps.resolver.version, q.exchange, q.format, () => (q.exchange === undefined ? index.rows : index.rowsOf(q.exchange)));
+      return q.format === "csv"
+        ? { kind: "bytes", contentType: "text/csv; charset=utf-8", filename: `instruments_${(q.exchange ?? "all").toLowerCase()}.csv`, body }
+        : { kind: "bytes", contentType: "application/json; charset=utf-8", body };
     },
   }),
   route({
-    method: "POST", path: "/quotes", summary: "Quote of one instrument", group: "other", source: "body", schema: s.quotesSchema,
+    method: "POST", path: "/quotes", summary: "Quote of one instrument", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.quotesSchema,
     handle: async (b, { deps }) => ok({ data: await deps.quotes.quote(b.symbol, b.exchange) }),
   }),
   route({
-    method: "POST", path: "/ping", summary: "Checks the API key", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/ping", summary: "Checks the API key", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: { message: "pong", broker: deps.resolver.broker } }),
   }),
   route({
-    method: "POST", path: "/mastercontract/status", summary: "Master-contract status", group: "other", source: "body", schema: s.apikeyOnlySchema,
+    method: "POST", path: "/mastercontract/status", summary: "Master-contract status", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: { ...(await deps.master.status()), index: deps.resolver.stats } }),
   }),
   route({
-    method: "POST", path: "/mastercontract/refresh", summary: "Download the master contract now", group: "other", source: "body", schema: s.refreshSchema,
+    method: "POST", path: "/mastercontract/refresh", summary: "Download the master contract now", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.refreshSchema,
     handle: async (b, { deps }) => {
       const report = await deps.master.refresh({ force: b.force });
       if (report.status === "error") throw new XtsBridgeError("MASTER_REFRESH_FAILED", `master refresh failed, previous contract kept: ${report.message}`, { details: { report } });

@@ -1,8 +1,11 @@
+import { createHash } from "node:crypto";
 import type { Command } from "commander";
+import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
 import { DailyRefresh, needsRefresh } from "../mastercontract/schedule.js";
-import type { CliIo } from "./io.js";
+import { CliExit, EXIT, type CliIo } from "./io.js";
+import type { LimiterStore } from "./rate-limit-store.js";
 import type { Gateway } from "./gateway.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
@@ -18,12 +21,13 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
  * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
  */
 export async function serve(config: Config, io: CliIo, until: () => Promise<unknown>): Promise<number> {
-  const [{ createLogger }, { createGateway }, { buildApp }, { httpForwarder }, { ContractWatcher }] = await Promise.all([
+  const [{ createLogger }, { createGateway }, { buildApp }, { httpForwarder }, { ContractWatcher }, { openLimiterStore }] = await Promise.all([
     import("../logger.js"),
     import("./gateway.js"),
     import("../api/app.js"),
     import("../api/forward.js"),
     import("../resolver/contract-watcher.js"),
+    import("./rate-limit-store.js"),
   ]);
   const logger: Logger = createLogger({ level: config.logLevel });
   const say = (text: string): void => io.err(`${text}\n`);
@@ -31,7 +35,29 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   else if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
   const gw = await createGateway(config, logger, { allowSandbox: true, sandboxInstruments: config.sandboxInstruments });
   const watcher = new ContractWatcher(gw.store, gw.resolver, logger.child({ component: "contract-watcher" }), config.contractCheckMs);
+  let limiterStore: LimiterStore | null = null;
+  let app: FastifyInstance | null = null;
+  let daily: DailyRefresh | null = null;
   try {
+    limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12));
+    app = buildApp({
+      logger,
+      apiKeys: gw.apiKeys,
+      resolver: gw.resolver,
+      orders: gw.orders,
+      quotes: gw.quotes,
+      master: gw.master,
+      limits: config.rateLimits,
+      limiters: limiterStore.limiters,
+      replicaSecret: config.replicaSecret,
+      ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
+    });
+    // Bind before the download: a busy port is found in a second, not after the whole contract.
+    // Until a contract is loaded, requests that need one are told so (503), not answered wrongly.
+    const address = await listen(app, config.http.host, config.http.port);
+    const url = address.replace("[::1]", "localhost");
+    say(`Listening on ${url} (rate limits kept in ${limiterStore.kind}).`);
+
     const status = await gw.master.status();
     if (gw.primaryUrl !== null) {
       say(`Serving the stored contract: ${gw.resolver.current.size} instruments (version ${gw.resolver.version}).`);
@@ -49,22 +75,9 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     }
     await watcher.start();
     // Only the process that owns the XTS session downloads; replicas follow through the watcher.
-    const daily = gw.primaryUrl === null ? new DailyRefresh(gw.master, () => gw.resolver.current.size, logger.child({ component: "daily-refresh" })) : null;
+    daily = gw.primaryUrl === null ? new DailyRefresh(gw.master, () => gw.resolver.current.size, logger.child({ component: "daily-refresh" })) : null;
     daily?.start();
     const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
-    const app = buildApp({
-      logger,
-      apiKeys: gw.apiKeys,
-      resolver: gw.resolver,
-      orders: gw.orders,
-      quotes: gw.quotes,
-      master: gw.master,
-      limits: config.rateLimits,
-      replicaSecret: config.replicaSecret,
-      ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
-    });
-    const address = await app.listen({ host: config.http.host, port: config.http.port });
-    const url = address.replace("[::1]", "localhost");
     say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
     const example = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
@@ -74,15 +87,28 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     } else {
       say("Use an API key you created before ('xtsbridge apikey create' makes a new one).");
     }
-    // Signals are taken over only now: before this, SIGTERM/SIGINT stop a start-up the usual way.
     const signal = await until();
     say(`\n${String(signal)}: finishing in-flight requests and shutting down…`);
-    daily?.stop();
-    await app.close();
     return 0;
   } finally {
+    daily?.stop();
+    await app?.close();
     await watcher.stop();
+    await limiterStore?.close();
     await gw.close();
+  }
+}
+
+/** Listens, or fails with the address named: a port in use is the commonest start-up failure. */
+async function listen(app: FastifyInstance, host: string, port: number): Promise<string> {
+  try {
+    return await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "EADDRINUSE") throw new CliExit(EXIT.failed, `error: port ${port} on ${host} is already in use: stop the process that holds it, or set PORT to another port`);
+    if (code === "EACCES") throw new CliExit(EXIT.failed, `error: not allowed to listen on ${host}:${port} (ports below 1024 need privileges): set PORT to 1024 or above`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new CliExit(EXIT.usage, `error: HOST ${host} is not an address of this machine`);
+    throw error;
   }
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { expect } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import type { RateLimits } from "../../src/api/app-deps.js";
+import type { LimiterFactory } from "../../src/api/rate-limits.js";
 import { buildApp } from "../../src/api/app.js";
 import type { Secret } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
@@ -21,6 +22,7 @@ export interface ApiOptions {
   /** Today in IST for /expiry, instead of the clock. */
   readonly today?: string;
   readonly replicaSecret?: Secret;
+  readonly limiters?: LimiterFactory;
 }
 
 /** Instruments of the sandbox master the tests trade, picked by kind rather than by name. */
@@ -84,6 +86,7 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
       ...(o.bodyLimit === undefined ? {} : { bodyLimit: o.bodyLimit }),
       ...(o.today === undefined ? {} : { today: () => o.today! }),
       ...(o.replicaSecret === undefined ? {} : { replicaSecret: o.replicaSecret }),
+      ...(o.limiters === undefined ? {} : { limiters: o.limiters }),
     });
     apps.push(app);
     return app;

@@ -1,3 +1,4 @@
+import type { ErrorCode } from "../../src/errors.js";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
@@ -108,7 +109,7 @@ function expectDocumented(answers: readonly Answer[], allowed: readonly string[]
     }
     expect(a.body.status).toBe("error");
     expect(allowed, JSON.stringify(a.body)).toContain(a.body.code);
-    expect(a.status).toBe(httpStatusFor(a.body.code!));
+    expect(a.status).toBe(httpStatusFor(a.body.code as ErrorCode));
   }
 }
 
