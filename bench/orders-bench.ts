@@ -6,7 +6,6 @@ import { MasterContractService } from "../src/mastercontract/refresh.js";
 import type { OrderRequest } from "../src/orders/openalgo-types.js";
 import { OrderService } from "../src/orders/order-service.js";
 import { orderTagFor, RequestIds } from "../src/orders/order-tag.js";
-
 import { QuoteService } from "../src/orders/quote-service.js";
 import { toXtsPlaceOrder } from "../src/orders/translate.js";
 import { Resolver } from "../src/resolver/resolver.js";

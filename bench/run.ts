@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { masterBench, sqliteStore } from "./master-bench.js";
 import { refreshBench } from "./refresh-bench.js";
 import { httpOrderBench, translationBench } from "./orders-bench.js";
+import { instrumentsBench } from "./instruments-bench.js";
 import { PostgresStore } from "../src/store/postgres/pg-store.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, orders, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, orders, instruments, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -31,6 +32,11 @@ try {
     const httpStore = await sqliteStore(join(dir, "http.db"));
     await httpOrderBench(httpStore, Number(process.env["BENCH_RATE"] ?? 200), Number(process.env["BENCH_SECONDS"] ?? 10));
     await httpStore.close();
+  }
+  if (run("instruments")) {
+    const store = await sqliteStore(join(dir, "instruments.db"));
+    await instrumentsBench(store);
+    await store.close();
   }
   if (run("postgres")) {
     // Same store benchmarks on PostgreSQL, in a throw-away schema of $BENCH_PG_URL (default: the local server).
