@@ -53,7 +53,7 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
     .addOption(brokerOption())
     .addOption(dbOption())
     .option("--json", "print the report as JSON")
-    .addHelpText("after", "\nExit status: 0 when rows were stored and no line was unparseable; 1 otherwise.\nExample: xtsbridge master import ../shared/data/xts-master-sample/*.txt")
+    .addHelpText("after", "\nExit status: 0 when rows were stored and no line was unparseable; 1 otherwise.\nExample: xtsbridge master import test/fixtures/xts-master-sample/*.txt")
     .action(async (files: string[], options: StoreOptions & { json?: boolean }) => {
       const { importMasterFiles } = await import("../mastercontract/import-files.js");
       const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files));

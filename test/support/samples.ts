@@ -2,8 +2,8 @@ import { readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The real XTS master lines shipped in ../shared (read-only in CI). */
-export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/data/xts-master-sample");
+/** The real XTS master lines, kept in the repository (test/fixtures; public broker data, see its README). */
+export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/xts-master-sample");
 
 export function sampleFiles(): string[] {
   return readdirSync(SAMPLE_DIR)
