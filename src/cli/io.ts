@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseEnv } from "node:util";
 import type { Env } from "../config.js";
 
 /** What a command may touch of the outside world; tests pass their own. */
@@ -12,9 +15,25 @@ export function processIo(): CliIo {
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
-    env: process.env,
+    env: withDotEnv(process.env, process.cwd()),
     isTTY: process.stdout.isTTY === true,
   };
+}
+
+/**
+ * The environment with a `.env` file of the current directory under it, as OpenAlgo users keep
+ * their settings: `NAME=value` lines (`export ` and quotes allowed, `#` comments). A variable set
+ * in the real environment wins over the file.
+ */
+export function withDotEnv(env: Env, directory: string): Env {
+  let text: string;
+  try {
+    text = readFileSync(join(directory, ".env"), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return env;
+    throw error;
+  }
+  return Object.freeze({ ...parseEnv(text), ...env });
 }
 
 /** Exit codes: 0 ok, 1 the operation failed (unknown symbol, failed import), 2 bad usage or configuration. */

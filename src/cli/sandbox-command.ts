@@ -63,13 +63,15 @@ function untilSignal(): Promise<string> {
 
 function banner(sandbox: Sandbox, startedMs: number): string {
   const { url, master, options } = sandbox;
+  // `export` lines, so pasting them into a shell sets them for the commands run after; the same
+  // lines work in a .env file (xtsbridge reads ./.env at start-up).
   const env = [
-    `JAINAM_SERVER=${url}`,
-    `JAINAM_INTERACTIVE_API_KEY=${options.interactiveKey}`,
-    `JAINAM_INTERACTIVE_API_SECRET=${options.interactiveSecret}`,
-    `JAINAM_MARKET_API_KEY=${options.marketKey}`,
-    `JAINAM_MARKET_API_SECRET=${options.marketSecret}`,
-    ...(options.dealer ? ["JAINAM_CLIENT_ID=CLIENT1"] : []),
+    `export JAINAM_SERVER=${url}`,
+    `export JAINAM_INTERACTIVE_API_KEY=${options.interactiveKey}`,
+    `export JAINAM_INTERACTIVE_API_SECRET=${options.interactiveSecret}`,
+    `export JAINAM_MARKET_API_KEY=${options.marketKey}`,
+    `export JAINAM_MARKET_API_SECRET=${options.marketSecret}`,
+    ...(options.dealer ? ["export JAINAM_CLIENT_ID=CLIENT1"] : []),
   ];
   const lines = [
     `xtsbridge sandbox: XTS-protocol server on ${url}`,
@@ -84,7 +86,7 @@ function banner(sandbox: Sandbox, startedMs: number): string {
     `  interactive  appKey ${options.interactiveKey}  secretKey ${options.interactiveSecret}`,
     `  market data  appKey ${options.marketKey}  secretKey ${options.marketSecret}`,
     "",
-    "Environment for xtsbridge against this sandbox:",
+    "Environment for xtsbridge against this sandbox (paste into another shell, or save as .env where you run xtsbridge):",
     ...env,
     "",
     "Stop with Ctrl+C.",

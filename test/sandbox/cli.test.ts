@@ -4,6 +4,14 @@ import type { CliIo } from "../../src/cli/io.js";
 import { createSandbox } from "../../src/sandbox/create-sandbox.js";
 import { generateMaster } from "../../src/sandbox/master-generator.js";
 import { REFERENCE_DATE } from "./sandbox-client.js";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { tempDir } from "../support/temp-dir.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const run = promisify(execFile);
 
 function captureIo(): CliIo & { output: () => string } {
   const chunks: string[] = [];
@@ -19,19 +27,32 @@ describe("xtsbridge sandbox", () => {
     let url: string | undefined;
     const deadline = Date.now() + 10_000;
     while (url === undefined && Date.now() < deadline) {
-      url = /^JAINAM_SERVER=(\S+)$/m.exec(io.output())?.[1];
+      url = /^export JAINAM_SERVER=(\S+)$/m.exec(io.output())?.[1];
       if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const text = io.output();
     for (const line of [
-      "JAINAM_INTERACTIVE_API_KEY=sandbox-interactive-key",
-      "JAINAM_INTERACTIVE_API_SECRET=sandbox-interactive-secret",
-      "JAINAM_MARKET_API_KEY=sandbox-market-key",
-      "JAINAM_MARKET_API_SECRET=sandbox-market-secret",
-      "JAINAM_CLIENT_ID=CLIENT1",
+      "export JAINAM_INTERACTIVE_API_KEY=sandbox-interactive-key",
+      "export JAINAM_INTERACTIVE_API_SECRET=sandbox-interactive-secret",
+      "export JAINAM_MARKET_API_KEY=sandbox-market-key",
+      "export JAINAM_MARKET_API_SECRET=sandbox-market-secret",
+      "export JAINAM_CLIENT_ID=CLIENT1",
     ]) {
       expect(text).toContain(line);
+    }
+    // Pasted into a shell as printed, the lines reach the next command: it downloads from this sandbox.
+    const pasted = text.split("\n").filter((l) => l.startsWith("export JAINAM_")).join("\n");
+    const dir = tempDir("xtsbridge-paste-");
+    try {
+      // Asynchronously: the sandbox answering the download runs in this process.
+      const shell = await run("bash", ["--norc", "--noprofile", "-c", `${pasted}\nnode ${JSON.stringify(join(ROOT, "bin/xtsbridge.js"))} master download --db sqlite:${dir.file("p.db")}`], {
+        env: { PATH: process.env["PATH"] ?? "" },
+        timeout: 60_000,
+      });
+      expect(shell.stdout + shell.stderr).toMatch(/stored/i);
+    } finally {
+      dir.remove();
     }
     const lookup = await fetch(`${url}/hostlookup`, {
       method: "POST",

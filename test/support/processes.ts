@@ -71,7 +71,9 @@ export async function startServe(env: Record<string, string>, cwd: string): Prom
   const proc = startCli(["serve"], env, cwd);
   const url = await until("the serving banner", () => {
     if (proc.exited() !== undefined) throw new Error(`serve exited early:\n${proc.output()}`);
-    return SERVING_LINE.exec(proc.output())?.[1];
+    // The banner is followed by the key line or the "use the key you have" line: wait for that too.
+    const text = proc.output();
+    return KEY_LINE.test(text) || text.includes("Use an API key you created before") ? SERVING_LINE.exec(text)?.[1] : undefined;
   }, proc.output, 90_000);
   return { proc, url, apikey: KEY_LINE.exec(proc.output())?.[1] ?? null };
 }
