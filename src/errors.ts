@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   "PRIMARY_UNAVAILABLE",
   "PRIMARY_ONLY",
   "STORE_ERROR",
+  "CONTRACT_NOT_LOADED",
   "XTS_TIMEOUT",
   "ORDER_OUTCOME_UNKNOWN",
 ] as const;
@@ -92,6 +93,17 @@ export class SymbolNotFoundError extends XtsBridgeError {
       details: { symbol, exchange, suggestions: [...suggestions] },
     });
     this.suggestions = suggestions;
+  }
+}
+
+/** No master contract is stored (or loaded yet) for the broker: nothing can be resolved, and the reason is not the symbol. */
+export class ContractNotLoadedError extends XtsBridgeError {
+  constructor(broker: string) {
+    super(
+      "CONTRACT_NOT_LOADED",
+      `no master contract is stored for broker ${broker}: download it with 'xtsbridge master download' (needs the JAINAM_* settings) or load saved files with 'xtsbridge master import FILE...'; a server that is starting is downloading it now`,
+      { retry: "safe", details: { broker } },
+    );
   }
 }
 

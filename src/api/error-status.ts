@@ -36,6 +36,7 @@ export const STATUS_BY_CODE = {
   PRIMARY_UNAVAILABLE: 502,
   PRIMARY_ONLY: 502,
   STORE_ERROR: 503,
+  CONTRACT_NOT_LOADED: 503,
   XTS_TIMEOUT: 504,
   ORDER_OUTCOME_UNKNOWN: 504,
 } as const satisfies Record<ErrorCode, number>;

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { loadConfig, type Config } from "../config.js";
-import { XtsBridgeError } from "../errors.js";
+import { accessSync, constants, statSync } from "node:fs";
+import { XtsBridgeError, type ErrorCode } from "../errors.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { CliExit, EXIT, processIo, type CliIo } from "./io.js";
 import { json } from "./format.js";
@@ -55,6 +56,17 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
     .option("--json", "print the report as JSON")
     .addHelpText("after", "\nExit status: 0 when rows were stored and no line was unparseable; 1 otherwise.\nExample: xtsbridge master import test/fixtures/xts-master-sample/*.txt")
     .action(async (files: string[], options: StoreOptions & { json?: boolean }) => {
+      // Every file is checked before any is read, so a typo in the last name imports nothing.
+      for (const file of files) {
+        try {
+          accessSync(file, constants.R_OK);
+          if (!statSync(file).isFile()) throw new CliExit(EXIT.usage, `error: ${file} is not a file`);
+        } catch (error) {
+          if (error instanceof CliExit) throw error;
+          const why = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : "cannot be read";
+          throw new CliExit(EXIT.usage, `error: ${file}: ${why}; nothing was imported`);
+        }
+      }
       const { importMasterFiles } = await import("../mastercontract/import-files.js");
       const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files));
       io.out(options.json ? json(report) : formatImportReport(report));
@@ -112,6 +124,9 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
   return program;
 }
 
+/** Errors in what was typed, not in what happened: exit 2, as for commander's own usage errors. */
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(["CONFIG_ERROR", "VALIDATION_ERROR", "UNSUPPORTED_EXCHANGE"]);
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let config: Config | undefined;
@@ -133,7 +148,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     }
     if (error instanceof XtsBridgeError) {
       io.err(`error: ${error.message}\n`);
-      return error.code === "CONFIG_ERROR" ? EXIT.usage : EXIT.failed;
+      return USAGE_CODES.has(error.code) ? EXIT.usage : EXIT.failed;
     }
     io.err(`internal error: ${(error as Error).stack ?? String(error)}\n`);
     return EXIT.failed;

@@ -4,9 +4,15 @@ import { formatSegments } from "./master-import.js";
 
 const BAR = 20;
 
-function bar(segment: SegmentRefreshReport, widest: number): string {
-  const done = segment.phase === "done" || segment.phase === "failed";
-  const filled = done ? BAR : segment.phase === "downloading" ? Math.round((Math.min(segment.lines, widest) / Math.max(1, widest)) * BAR * 0.95) : 0;
+/**
+ * A segment's bar: full only when it is done. A failed segment keeps what it had received and
+ * shows the rest as `x`, so a failure never looks like a finished download.
+ */
+export function bar(segment: Pick<SegmentRefreshReport, "phase" | "lines">, widest: number): string {
+  if (segment.phase === "done") return `[${"#".repeat(BAR)}]`;
+  const partial = segment.lines > 0 ? Math.round((Math.min(segment.lines, widest) / Math.max(1, widest)) * BAR * 0.95) : 0;
+  if (segment.phase === "failed") return `[${"#".repeat(partial)}${"x".repeat(BAR - partial)}]`;
+  const filled = segment.phase === "downloading" ? partial : 0;
   return `[${"#".repeat(filled)}${".".repeat(BAR - filled)}]`;
 }
 

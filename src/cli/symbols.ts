@@ -1,4 +1,4 @@
-import { SymbolNotFoundError, TokenNotFoundError, ValidationError } from "../errors.js";
+import { ContractNotLoadedError, SymbolNotFoundError, TokenNotFoundError, ValidationError } from "../errors.js";
 import { parseExchange } from "../instruments/exchanges.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolStore } from "../store/symbol-store.js";
@@ -19,6 +19,7 @@ export async function lookupSymbol(store: SymbolStore, broker: string, symbol: s
   const row = await store.findBySymbol(broker, exchange, wanted);
   if (row === undefined) {
     const index = SymbolIndex.build(await store.loadBroker(broker));
+    if (index.size === 0) throw new ContractNotLoadedError(broker);
     throw new SymbolNotFoundError(symbol.trim(), exchange, index.suggest(symbol, exchange));
   }
   return asJson ? json(row) : formatRow(row);
@@ -31,7 +32,10 @@ export async function lookupToken(store: SymbolStore, broker: string, tokenText:
     throw new ValidationError("token", `token must be a positive integer, got '${tokenText}'`);
   }
   const row = await store.findByToken(broker, exchange, token);
-  if (row === undefined) throw new TokenNotFoundError(token, exchange);
+  if (row === undefined) {
+    if (Object.values(await store.countByExchange(broker)).every((n) => n === 0)) throw new ContractNotLoadedError(broker);
+    throw new TokenNotFoundError(token, exchange);
+  }
   return asJson ? json(row) : formatRow(row);
 }
 

@@ -1,4 +1,4 @@
-import { SymbolNotFoundError, TokenNotFoundError } from "../errors.js";
+import { ContractNotLoadedError, SymbolNotFoundError, TokenNotFoundError } from "../errors.js";
 import { parseExchange, type Exchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { SymbolStore } from "../store/symbol-store.js";
@@ -94,6 +94,7 @@ export class Resolver {
 
   private miss(index: SymbolIndex, symbol: string, exchange: Exchange): never {
     this.counters.misses += 1;
+    if (index.size === 0) throw new ContractNotLoadedError(this.broker);
     const suggestions = index.suggest(symbol, exchange);
     this.logger.info({ symbol: symbol.slice(0, 64), exchange, suggestions }, "symbol not found");
     throw new SymbolNotFoundError(symbol.trim().slice(0, 64), exchange, suggestions);

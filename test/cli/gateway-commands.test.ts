@@ -63,10 +63,22 @@ describe("CLI commands that talk to XTS (against the sandbox)", () => {
     expect(sandbox.control.requests().filter((r) => r.path === "/orders")).toHaveLength(0);
   });
 
-  it("order place validates before sending, naming the field", async () => {
+  it("order place validates before sending, naming the field; bad input is a usage error (exit 2)", async () => {
+    const before = sandbox.control.requests().filter((r) => r.path === "/orders").length;
     const run = await runCli(["order", "place", "-s", cash().symbol!, "-e", "NSE", "-a", "BUY", "-q", "1", "--pricetype", "LIMIT"], env);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.err).toMatch(/price/);
+    for (const [args, field] of [
+      [["-q", "abc"], /quantity/],
+      [["-q", "1e3"], /quantity/],
+      [["-e", "XYZ"], /exchange must be one of NSE/],
+    ] as const) {
+      const flags = { "-s": cash().symbol!, "-e": "NSE", "-a": "BUY", "-q": "1", [args[0]]: args[1] };
+      const bad = await runCli(["order", "place", ...Object.entries(flags).flat()], env);
+      expect(bad.code, bad.err).toBe(2);
+      expect(bad.err).toMatch(field);
+    }
+    expect(sandbox.control.requests().filter((r) => r.path === "/orders")).toHaveLength(before);
   });
 
   it("order place, book, cancel and positions", async () => {

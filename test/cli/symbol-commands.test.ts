@@ -67,9 +67,9 @@ describe("xtsbridge master import / symbol / token / search", () => {
     expect((await runCli(["symbol", "BANKNIFTY 26FEB25 FUT", "-e", "NFO", "--db", db])).err).toMatch(/did you mean BANKNIFTY26FEB25FUT/);
   });
 
-  it("unknown or unserved exchange lists the supported ones, with no NSE fallback", async () => {
+  it("unknown or unserved exchange lists the supported ones, with no NSE fallback: a usage error, exit 2", async () => {
     const run = await runCli(["symbol", "SUZLON", "-e", "BCD", "--db", db]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.err).toMatch(/Exchange 'BCD' is not supported.*NSE, BSE, NFO, BFO, CDS, MCX, NSE_INDEX, BSE_INDEX/);
   });
 
@@ -77,7 +77,30 @@ describe("xtsbridge master import / symbol / token / search", () => {
     const run = await runCli(["token", "37262", "-e", "NFO", "--db", db, "--json"]);
     expect(JSON.parse(run.out).symbol).toBe("BERGEPAINT30JAN25FUT");
     expect((await runCli(["token", "37262", "-e", "NSE", "--db", db])).err).toMatch(/Token 37262 not found on exchange NSE/);
-    expect((await runCli(["token", "12x", "-e", "NSE", "--db", db])).err).toMatch(/token must be a positive integer/);
+    const bad = await runCli(["token", "12x", "-e", "NSE", "--db", db]);
+    expect(bad.err).toMatch(/token must be a positive integer/);
+    expect(bad.code).toBe(2);
+  });
+
+  it("on an empty database, symbol and token say no contract is stored and how to get one", async () => {
+    const empty = tempDir("xtsbridge-empty-");
+    try {
+      for (const args of [["symbol", "SUZLON", "-e", "NSE"], ["token", "12018", "-e", "NSE"]]) {
+        const run = await runCli([...args, "--db", `sqlite:${empty.file("e.db")}`]);
+        expect(run.code).toBe(1);
+        expect(run.err).toMatch(/no master contract is stored for broker jainam_prop: download it with 'xtsbridge master download'.*'xtsbridge master import FILE/);
+        expect(run.err).not.toMatch(/not found on exchange/);
+      }
+    } finally {
+      empty.remove();
+    }
+  });
+
+  it("import of a missing file names it, exits 2, and imports nothing (no 'internal error')", async () => {
+    const run = await runCli(["master", "import", "--db", db, sampleFiles()[0]!, "/no/such/master.txt"]);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe("error: /no/such/master.txt: no such file; nothing was imported\n");
+    expect((await runCli(["symbol", "SUZLON", "-e", "NSE", "--db", db])).code).toBe(0);
   });
 
   it("search ANDs terms and ranks exact, prefix, contains", async () => {
