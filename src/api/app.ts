@@ -10,7 +10,9 @@ import { httpStatusFor } from "./error-status.js";
 import { checkReplicaProof, FORWARDED_ID_HEADER, PROOF_WINDOW_MS, REPLICA_PROOF_HEADER } from "./forward.js";
 import { ROUTES, type OrderEffect, type Route } from "./handlers.js";
 import { InstrumentsCache, streamOf } from "./instruments-cache.js";
-import { docsPage, openApiDocument } from "./openapi.js";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import { openApiDocument } from "./openapi.js";
 import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
@@ -195,10 +197,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return reply.send(streamOf(result.body));
   }
 
+  // The interactive reference (Swagger UI, served from the package, no CDN) over the same document.
+  const document = openApiDocument(ROUTES, API_PREFIX);
   known(`${API_PREFIX}/openapi.json`, "GET");
   known("/docs", "GET");
-  app.get(`${API_PREFIX}/openapi.json`, async () => openApiDocument(ROUTES, API_PREFIX));
-  app.get("/docs", async (_request, reply) => reply.header("content-type", "text/html; charset=utf-8").send(docsPage(openApiDocument(ROUTES, API_PREFIX))));
+  app.get(`${API_PREFIX}/openapi.json`, async () => document);
+  void app.register(swagger, { mode: "static", specification: { document: document as never } });
+  void app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list", deepLinking: true, tryItOutEnabled: true, displayRequestDuration: true } });
   return app;
 
   function tooMany(reply: FastifyReply, waitMs: number, message: string): FastifyReply {

@@ -1,33 +1,132 @@
 import { z } from "zod";
+import { ERROR_CODES, type ErrorCode } from "../errors.js";
+import { STATUS_BY_CODE } from "./error-status.js";
 import type { Route } from "./handlers.js";
 
 type Json = Record<string, unknown>;
 
-/** OpenAPI 3.1 from the same zod schemas that validate the requests. */
+const KEY = "<your 64-hex API key>";
+
+/** A request and a success answer for each route, as a client sees them (shown by /docs). */
+const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly response: Json }>> = {
+  "/placeorder": {
+    request: { apikey: KEY, strategy: "demo", symbol: "SBIN", exchange: "NSE", action: "BUY", pricetype: "LIMIT", product: "MIS", quantity: "1", price: "900", trigger_price: "0", disclosed_quantity: "0" },
+    response: { status: "success", orderid: "1100000002" },
+  },
+  "/placesmartorder": {
+    request: { apikey: KEY, strategy: "demo", symbol: "SBIN", exchange: "NSE", action: "BUY", pricetype: "MARKET", product: "MIS", quantity: "1", position_size: "5" },
+    response: { status: "success", orderid: "1100000003" },
+  },
+  "/modifyorder": {
+    request: { apikey: KEY, strategy: "demo", orderid: "1100000002", symbol: "SBIN", exchange: "NSE", action: "BUY", product: "MIS", pricetype: "LIMIT", price: "899.5", quantity: "1", disclosed_quantity: "0", trigger_price: "0" },
+    response: { status: "success", orderid: "1100000002" },
+  },
+  "/cancelorder": { request: { apikey: KEY, strategy: "demo", orderid: "1100000002" }, response: { status: "success", orderid: "1100000002" } },
+  "/cancelallorder": {
+    request: { apikey: KEY, strategy: "demo" },
+    response: { status: "success", message: "Canceled 2 orders. Failed to cancel 0 orders.", canceled_orders: ["1100000004", "1100000005"], failed_cancellations: [] },
+  },
+  "/closeposition": {
+    request: { apikey: KEY, strategy: "demo" },
+    response: { status: "success", message: "All Open Positions Squared Off", positions: [{ symbol: "SBIN", exchange: "NSE", product: "MIS", quantity: 5, orderid: "1100000006", status: "success" }] },
+  },
+  "/orderstatus": {
+    request: { apikey: KEY, strategy: "demo", orderid: "1100000002" },
+    response: { status: "success", data: { action: "BUY", exchange: "NSE", symbol: "SBIN", orderid: "1100000002", product: "MIS", quantity: 1, price: 900, pricetype: "LIMIT", trigger_price: 0, order_status: "open", timestamp: "01-12-2026 10:15:02", average_price: 0 } },
+  },
+  "/openposition": { request: { apikey: KEY, strategy: "demo", symbol: "SBIN", exchange: "NSE", product: "MIS" }, response: { status: "success", quantity: 5 } },
+  "/orderbook": {
+    request: { apikey: KEY },
+    response: { status: "success", data: { orders: [], statistics: { total_buy_orders: 0, total_sell_orders: 0, total_completed_orders: 0, total_open_orders: 0, total_rejected_orders: 0 } } },
+  },
+  "/tradebook": { request: { apikey: KEY }, response: { status: "success", data: [{ action: "BUY", symbol: "SBIN", exchange: "NSE", orderid: "1100000003", product: "MIS", quantity: 5, average_price: 951.2, trade_value: 4756, timestamp: "01-12-2026 10:16:40" }] } },
+  "/positionbook": { request: { apikey: KEY }, response: { status: "success", data: [{ symbol: "SBIN", exchange: "NSE", product: "MIS", quantity: 5, average_price: "951.20", ltp: null, pnl: 12.5 }] } },
+  "/holdings": {
+    request: { apikey: KEY },
+    response: { status: "success", data: { holdings: [{ symbol: "RELIANCE", exchange: "NSE", product: "CNC", quantity: 10, pnl: 1200, pnlpercent: 8.7 }], statistics: { totalholdingvalue: 15000, totalinvvalue: 13800, totalprofitandloss: 1200, totalpnlpercentage: 8.7 } } },
+  },
+  "/funds": { request: { apikey: KEY }, response: { status: "success", data: { availablecash: "10000000.00", collateral: "0.00", m2mrealized: "0.00", m2munrealized: "0.00", utiliseddebits: "0.00" } } },
+  "/symbol": {
+    request: { apikey: KEY, symbol: "NIFTY30DEC2626000CE", exchange: "NFO" },
+    response: { status: "success", data: { symbol: "NIFTY30DEC2626000CE", brsymbol: "NIFTY 30DEC2026 CE 26000", name: "NIFTY", exchange: "NFO", brexchange: "NSEFO", token: 43567, expiry: "30-DEC-26", strike: 26000, lotsize: 75, instrumenttype: "CE", tick_size: 0.05, freeze_qty: 1801 } },
+  },
+  "/search": { request: { apikey: KEY, query: "NIFTY FUT", exchange: "NFO" }, response: { status: "success", message: "Found 3 matching symbols", data: [] } },
+  "/expiry": { request: { apikey: KEY, symbol: "NIFTY", exchange: "NFO", instrumenttype: "options" }, response: { status: "success", message: "Found 2 expiry dates for NIFTY options in NFO", data: ["08-DEC-26", "15-DEC-26"] } },
+  "/instruments": { request: { apikey: KEY, exchange: "NFO", format: "json" }, response: { status: "success", message: "Found 47,210 instruments", data: [] } },
+  "/quotes": { request: { apikey: KEY, symbol: "NIFTY", exchange: "NSE_INDEX" }, response: { status: "success", data: { open: 26010, high: 26100.5, low: 25980, ltp: 26050.3, ask: 0, bid: 0, prev_close: 26000, volume: 0, oi: 0 } } },
+  "/ping": { request: { apikey: KEY }, response: { status: "success", data: { message: "pong", broker: "jainam_prop" } } },
+  "/mastercontract/status": { request: { apikey: KEY }, response: { status: "success", data: { status: "success", total: 147680 } } },
+  "/mastercontract/refresh": { request: { apikey: KEY, force: false }, response: { status: "success", message: "stored 147680 instruments", data: {} } },
+};
+
+/** What each HTTP status means here, and an example body; the codes come from the one status table. */
+const STATUS_MEANING: Readonly<Record<number, string>> = {
+  400: "the request is wrong: `errors` maps each field to what is wrong with it; `XTS_REJECTED` carries the broker's `broker_code`",
+  403: "the API key is unknown, malformed or revoked",
+  404: "unknown symbol (with `suggestions`), or an order the book does not hold",
+  405: "a known path with another method; `Allow` lists the right one",
+  408: "the request did not arrive in time",
+  409: "a master refresh is already running in another process",
+  413: "the body is larger than 64 KiB",
+  415: "the body is neither JSON nor text/plain holding JSON",
+  429: "over a rate limit: wait `retry_after` seconds (also in `Retry-After`)",
+  431: "the request headers are too large",
+  500: "a bug: the `x-request-id` header finds it in the logs",
+  502: "the broker (or a replica's primary) failed or answered something unusable; `message` has its words",
+  503: "the database failed, or no master contract is loaded yet",
+  504: "the broker did not answer; for an order, ORDER_OUTCOME_UNKNOWN with `order_unique_identifier` to look for before sending again",
+};
+
+function codesFor(status: number): ErrorCode[] {
+  return ERROR_CODES.filter((code) => STATUS_BY_CODE[code] === status);
+}
+
+/** The statuses a route can answer with. */
+function statusesOf(route: Route, fields: readonly string[]): number[] {
+  const statuses = [400, 403, 405, 413, 415, 429, 500, 503];
+  if (fields.includes("symbol") || fields.includes("orderid")) statuses.push(404);
+  if (route.path === "/mastercontract/refresh") statuses.push(409);
+  if (route.runsOn === "primary") statuses.push(502, 504);
+  return statuses.sort((a, b) => a - b);
+}
+
+function errorResponse(status: number): Json {
+  const codes = codesFor(status);
+  return {
+    description: `${STATUS_MEANING[status] ?? "error"}. Codes: ${codes.map((c) => `\`${c}\``).join(", ")}`,
+    content: { "application/json": { example: { status: "error", message: STATUS_MEANING[status] ?? "error", code: codes[0] } } },
+  };
+}
+
+/** OpenAPI 3.1 from the same zod schemas that validate the requests, with an example of each call and every error status. */
 export function openApiDocument(routes: readonly Route[], prefix: string): Json {
   const paths: Json = {};
   for (const route of routes) {
     const schema = z.toJSONSchema(route.schema, { io: "input", unrepresentable: "any" }) as Json;
     delete schema["$schema"];
+    const properties = (schema["properties"] ?? {}) as Record<string, Json>;
+    const example = EXAMPLES[route.path];
+    const responses: Json = {
+      "200": { description: "`{status: \"success\", ...}`", content: { "application/json": example === undefined ? {} : { example: example.response } } },
+    };
+    for (const status of statusesOf(route, Object.keys(properties))) responses[String(status)] = errorResponse(status);
     const operation: Json = {
       summary: route.summary,
       operationId: route.path.replace(/^\//, "").replace(/\//g, "_"),
-      responses: {
-        "200": { description: "`{status: \"success\", ...}`" },
-        "400": { description: "validation error: `{status: \"error\", message, code, errors}`" },
-        "403": { description: "invalid API key" },
-        "404": { description: "unknown symbol or order" },
-        "429": { description: "rate limited: `retry_after` seconds" },
-        "502": { description: "the broker failed; its description is in `message`" },
-        "504": { description: "broker timeout, or ORDER_OUTCOME_UNKNOWN with `order_unique_identifier`" },
-      },
+      tags: [route.effect !== "none" ? "orders" : route.runsOn === "local" ? "contract" : "account and market data"],
+      responses,
     };
     if (route.source === "query") {
-      const properties = (schema["properties"] ?? {}) as Record<string, Json>;
       const required = new Set((schema["required"] as string[] | undefined) ?? []);
-      operation["parameters"] = Object.entries(properties).map(([name, s]) => ({ name, in: "query", required: required.has(name), schema: s }));
+      operation["parameters"] = Object.entries(properties).map(([name, s]) => ({
+        name,
+        in: "query",
+        required: required.has(name),
+        schema: s,
+        ...(example?.request[name] === undefined ? {} : { example: example.request[name] }),
+      }));
     } else {
-      operation["requestBody"] = { required: true, content: { "application/json": { schema } } };
+      operation["requestBody"] = { required: true, content: { "application/json": { schema, ...(example === undefined ? {} : { example: example.request }) } } };
     }
     paths[`${prefix}${route.path}`] = { [route.method.toLowerCase()]: operation };
   }
@@ -36,31 +135,15 @@ export function openApiDocument(routes: readonly Route[], prefix: string): Json 
     info: {
       title: "xtsbridge — OpenAlgo-compatible API for Jainam Prop (XTS)",
       version: "1",
-      description: "Send `apikey` in the JSON body (query string for GET). Numbers may be sent as strings. Unknown fields are rejected.",
+      description:
+        "Send `apikey` in the JSON body (query string for GET /instruments). Numbers may be JSON numbers or strings of plain digits (`\"1\"`, `\"16.5\"`); unknown fields are rejected by name. " +
+        "Every answer carries `x-request-id`, which is also the order's `orderUniqueIdentifier` (`X` + the id). Errors are `{status:\"error\", message, code}`.",
     },
+    tags: [
+      { name: "orders", description: "place, change and cancel orders; a lost answer is never resent" },
+      { name: "account and market data", description: "books, funds, quotes: answered by the process that holds the XTS session" },
+      { name: "contract", description: "the stored master contract: answered by any process" },
+    ],
     paths,
   };
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-}
-
-/** A self-contained page listing each endpoint and its fields, rendered from the OpenAPI document. */
-export function docsPage(doc: Json): string {
-  const paths = doc["paths"] as Record<string, Record<string, Json>>;
-  const sections = Object.entries(paths).map(([path, methods]) => {
-    const [method, op] = Object.entries(methods)[0]!;
-    const body = ((op["requestBody"] as Json | undefined)?.["content"] as Json | undefined)?.["application/json"] as Json | undefined;
-    const schema: Json = (body?.["schema"] as Json | undefined) ?? { properties: Object.fromEntries(((op["parameters"] as Json[] | undefined) ?? []).map((p) => [p["name"], p["schema"]])) };
-    const required = new Set((schema["required"] as string[] | undefined) ?? ((op["parameters"] as Json[] | undefined) ?? []).filter((p) => p["required"]).map((p) => String(p["name"])));
-    const rows = Object.entries((schema["properties"] ?? {}) as Record<string, Json>)
-      .map(([name, s]) => `<tr><td><code>${escape(name)}</code></td><td>${required.has(name) ? "required" : "optional"}</td><td><code>${escape(JSON.stringify(s))}</code></td></tr>`)
-      .join("");
-    return `<section><h2><code>${method.toUpperCase()} ${escape(path)}</code></h2><p>${escape(String(op["summary"]))}</p><table><tr><th>field</th><th></th><th>schema</th></tr>${rows}</table></section>`;
-  });
-  const info = doc["info"] as Json;
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(String(info["title"]))}</title>
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.3rem;text-align:left;vertical-align:top}code{font-size:.85em;word-break:break-all}</style>
-</head><body><h1>${escape(String(info["title"]))}</h1><p>${escape(String(info["description"]))} Machine-readable: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>.</p>${sections.join("")}</body></html>`;
 }

@@ -171,11 +171,37 @@ describe("account and data endpoints", () => {
       expect(instruments["parameters"]).toEqual(expect.arrayContaining([expect.objectContaining({ name: "apikey", in: "query", required: true })]));
     });
 
-    it("/docs is an HTML page naming every endpoint", async () => {
-      const res = await h.app.inject({ method: "GET", url: "/docs" });
-      expect(res.statusCode).toBe(200);
-      expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
-      for (const route of ROUTES) expect(res.body).toContain(`${route.method} /api/v1${route.path}`);
+    it("/docs is Swagger UI, served from the package (no CDN), over the same document", async () => {
+      const page = await h.app.inject({ method: "GET", url: "/docs" });
+      expect(page.statusCode).toBe(200);
+      expect(page.headers["content-type"]).toMatch(/^text\/html/);
+      expect(page.body).toContain("swagger-ui");
+      expect(page.body).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[a-z]/i);
+      const bundle = await h.app.inject({ method: "GET", url: "/docs/static/swagger-ui-bundle.js" });
+      expect(bundle.statusCode).toBe(200);
+      expect(bundle.body.length).toBeGreaterThan(100_000);
+      const served = JSON.parse((await h.app.inject({ method: "GET", url: "/docs/json" })).body) as unknown;
+      expect(served).toEqual(JSON.parse((await h.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).body));
+    });
+
+    it("every operation has a request example and documents its error statuses, 409, 413, 415 and 503 included", async () => {
+      const doc = JSON.parse((await h.app.inject({ method: "GET", url: "/api/v1/openapi.json" })).body) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+      for (const route of ROUTES) {
+        const op = doc.paths[`/api/v1${route.path}`]![route.method.toLowerCase()]!;
+        const responses = op["responses"] as Record<string, { description: string; content?: Record<string, { example?: unknown }> }>;
+        expect(Object.keys(responses), route.path).toEqual(expect.arrayContaining(["200", "400", "403", "413", "415", "429", "503"]));
+        expect(responses["200"]!.content?.["application/json"]?.example, route.path).toMatchObject({ status: "success" });
+        const example =
+          route.source === "query"
+            ? Object.fromEntries(((op["parameters"] as { name: string; example?: unknown }[]) ?? []).filter((p) => p.example !== undefined).map((p) => [p.name, p.example]))
+            : (op["requestBody"] as { content: Record<string, { example: Record<string, unknown> }> }).content["application/json"]!.example;
+        expect(example, route.path).toHaveProperty("apikey");
+        // The example request is valid input for the route's own schema.
+        expect(route.schema.safeParse(example).success, route.path).toBe(true);
+      }
+      const refresh = doc.paths["/api/v1/mastercontract/refresh"]!["post"]!["responses"] as Record<string, { description: string }>;
+      expect(refresh["409"]!.description).toMatch(/REFRESH_IN_PROGRESS/);
+      expect((doc.paths["/api/v1/placeorder"]!["post"]!["responses"] as Record<string, { description: string }>)["504"]!.description).toMatch(/ORDER_OUTCOME_UNKNOWN/);
     });
   });
 });
