@@ -87,8 +87,27 @@ describe("Resolver", () => {
 describe("SymbolIndex.search", () => {
   const index = SymbolIndex.build(rows);
   it("ANDs the terms over symbol, name, brsymbol and token", () => {
-    expect(index.search("nifty 20800").map((r) => r.symbol)).toEqual(["NIFTY25APR2420800CE", "NIFTY28MAR2420800CE"]);
+    expect(index.search("nifty 20800").map((r) => r.symbol)).toEqual(["NIFTY28MAR2420800CE", "NIFTY25APR2420800CE"]);
     expect(index.search("43567").map((r) => r.symbol)).toEqual(["NIFTY28MAR2420800CE"]);
+  });
+  it("ranks an underlying's own contracts first, nearest expiry first, before underlyings that contain its name", () => {
+    const fut = (symbol: string, name: string, expiry: string, token: number): SymbolRow => ({ ...base, symbol, name, exchange: "NFO", brexchange: "NSEFO", token, instrumenttype: "FUT", expiry });
+    const futures = SymbolIndex.build([
+      fut("FINNIFTY26DEC24FUT", "FINNIFTY", "26-DEC-24", 1),
+      fut("NIFTY27FEB25FUT", "NIFTY", "27-FEB-25", 2),
+      fut("NIFTY26DEC24FUT", "NIFTY", "26-DEC-24", 3),
+      fut("NIFTY30JAN25FUT", "NIFTY", "30-JAN-25", 4),
+      fut("FINNIFTY30JAN25FUT", "FINNIFTY", "30-JAN-25", 5),
+      fut("BANKNIFTY26DEC24FUT", "BANKNIFTY", "26-DEC-24", 6),
+    ]);
+    expect(futures.search("NIFTY FUT").map((r) => r.symbol)).toEqual([
+      "NIFTY26DEC24FUT",
+      "NIFTY30JAN25FUT",
+      "NIFTY27FEB25FUT",
+      "BANKNIFTY26DEC24FUT",
+      "FINNIFTY26DEC24FUT",
+      "FINNIFTY30JAN25FUT",
+    ]);
   });
   it("ranks the exact symbol first and filters by exchange", () => {
     expect(index.search("SBIN").map((r) => r.exchange)).toEqual(["BSE", "NSE"]);

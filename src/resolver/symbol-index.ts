@@ -9,6 +9,10 @@ function isoOfExpiry(expiry: string): string {
   return `20${expiry.slice(7, 9)}-${month}-${expiry.slice(0, 2)}`;
 }
 
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 export interface SearchOptions {
   readonly exchange?: string;
   readonly limit?: number;
@@ -96,22 +100,28 @@ export class SymbolIndex {
     const limit = options.limit ?? 50;
     const haystacks = this.searchText();
     const whole = terms.join(" ");
-    const hits: { row: SymbolRow; rank: number }[] = [];
+    const hits: { row: SymbolRow; rank: number; expiry: string }[] = [];
     for (let i = 0; i < this.rows.length; i += 1) {
       const row = this.rows[i]!;
       if (options.exchange !== undefined && row.exchange !== options.exchange) continue;
       const text = haystacks[i]!;
       if (!terms.every((t) => text.includes(t))) continue;
+      // The underlying's own contracts ("NIFTY FUT" → NIFTY's futures) before other underlyings
+      // that merely contain the word (FINNIFTY, NIFTYNXT50).
       const rank =
-        row.symbol === whole ? 0 : row.symbol.startsWith(terms[0]!) ? 1 : terms.every((t) => row.symbol.includes(t)) ? 2 : 3;
-      hits.push({ row, rank });
+        row.symbol === whole ? 0 : row.name.toUpperCase() === terms[0] ? 1 : row.symbol.startsWith(terms[0]!) ? 2 : terms.every((t) => row.symbol.includes(t)) ? 3 : 4;
+      hits.push({ row, rank, expiry: row.expiry === "" ? "" : isoOfExpiry(row.expiry) });
     }
+    // Within a rank: by underlying, nearest expiry first, then strike, then the symbol itself.
     hits.sort(
       (a, b) =>
         a.rank - b.rank ||
+        compare(a.row.name, b.row.name) ||
+        compare(a.expiry, b.expiry) ||
+        a.row.strike - b.row.strike ||
         a.row.symbol.length - b.row.symbol.length ||
-        (a.row.symbol < b.row.symbol ? -1 : a.row.symbol > b.row.symbol ? 1 : 0) ||
-        a.row.exchange.localeCompare(b.row.exchange),
+        compare(a.row.symbol, b.row.symbol) ||
+        compare(a.row.exchange, b.row.exchange),
     );
     return hits.slice(0, limit).map((h) => h.row);
   }
