@@ -203,7 +203,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   known("/docs", "GET");
   app.get(`${API_PREFIX}/openapi.json`, async () => document);
   void app.register(swagger, { mode: "static", specification: { document: document as never } });
-  void app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list", deepLinking: true, tryItOutEnabled: true, displayRequestDuration: true } });
+  void app.register(swaggerUi, { routePrefix: "/docs", uiConfig: { docExpansion: "list", deepLinking: true, tryItOutEnabled: true, displayRequestDuration: true, layout: "BaseLayout" } });
   return app;
 
   function tooMany(reply: FastifyReply, waitMs: number, message: string): FastifyReply {

@@ -77,6 +77,26 @@ const STATUS_MEANING: Readonly<Record<number, string>> = {
   504: "the broker did not answer; for an order, ORDER_OUTCOME_UNKNOWN with `order_unique_identifier` to look for before sending again",
 };
 
+/** What a client really receives for each status (the example shown under it). */
+const EXAMPLE_ERRORS: Readonly<Record<number, Json>> = {
+  400: { message: "quantity: quantity must be a positive whole number (digits only, such as \"1\" or \"75\"), got \"1e3\"", code: "VALIDATION_ERROR", errors: { quantity: ["quantity must be a positive whole number (digits only, such as \"1\" or \"75\"), got \"1e3\""] } },
+  403: { message: "Invalid openalgo apikey", code: "INVALID_API_KEY" },
+  404: { message: "Symbol 'SBIM' not found on exchange NSE; did you mean SBIN?", code: "SYMBOL_NOT_FOUND", suggestions: ["SBIN"] },
+  405: { message: "GET is not allowed on /api/v1/placeorder; use POST", code: "METHOD_NOT_ALLOWED" },
+  409: { message: "a master refresh is already running in another process", code: "REFRESH_IN_PROGRESS" },
+  413: { message: "the request body is larger than 65536 bytes", code: "BODY_TOO_LARGE" },
+  415: { message: "send the body as JSON (content-type application/json, or text/plain holding JSON)", code: "UNSUPPORTED_MEDIA_TYPE" },
+  429: { message: "Rate limit exceeded. Please slow down your requests.", code: "RATE_LIMITED", retry_after: 1 },
+  500: { message: "internal error; the request id in x-request-id identifies it in the logs", code: "INTERNAL_ERROR" },
+  502: { message: "XTS orderBook (HTTP 503) failed: Service Temporarily Unavailable", code: "XTS_UNAVAILABLE" },
+  503: { message: "no master contract is stored for broker jainam_prop: …", code: "CONTRACT_NOT_LOADED" },
+  504: {
+    message: "The broker did not confirm this request (timed out). The order may or may not have been placed: check the order book for order_unique_identifier Xmio5k2ab7c3d000012 before sending it again.",
+    code: "ORDER_OUTCOME_UNKNOWN",
+    order_unique_identifier: "Xmio5k2ab7c3d000012",
+  },
+};
+
 function codesFor(status: number): ErrorCode[] {
   return ERROR_CODES.filter((code) => STATUS_BY_CODE[code] === status);
 }
@@ -94,7 +114,7 @@ function errorResponse(status: number): Json {
   const codes = codesFor(status);
   return {
     description: `${STATUS_MEANING[status] ?? "error"}. Codes: ${codes.map((c) => `\`${c}\``).join(", ")}`,
-    content: { "application/json": { example: { status: "error", message: STATUS_MEANING[status] ?? "error", code: codes[0] } } },
+    content: { "application/json": { example: { status: "error", ...(EXAMPLE_ERRORS[status] ?? { message: STATUS_MEANING[status] ?? "error", code: codes[0] }) } } },
   };
 }
 
