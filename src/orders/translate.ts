@@ -1,7 +1,7 @@
 import { ValidationError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { SymbolRow } from "../store/types.js";
-import type { XtsModifyOrderRequest, XtsOrderType, XtsPlaceOrderRequest, XtsProductType } from "../xts/client/types.js";
+import type { XtsModifyOrderRequest, XtsOrderType, XtsPlaceOrderRequest, XtsPosition, XtsProductType } from "../xts/client/types.js";
 import type { XtsSegment } from "../xts/segments.js";
 import { PRICE_TYPES, PRODUCTS, type ModifyRequest, type OrderRequest, type PriceType, type Product } from "./openalgo-types.js";
 
@@ -165,4 +165,28 @@ export function parseOrderId(orderid: string): number {
     throw new ValidationError("orderid", `orderid must be an XTS AppOrderID (a positive whole number), got '${orderid.slice(0, 40)}'`);
   }
   return id;
+}
+
+/** `total` cut into pieces of at most `largest` (a position above the freeze quantity is closed in slices). */
+export function slices(total: number, largest: number): number[] {
+  const pieces: number[] = [];
+  for (let left = total; left > 0; left -= Math.min(left, largest)) pieces.push(Math.min(left, largest));
+  return pieces;
+}
+
+/** The MARKET order that closes `quantity` (signed as the position: positive sells) of a position. */
+export function toXtsClosingOrder(position: XtsPosition, quantity: number, tag: string): XtsPlaceOrderRequest {
+  return {
+    exchangeSegment: position.ExchangeSegment,
+    exchangeInstrumentID: position.ExchangeInstrumentID,
+    productType: position.ProductType,
+    orderType: "MARKET",
+    orderSide: quantity > 0 ? "SELL" : "BUY",
+    timeInForce: "DAY",
+    disclosedQuantity: 0,
+    orderQuantity: Math.abs(quantity),
+    limitPrice: 0,
+    stopPrice: 0,
+    orderUniqueIdentifier: tag,
+  };
 }
