@@ -4,14 +4,18 @@ import { ConfigError, XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MasterContractService } from "../mastercontract/refresh.js";
 import type { RefreshOptions } from "../mastercontract/refresh-types.js";
-import { OrderService } from "../orders/order-service.js";
+import { OrderService, type OrderServiceOptions } from "../orders/order-service.js";
 import { QuoteService } from "../orders/quote-service.js";
 import { Resolver } from "../resolver/resolver.js";
-import { createSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
-import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
+import type { Sandbox } from "../sandbox/create-sandbox.js";
+import { SANDBOX_DEFAULTS, type SandboxOptions } from "../sandbox/sandbox-options.js";
 import { openStore } from "../store/open-store.js";
 import type { GatewayStore } from "../store/symbol-store.js";
+import type { AppDeps } from "../api/app-deps.js";
+import { httpForwarder } from "../api/forward.js";
+import type { RetryPolicy } from "../xts/client/backoff.js";
 import { createXtsClient, type XtsClient } from "../xts/client/create-client.js";
+import type { FetchFunction } from "../xts/client/http.js";
 import { Secret, type JainamConfig } from "../xts/client/jainam-config.js";
 import type { XtsTimeouts } from "../xts/client/timeouts.js";
 
@@ -47,14 +51,26 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-export interface GatewayOptions {
+/**
+ * The seams of the composition root: what a test, a benchmark or an embedding process may put in
+ * place of what the config would build. Everything not given is built from the config.
+ */
+export interface GatewayOverrides {
   /** Start the built-in sandbox when no Jainam credentials are set (npm start); otherwise that is an error. */
   readonly allowSandbox?: boolean;
-  readonly sandboxInstruments?: number;
+  /** Options for that sandbox (instruments, seed, reference date, account); implies allowSandbox. */
+  readonly sandbox?: SandboxOptions;
   readonly databaseUrl?: string;
   readonly broker?: string;
+  /** A store to use instead of opening DATABASE_URL; the caller keeps it (the gateway does not close it). */
+  readonly store?: GatewayStore;
   readonly refresh?: Partial<RefreshOptions>;
   readonly timeouts?: Partial<XtsTimeouts>;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly fetch?: FetchFunction;
+  /** The clock the XTS client reads Retry-After dates with. */
+  readonly now?: () => number;
+  readonly orders?: Partial<OrderServiceOptions>;
 }
 
 /** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
@@ -72,59 +88,93 @@ export function sandboxJainamConfig(url: string): JainamConfig {
   };
 }
 
-export async function createGateway(config: Config, logger: Logger, options: GatewayOptions = {}): Promise<Gateway> {
+export async function createGateway(config: Config, logger: Logger, overrides: GatewayOverrides = {}): Promise<Gateway> {
   let sandbox: Sandbox | null = null;
   let jainam = config.jainam;
   const replica = config.primaryUrl !== null;
   if (jainam === null && !replica) {
-    if (options.allowSandbox !== true) {
+    if (overrides.allowSandbox !== true && overrides.sandbox === undefined) {
       throw new ConfigError(
         "JAINAM_INTERACTIVE_API_KEY",
         "no Jainam credentials are set; set JAINAM_SERVER and the four JAINAM_*_API_KEY/SECRET variables (for a sandbox started with 'xtsbridge sandbox', use the values it prints)",
       );
     }
-    sandbox = await createSandbox({ port: 0, ...(options.sandboxInstruments === undefined ? {} : { instruments: options.sandboxInstruments }) });
+    // Loaded only here: a gateway talking to Jainam never loads the sandbox and its generator.
+    const { createSandbox } = await import("../sandbox/create-sandbox.js");
+    sandbox = await createSandbox({ port: 0, instruments: config.sandboxInstruments, ...overrides.sandbox });
     jainam = sandboxJainamConfig(sandbox.url);
     logger.info({ url: sandbox.url }, "no broker credentials: using the built-in XTS sandbox");
   }
-  let store: GatewayStore | undefined;
+  const ownsStore = overrides.store === undefined;
+  let store: GatewayStore | undefined = overrides.store;
   let resolver: Resolver;
   try {
-    store = await openStore(options.databaseUrl ?? config.databaseUrl);
-    resolver = new Resolver(store, options.broker ?? config.broker, logger.child({ component: "resolver" }));
+    store ??= await openStore(overrides.databaseUrl ?? config.databaseUrl);
+    resolver = new Resolver(store, overrides.broker ?? config.broker, logger.child({ component: "resolver" }));
     await resolver.load();
   } catch (error) {
     // Whatever started before the failure must stop, or the process lingers (the sandbox listens).
-    await store?.close().catch(() => undefined);
+    if (ownsStore) await store?.close().catch(() => undefined);
     await sandbox?.close();
     throw error;
   }
   const xts =
-    replica || jainam === null ? REPLICA_CLIENT : createXtsClient({ jainam, logger, ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }) });
+    replica || jainam === null
+      ? REPLICA_CLIENT
+      : createXtsClient({
+          jainam,
+          logger,
+          ...(overrides.timeouts === undefined ? {} : { timeouts: overrides.timeouts }),
+          ...(overrides.retry === undefined ? {} : { retry: overrides.retry }),
+          ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+          ...(overrides.now === undefined ? {} : { now: overrides.now }),
+        });
   const master = new MasterContractService({
     store,
     resolver,
     source: xts.market,
     logger: logger.child({ component: "mastercontract" }),
-    ...(options.refresh === undefined ? {} : { options: options.refresh }),
+    ...(overrides.refresh === undefined ? {} : { options: overrides.refresh }),
   });
-  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }));
+  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders);
   const quotes = new QuoteService(xts.market, resolver);
+  const opened = store;
   return {
     config,
     logger,
-    store,
+    store: opened,
     resolver,
     xts,
     master,
     orders,
     quotes,
-    apiKeys: new ApiKeys(store),
+    apiKeys: new ApiKeys(opened),
     sandbox,
     primaryUrl: config.primaryUrl,
     async close() {
-      await store.close();
+      if (ownsStore) await opened.close();
       await sandbox?.close();
     },
+  };
+}
+
+/**
+ * What the REST API is built on, from a gateway: the one place `serve` and the tests get their
+ * `buildApp` dependencies, so both run the same wiring. `extra` adds or replaces (limits, a
+ * forwarder, a clock).
+ */
+export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
+  const { config } = gw;
+  return {
+    logger: gw.logger,
+    apiKeys: gw.apiKeys,
+    resolver: gw.resolver,
+    orders: gw.orders,
+    quotes: gw.quotes,
+    master: gw.master,
+    limits: config.rateLimits,
+    replicaSecret: config.replicaSecret,
+    ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
+    ...extra,
   };
 }

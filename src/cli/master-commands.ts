@@ -3,7 +3,7 @@ import type { Config } from "../config.js";
 import { DEFAULT_REFRESH_OPTIONS } from "../mastercontract/refresh-types.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import { json, table } from "./format.js";
-import type { Gateway, GatewayOptions } from "./gateway.js";
+import type { Gateway, GatewayOverrides } from "./gateway.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
 interface GatewayCliOptions {
@@ -12,7 +12,7 @@ interface GatewayCliOptions {
 }
 
 /** Builds the gateway for one CLI command (logs to stderr, warnings only unless LOG_LEVEL says otherwise). */
-export async function withGateway<T>(config: Config, io: CliIo, options: GatewayCliOptions & GatewayOptions, run: (gw: Gateway) => Promise<T>): Promise<T> {
+export async function withGateway<T>(config: Config, io: CliIo, options: GatewayCliOptions & GatewayOverrides, run: (gw: Gateway) => Promise<T>): Promise<T> {
   const [{ createLogger }, { createGateway }] = await Promise.all([import("../logger.js"), import("./gateway.js")]);
   const level = io.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
   const logger = createLogger({ level, destination: process.stderr });

@@ -21,11 +21,10 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
  * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
  */
 export async function serve(config: Config, io: CliIo, until: () => Promise<unknown>): Promise<number> {
-  const [{ createLogger }, { createGateway }, { buildApp }, { httpForwarder }, { ContractWatcher }, { openLimiterStore }] = await Promise.all([
+  const [{ createLogger }, { appDeps, createGateway }, { buildApp }, { ContractWatcher }, { openLimiterStore }] = await Promise.all([
     import("../logger.js"),
     import("./gateway.js"),
     import("../api/app.js"),
-    import("../api/forward.js"),
     import("../resolver/contract-watcher.js"),
     import("./rate-limit-store.js"),
   ]);
@@ -33,25 +32,14 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   const say = (text: string): void => io.err(`${text}\n`);
   if (config.primaryUrl !== null) say(`Replica: broker calls go to the primary at ${config.primaryUrl}; the contract comes from the shared database.`);
   else if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
-  const gw = await createGateway(config, logger, { allowSandbox: true, sandboxInstruments: config.sandboxInstruments });
+  const gw = await createGateway(config, logger, { allowSandbox: true });
   const watcher = new ContractWatcher(gw.store, gw.resolver, logger.child({ component: "contract-watcher" }), config.contractCheckMs);
   let limiterStore: LimiterStore | null = null;
   let app: FastifyInstance | null = null;
   let daily: DailyRefresh | null = null;
   try {
     limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12));
-    app = buildApp({
-      logger,
-      apiKeys: gw.apiKeys,
-      resolver: gw.resolver,
-      orders: gw.orders,
-      quotes: gw.quotes,
-      master: gw.master,
-      limits: config.rateLimits,
-      limiters: limiterStore.limiters,
-      replicaSecret: config.replicaSecret,
-      ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
-    });
+    app = buildApp(appDeps(gw, { limiters: limiterStore.limiters }));
     // Bind before the download: a busy port is found in a second, not after the whole contract.
     // Until a contract is loaded, requests that need one are told so (503), not answered wrongly.
     const address = await listen(app, config.http.host, config.http.port);

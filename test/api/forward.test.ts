@@ -2,9 +2,9 @@ import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
+import { appDeps } from "../../src/cli/gateway.js";
 import { FORWARDED_ID_HEADER, httpForwarder, REPLICA_PROOF_HEADER, replicaProof } from "../../src/api/forward.js";
 import { Secret } from "../../src/config.js";
-import { silentLogger } from "../../src/logger.js";
 import { orderTagFor, RequestIds } from "../../src/orders/order-tag.js";
 
 import { freePort } from "../support/processes.js";
@@ -33,7 +33,7 @@ describe("a replica forwarding to a primary that fails", () => {
   });
 
   const replica = (primaryUrl: string) =>
-    buildApp({ logger: silentLogger(), apiKeys: new ApiKeys(h.gw.store), resolver: h.gw.resolver, orders: h.gw.orders, quotes: h.gw.quotes, master: h.gw.master, limits: GENEROUS_LIMITS, forward: httpForwarder(primaryUrl, SECRET, 300) });
+    buildApp(appDeps(h.gw, { apiKeys: new ApiKeys(h.gw.store), limits: GENEROUS_LIMITS, forward: httpForwarder(primaryUrl, SECRET, 300) }));
   const order = () => ({ apikey: h.key, strategy: "t", symbol: h.picks.equity.symbol, exchange: "NSE", action: "BUY", quantity: "1" });
 
   it("an order the silent primary may have received is ORDER_OUTCOME_UNKNOWN with its tag", async () => {

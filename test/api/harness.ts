@@ -4,6 +4,7 @@ import { ApiKeys } from "../../src/api/api-keys.js";
 import type { RateLimits } from "../../src/api/app-deps.js";
 import type { LimiterFactory } from "../../src/api/rate-limits.js";
 import { buildApp } from "../../src/api/app.js";
+import { appDeps } from "../../src/cli/gateway.js";
 import type { Secret } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
 import { OrderService, type OrderServiceOptions } from "../../src/orders/order-service.js";
@@ -75,19 +76,18 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
   const apps: FastifyInstance[] = [];
   const make = (o: ApiOptions): FastifyInstance => {
     const orders = o.orders === undefined ? gw.orders : new OrderService(gw.xts.interactive, gw.resolver, silentLogger(), o.orders);
-    const app = buildApp({
-      logger: o.logger ?? silentLogger(),
-      apiKeys,
-      resolver: gw.resolver,
-      orders,
-      quotes: gw.quotes,
-      master: gw.master,
-      limits: { ...GENEROUS_LIMITS, ...o.limits },
-      ...(o.bodyLimit === undefined ? {} : { bodyLimit: o.bodyLimit }),
-      ...(o.today === undefined ? {} : { today: () => o.today! }),
-      ...(o.replicaSecret === undefined ? {} : { replicaSecret: o.replicaSecret }),
-      ...(o.limiters === undefined ? {} : { limiters: o.limiters }),
-    });
+    const app = buildApp(
+      appDeps(gw, {
+        logger: o.logger ?? silentLogger(),
+        apiKeys,
+        orders,
+        limits: { ...GENEROUS_LIMITS, ...o.limits },
+        ...(o.bodyLimit === undefined ? {} : { bodyLimit: o.bodyLimit }),
+        ...(o.today === undefined ? {} : { today: () => o.today! }),
+        ...(o.replicaSecret === undefined ? {} : { replicaSecret: o.replicaSecret }),
+        ...(o.limiters === undefined ? {} : { limiters: o.limiters }),
+      }),
+    );
     apps.push(app);
     return app;
   };

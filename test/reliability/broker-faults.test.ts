@@ -3,8 +3,8 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
+import { appDeps } from "../../src/cli/gateway.js";
 import { httpStatusFor } from "../../src/api/error-status.js";
-import { silentLogger } from "../../src/logger.js";
 import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { until } from "./support/contract.js";
@@ -33,16 +33,13 @@ beforeAll(async () => {
   expect(report.status, report.message).toBe("success");
   const apiKeys = new ApiKeys(gw.store);
   apikey = (await apiKeys.create("reliability")).key;
-  app = buildApp({
-    logger: silentLogger(),
-    apiKeys,
-    resolver: gw.resolver,
-    orders: gw.orders,
-    quotes: gw.quotes,
-    master: gw.master,
-    // The gateway's own per-key limits are not under test here: XTS's are.
-    limits: { ordersPerSecond: 100_000, smartOrdersPerSecond: 100_000, othersPerSecond: 100_000 },
-  });
+  app = buildApp(
+    appDeps(gw, {
+      apiKeys,
+      // The gateway's own per-key limits are not under test here: XTS's are.
+      limits: { ordersPerSecond: 100_000, smartOrdersPerSecond: 100_000, othersPerSecond: 100_000 },
+    }),
+  );
   stock = gw.sandbox.master.instruments.find((i) => i.exchange === "NSE" && i.kind === "cash" && i.referencePrice > 1 && i.referencePrice < 5000)!;
 }, 60_000);
 

@@ -1,18 +1,12 @@
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
-import { sandboxJainamConfig } from "../../src/cli/gateway.js";
+import { appDeps, createGateway, sandboxJainamConfig, type Gateway } from "../../src/cli/gateway.js";
 import { loadConfig } from "../../src/config.js";
-import { createLogger, type Logger } from "../../src/logger.js";
-import { MasterContractService } from "../../src/mastercontract/refresh.js";
-import { OrderService } from "../../src/orders/order-service.js";
-import { QuoteService } from "../../src/orders/quote-service.js";
-import { Resolver } from "../../src/resolver/resolver.js";
+import { createLogger } from "../../src/logger.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
-import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
-import { createXtsClient, type XtsClient } from "../../src/xts/client/create-client.js";
+import { createXtsClient } from "../../src/xts/client/create-client.js";
 import type { FetchFunction } from "../../src/xts/client/http.js";
 import { Secret, type JainamConfig } from "../../src/xts/client/jainam-config.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -35,9 +29,8 @@ const WRONG_SECRET = "wr0ng6-reliability-refused-secret";
 
 let sandbox: Sandbox;
 const dir = tempDir("xtsbridge-secrets-");
-let store: SqliteStore;
+let gw: Gateway;
 let app: FastifyInstance;
-let xts: XtsClient;
 let logText = "";
 const answers: string[] = [];
 /** Every Authorization value sent and every token or uniqueKey XTS handed out. */
@@ -64,10 +57,6 @@ const recordingFetch: FetchFunction = async (input, init) => {
   return response;
 };
 
-function build(logger: Logger): void {
-  xts = createXtsClient({ jainam: jainam(sandbox.url), logger, fetch: recordingFetch, timeouts: { orderMs: 300, readMs: 1000 }, retry: { baseDelayMs: 5, maxDelayMs: 20 } });
-}
-
 beforeAll(async () => {
   sandbox = await createSandbox({ instruments: 3000, referenceDate: "2026-11-25", ...CREDENTIALS });
   const destination = new Writable({
@@ -77,14 +66,18 @@ beforeAll(async () => {
     },
   });
   const logger = createLogger({ level: "trace", destination });
-  store = SqliteStore.open(dir.file("secrets.db"));
-  const resolver = new Resolver(store, "jainam_prop", logger.child({ component: "resolver" }));
-  await resolver.load();
-  build(logger);
-  const master = new MasterContractService({ store, resolver, source: xts.market, logger: logger.child({ component: "mastercontract" }) });
-  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), { reconcileDelayMs: 20 });
-  const apiKeys = new ApiKeys(store);
-  app = buildApp({ logger, apiKeys, resolver, orders, quotes: new QuoteService(xts.market, resolver), master, limits: { ordersPerSecond: 1000, othersPerSecond: 1000 } });
+  // The production root, from the environment a user would set: the secrets go in as variables.
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${dir.file("secrets.db")}`,
+    JAINAM_SERVER: sandbox.url,
+    JAINAM_INTERACTIVE_API_KEY: CREDENTIALS.interactiveKey,
+    JAINAM_INTERACTIVE_API_SECRET: CREDENTIALS.interactiveSecret,
+    JAINAM_MARKET_API_KEY: CREDENTIALS.marketKey,
+    JAINAM_MARKET_API_SECRET: CREDENTIALS.marketSecret,
+  });
+  gw = await createGateway(config, logger, { fetch: recordingFetch, timeouts: { orderMs: 300, readMs: 1000 }, retry: { baseDelayMs: 5, maxDelayMs: 20 }, orders: { reconcileDelayMs: 20 } });
+  const { master, apiKeys } = gw;
+  app = buildApp(appDeps(gw, { limits: { ordersPerSecond: 1000, othersPerSecond: 1000 } }));
 
   const report = await master.refresh();
   expect(report.status, report.message).toBe("success");
@@ -133,7 +126,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
-  await store?.close();
+  await gw?.close();
   await sandbox?.close();
   dir.remove();
 });

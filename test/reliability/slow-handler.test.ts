@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
-import { silentLogger } from "../../src/logger.js";
+import { appDeps } from "../../src/cli/gateway.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 
 /**
@@ -23,7 +23,7 @@ beforeAll(async () => {
   expect((await gw.master.refresh()).status).toBe("success");
   const apiKeys = new ApiKeys(gw.store);
   apikey = (await apiKeys.create("slow")).key;
-  app = buildApp({ logger: silentLogger(), apiKeys, resolver: gw.resolver, orders: gw.orders, quotes: gw.quotes, master: gw.master, requestTimeoutMs: REQUEST_TIMEOUT_MS });
+  app = buildApp(appDeps(gw, { apiKeys, requestTimeoutMs: REQUEST_TIMEOUT_MS }));
   url = (await app.listen({ host: "127.0.0.1", port: 0 })).replace("[::1]", "localhost");
 }, 60_000);
 

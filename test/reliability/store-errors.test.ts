@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
+import { appDeps } from "../../src/cli/gateway.js";
 import { createLogger } from "../../src/logger.js";
 import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { SymbolRow } from "../../src/store/types.js";
@@ -46,7 +47,7 @@ beforeAll(async () => {
   expect(first.status, first.message).toBe("success");
   const apiKeys = new ApiKeys(gw.store);
   apikey = (await apiKeys.create("reliability")).key;
-  app = buildApp({ logger, apiKeys, resolver: gw.resolver, orders: gw.orders, quotes: gw.quotes, master: gw.master, limits: { othersPerSecond: 100_000 } });
+  app = buildApp(appDeps(gw, { logger, apiKeys, limits: { othersPerSecond: 100_000 } }));
 }, 60_000);
 
 afterAll(async () => {
