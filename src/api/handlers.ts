@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { XtsBridgeError } from "../errors.js";
+import { istToday } from "../instruments/ist.js";
 import type { AppDeps } from "./app-deps.js";
 import { symbolData, type InstrumentsCache } from "./instruments-cache.js";
 import * as s from "./schemas.js";
@@ -48,9 +49,6 @@ function route<S extends z.ZodType>(r: Route<S>): Route {
 
 const ok = (body: Record<string, unknown>): Reply => ({ kind: "json", body: { status: "success", ...body } });
 
-function indiaToday(): string {
-  return new Date(Date.now() + 5.5 * 3_600_000).toISOString().slice(0, 10);
-}
 
 export const ROUTES: readonly Route[] = [
   route({
@@ -146,7 +144,7 @@ export const ROUTES: readonly Route[] = [
   route({
     method: "POST", path: "/expiry", summary: "Expiry dates of an underlying (past dates dropped)", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.expirySchema,
     handle: async (b, { deps }) => {
-      const dates = deps.resolver.current.expiries(b.exchange, b.symbol, b.instrumenttype, (deps.today ?? indiaToday)());
+      const dates = deps.resolver.current.expiries(b.exchange, b.symbol, b.instrumenttype, (deps.today ?? istToday)());
       return ok({ message: `Found ${dates.length} expiry dates for ${b.symbol.toUpperCase()} ${b.instrumenttype} in ${b.exchange}`, data: dates });
     },
   }),

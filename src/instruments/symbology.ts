@@ -1,20 +1,10 @@
 import type { SymbolRow } from "../store/types.js";
 import type { XtsIndexEntry, XtsInstrument, XtsOptionType } from "../xts/master-types.js";
 import { exchangeOfSegment } from "./exchanges.js";
+import { formatExpiry } from "./expiry.js";
 import { bseIndexSymbol, nseIndexSymbol } from "./index-names.js";
 
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] as const;
-
-/** `2024-03-28` → `{ compact: "28MAR24", column: "28-MAR-24" }`. */
-export function formatExpiry(isoDate: string): { compact: string; column: string } {
-  const year = isoDate.slice(2, 4);
-  const month = MONTHS[Number(isoDate.slice(5, 7)) - 1];
-  const day = isoDate.slice(8, 10);
-  if (month === undefined || day.length !== 2 || year.length !== 2) {
-    throw new RangeError(`not an ISO date: '${isoDate}'`);
-  }
-  return { compact: `${day}${month}${year}`, column: `${day}-${month}-${year}` };
-}
+export { formatExpiry } from "./expiry.js";
 
 /** Whole strikes print without decimals (`24000`); others in their shortest form (`292.5`, `1.085`). */
 export function formatStrike(strike: number): string {

@@ -1,6 +1,6 @@
 import type { Collision } from "../instruments/contract-builder.js";
 import type { MasterLineIssue } from "../xts/master-types.js";
-import type { MasterSegment } from "../xts/segments.js";
+import { MASTER_SEGMENTS, type MasterSegment } from "../xts/segments.js";
 
 /** What the refresh needs from XTS: the market-data client satisfies it. */
 export interface MasterSource {
@@ -28,7 +28,7 @@ export interface RefreshOptions {
 }
 
 export const DEFAULT_REFRESH_OPTIONS: RefreshOptions = Object.freeze<RefreshOptions>({
-  segments: ["NSECM", "NSEFO", "NSECD", "BSECM", "BSEFO", "MCXFO"],
+  segments: MASTER_SEGMENTS,
   optionalSegments: ["NSECD", "MCXFO"],
   indexLists: [1, 11],
   concurrency: 3,

@@ -1,8 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { MasterStatus } from "../store/status-types.js";
 import type { MasterContractService } from "./refresh.js";
-
-const IST_OFFSET_MS = 5.5 * 3_600_000;
+import { IST_OFFSET_MS } from "../instruments/ist.js";
 
 /**
  * The start of the current trading day's contract: 08:00 IST (OpenAlgo's

@@ -1,18 +1,16 @@
+import { dayNumber, isoOfExpiry, isoOfParts, MONTH_PATTERN } from "../instruments/expiry.js";
 import type { SymbolRow } from "../store/types.js";
 
 /** OpenAlgo derivative symbol: root, DDMMMYY, optional strike, FUT/CE/PE (openalgo-api.md §2). */
-const DERIVATIVE = /^(.+?)(\d{2})(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)(\d{2})(\d+(?:\.\d+)?)?(FUT|CE|PE)$/;
-const MONTH_INDEX: Readonly<Record<string, number>> = {
-  JAN: 0, FEB: 1, MAR: 2, APR: 3, MAY: 4, JUN: 5, JUL: 6, AUG: 7, SEP: 8, OCT: 9, NOV: 10, DEC: 11,
-};
+const DERIVATIVE = new RegExp(`^(.+?)(\\d{2})(${MONTH_PATTERN})(\\d{2})(\\d+(?:\\.\\d+)?)?(FUT|CE|PE)$`);
 
 function expiryDay(dd: string, mmm: string, yy: string): number {
-  return Date.UTC(2000 + Number(yy), MONTH_INDEX[mmm]!, Number(dd)) / 86_400_000;
+  return dayNumber(isoOfParts(dd, mmm, yy));
 }
 
 /** `DD-MMM-YY` expiry column → days since epoch. */
 function columnDay(expiry: string): number {
-  return expiryDay(expiry.slice(0, 2), expiry.slice(3, 6), expiry.slice(7, 9));
+  return dayNumber(isoOfExpiry(expiry));
 }
 
 /** Levenshtein distance, giving up (returning max + 1) once it must exceed `max`. */

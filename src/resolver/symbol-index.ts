@@ -1,13 +1,6 @@
 import type { SymbolRow } from "../store/types.js";
+import { isoOfExpiry } from "../instruments/expiry.js";
 import { suggestSymbols } from "./suggestions.js";
-
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-
-/** `28-MAR-24` → `2024-03-28`. */
-function isoOfExpiry(expiry: string): string {
-  const month = String(MONTHS.indexOf(expiry.slice(3, 6)) + 1).padStart(2, "0");
-  return `20${expiry.slice(7, 9)}-${month}-${expiry.slice(0, 2)}`;
-}
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,3 +1,4 @@
+import { MASTER_SEGMENTS } from "../../xts/segments.js";
 import type { Account } from "./accounts.js";
 import { money } from "./margin.js";
 import { formatPrice } from "./order-records.js";
@@ -141,7 +142,7 @@ export function holdingsResult(clientID: string, holdings: readonly Holding[]): 
 }
 
 export function profileResult(account: Account, clientID: string): Record<string, unknown> {
-  const segments = ["NSECM", "NSEFO", "NSECD", "BSECM", "BSEFO", "MCXFO"];
+  const segments = MASTER_SEGMENTS;
   return {
     ClientId: clientID,
     ClientName: `Sandbox Client ${clientID}`,

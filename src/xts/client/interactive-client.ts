@@ -3,7 +3,7 @@ import { isXtsSegment, type XtsSegment } from "../segments.js";
 import type { XtsHttp, XtsRequest } from "./http.js";
 import type { JainamConfig } from "./jainam-config.js";
 import { loginInteractive, type InteractiveSession } from "./login.js";
-import { outcomeError, type Operation } from "./operation.js";
+import type { Operation } from "./operation.js";
 import {
   parseBalance,
   parseHoldings,
@@ -15,7 +15,7 @@ import {
   parseProfile,
   parseTradeBook,
 } from "./results.js";
-import { runInSession, SessionOwner, type ResultParser } from "./session.js";
+import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type {
   XtsBalance,
@@ -58,33 +58,29 @@ function segment(value: XtsSegment): void {
 export class XtsInteractiveClient {
   private readonly http: XtsHttp;
   private readonly timeouts: XtsTimeouts;
+  private readonly sessions: SessionClient<InteractiveSession>;
   private readonly session: SessionOwner<InteractiveSession>;
 
   constructor(deps: { http: XtsHttp; config: JainamConfig; timeouts: XtsTimeouts }) {
     this.http = deps.http;
     this.timeouts = deps.timeouts;
-    this.session = new SessionOwner(() => loginInteractive(deps.http, deps.config, deps.timeouts));
+    this.sessions = new SessionClient(
+      deps.http,
+      () => loginInteractive(deps.http, deps.config, deps.timeouts),
+      { name: "interactive logout", kind: "command", timeoutMs: deps.timeouts.readMs },
+      (session) => ({ method: "DELETE", url: `${session.base}/user/session`, query: session.clientID === null ? {} : ({ clientID: session.clientID } as Query), token: session.token }),
+    );
+    this.session = this.sessions.owner;
   }
 
   /** Logs in (or joins a login in flight) and describes the session. */
-  async login(): Promise<XtsInteractiveSessionInfo> {
-    const { token: _token, ...info } = await this.session.login();
-    return info;
+  login(): Promise<XtsInteractiveSessionInfo> {
+    return this.sessions.login();
   }
 
   /** Ends the session on the server; a session the server already dropped counts as ended. */
-  async logout(): Promise<void> {
-    const session = this.session.peek();
-    this.session.clear();
-    if (session === null) return;
-    const operation: Operation = { name: "interactive logout", kind: "command", timeoutMs: this.timeouts.readMs };
-    const outcome = await this.http.send(operation, {
-      method: "DELETE",
-      url: `${session.base}/user/session`,
-      query: session.clientID === null ? {} : { clientID: session.clientID },
-      token: session.token,
-    });
-    if (outcome.kind !== "ok" && outcome.kind !== "invalid-token") throw outcomeError(operation, outcome);
+  logout(): Promise<void> {
+    return this.sessions.logout();
   }
 
   /** `POST /orders`. Never resent; a lost answer is OrderOutcomeUnknownError (§5.1). */

@@ -4,10 +4,10 @@ import type { XtsHttp } from "./http.js";
 import type { JainamConfig } from "./jainam-config.js";
 import { loginMarket, type MarketSession } from "./login.js";
 import { downloadMaster, type DownloadMasterOptions } from "./master-download.js";
-import { outcomeError, type Operation } from "./operation.js";
+import type { Operation } from "./operation.js";
 import { XtsBadResponseError } from "./errors.js";
 import { parseDepthQuotes, parseIndexList, parseQuotes } from "./results.js";
-import { runInSession, SessionOwner, type ResultParser } from "./session.js";
+import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type { XtsDepthQuote, XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
 
@@ -24,28 +24,29 @@ export class XtsMarketDataClient {
   private readonly http: XtsHttp;
   private readonly timeouts: XtsTimeouts;
   private readonly root: string;
+  private readonly sessions: SessionClient<MarketSession>;
   private readonly session: SessionOwner<MarketSession>;
 
   constructor(deps: { http: XtsHttp; config: JainamConfig; timeouts: XtsTimeouts }) {
     this.http = deps.http;
     this.timeouts = deps.timeouts;
     this.root = `${deps.config.server}${deps.config.marketDataRoot}`;
-    this.session = new SessionOwner(() => loginMarket(deps.http, deps.config, deps.timeouts));
+    this.sessions = new SessionClient(
+      deps.http,
+      () => loginMarket(deps.http, deps.config, deps.timeouts),
+      { name: "market logout", kind: "command", timeoutMs: deps.timeouts.readMs },
+      (session) => ({ method: "DELETE", url: `${this.root}/auth/logout`, token: session.token }),
+    );
+    this.session = this.sessions.owner;
   }
 
-  async login(): Promise<XtsMarketSessionInfo> {
-    const { token: _token, ...info } = await this.session.login();
-    return info;
+  login(): Promise<XtsMarketSessionInfo> {
+    return this.sessions.login();
   }
 
   /** Ends the session on the server; a session the server already dropped counts as ended. */
-  async logout(): Promise<void> {
-    const session = this.session.peek();
-    this.session.clear();
-    if (session === null) return;
-    const operation: Operation = { name: "market logout", kind: "command", timeoutMs: this.timeouts.readMs };
-    const outcome = await this.http.send(operation, { method: "DELETE", url: `${this.root}/auth/logout`, token: session.token });
-    if (outcome.kind !== "ok" && outcome.kind !== "invalid-token") throw outcomeError(operation, outcome);
+  logout(): Promise<void> {
+    return this.sessions.logout();
   }
 
   /**

@@ -3,7 +3,7 @@ import { classifyEnvelope, classifyReply, envelopeType, type ParsedEnvelope, typ
 import { XtsBadResponseError, XtsSessionExpiredError, XtsTimeoutError } from "./errors.js";
 import type { OpenResponse, XtsHttp } from "./http.js";
 import type { MarketSession } from "./login.js";
-import { EnvelopeDecodeError, MasterEnvelopeDecoder, type EnvelopeSummary } from "./master-stream.js";
+import { EnvelopeDecodeError, MasterEnvelopeDecoder, type EnvelopeSummary } from "../master-stream.js";
 import { isRetryableOutcome, outcomeError, transportError, TransportFailure, type Operation } from "./operation.js";
 import type { SessionOwner } from "./session.js";
 

@@ -125,3 +125,35 @@ export async function runInSession<S extends { readonly token: string }, T>(
   }
   return settle(operation, outcome, parse, empty);
 }
+
+/**
+ * Login and logout of one XTS API (interactive or market data), shared by both clients: they
+ * differ only in how they log in and which request ends the session.
+ */
+export class SessionClient<S extends { readonly token: string }> {
+  readonly owner: SessionOwner<S>;
+
+  constructor(
+    private readonly http: XtsHttp,
+    login: () => Promise<S>,
+    private readonly logoutOperation: Operation,
+    private readonly logoutRequest: (session: S) => XtsRequest,
+  ) {
+    this.owner = new SessionOwner(login);
+  }
+
+  /** Logs in (or joins a login in flight) and describes the session, without its token (which never leaves the client). */
+  async login(): Promise<Omit<S, "token">> {
+    const { token: _token, ...info } = await this.owner.login();
+    return info;
+  }
+
+  /** Ends the session on the server; a session the server already dropped counts as ended. */
+  async logout(): Promise<void> {
+    const session = this.owner.peek();
+    this.owner.clear();
+    if (session === null) return;
+    const outcome = await this.http.send(this.logoutOperation, this.logoutRequest(session));
+    if (outcome.kind !== "ok" && outcome.kind !== "invalid-token") throw outcomeError(this.logoutOperation, outcome);
+  }
+}
