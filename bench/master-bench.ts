@@ -1,9 +1,10 @@
+import { openSqliteStore } from "../src/store/open-store.js";
+import type { SqlStore } from "../src/store/sql-store.js";
 import { ContractBuilder } from "../src/instruments/contract-builder.js";
 import { Resolver } from "../src/resolver/resolver.js";
 import { SymbolIndex } from "../src/resolver/symbol-index.js";
 import { silentLogger } from "../src/logger.js";
 import { generateMaster, masterText } from "../src/sandbox/master-generator.js";
-import { SqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import type { SymbolStore } from "../src/store/symbol-store.js";
 import type { SymbolRow } from "../src/store/types.js";
 import { parseIndexEntry, parseMasterStream } from "../src/xts/master-parser.js";
@@ -92,6 +93,6 @@ function lookupBench(rows: readonly SymbolRow[]): BenchResult {
   ]);
 }
 
-export async function sqliteStore(path: string): Promise<SqliteStore> {
-  return SqliteStore.open(path);
+export async function sqliteStore(path: string): Promise<SqlStore> {
+  return openSqliteStore(path);
 }

@@ -1,3 +1,4 @@
+import { openPostgresStore } from "../src/store/open-store.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,7 +6,6 @@ import { masterBench, sqliteStore } from "./master-bench.js";
 import { refreshBench } from "./refresh-bench.js";
 import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
-import { PostgresStore } from "../src/store/postgres/pg-store.js";
 import pg from "pg";
 
 /**
@@ -42,7 +42,7 @@ try {
     // Same store benchmarks on PostgreSQL, in a throw-away schema of $BENCH_PG_URL (default: the local server).
     const base = process.env["BENCH_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
     const schema = `bench_${process.pid}`;
-    const store = await PostgresStore.open(`${base}${base.includes("?") ? "&" : "?"}schema=${schema}`);
+    const store = await openPostgresStore(`${base}${base.includes("?") ? "&" : "?"}schema=${schema}`);
     try {
       await masterBench(store, "PostgreSQL");
       await refreshBench(store, "PostgreSQL");

@@ -90,8 +90,12 @@ export class MasterContractService {
     return presentStatus(await this.deps.store.getStatus(this.broker), this.isStale);
   }
 
+  /** True while this service holds the refresh claim (from a successful claim to its release). */
+  private claimed = false;
+
+  /** Our own record is stale unless we hold the claim now: it was left by a run of ours that could not write its end. */
   private isStale = (holder: MasterStatus): boolean => {
-    if (holder.owner === this.owner) return !this.isRunning;
+    if (holder.owner === this.owner) return !this.claimed;
     return isAbandoned(holder, this.options.staleAfterMs);
   };
 
@@ -105,9 +109,11 @@ export class MasterContractService {
       throw error instanceof XtsBridgeError ? error : new StoreError(`cannot start the master refresh: ${(error as Error).message}`, error);
     });
     if (!claim.acquired) throw new RefreshInProgressError(claim.holder);
+    this.claimed = true;
     try {
       return await this.runClaimed(request, force, started, startedAt);
     } finally {
+      this.claimed = false;
       await claim.release().catch((error: unknown) => logger.warn({ err: error }, "could not release the refresh claim"));
     }
   }

@@ -1,10 +1,10 @@
+import { openSqliteStore } from "../store/open-store.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ContractBuilder, type BuiltContract } from "../instruments/contract-builder.js";
 import { importMasterFiles } from "../mastercontract/import-files.js";
-import { SqliteStore } from "../store/sqlite/sqlite-store.js";
 import { parseIndexEntry, parseMasterLine } from "../xts/master-parser.js";
 import { MASTER_SEGMENTS, type MasterSegment } from "../xts/segments.js";
 import { generateMaster, masterText, type GeneratedInstrument, type GeneratedKind, type GeneratedMaster } from "./master-generator.js";
@@ -355,7 +355,7 @@ describe("generateMaster: storage", () => {
       writeFileSync(file, masterText(m, segment));
       return file;
     });
-    const store = SqliteStore.open(join(dir, "db", "symbols.db"));
+    const store = openSqliteStore(join(dir, "db", "symbols.db"));
     try {
       const report = await importMasterFiles(store, BROKER, files);
       expect(report.totals.unparseable).toBe(0);
@@ -383,7 +383,7 @@ describe("generateMaster: storage", () => {
     const built = build(m);
     const dir = mkdtempSync(join(tmpdir(), "xtsbridge-generator-"));
     dirs.push(dir);
-    const store = SqliteStore.open(join(dir, "symbols.db"));
+    const store = openSqliteStore(join(dir, "symbols.db"));
     try {
       const result = await store.replaceBroker(BROKER, built.rows);
       expect(result.inserted).toBe(stored(m).length);

@@ -1,15 +1,25 @@
 import { parseDatabaseUrl } from "./database-url.js";
-import { PostgresStore } from "./postgres/pg-store.js";
-import { SqliteStore } from "./sqlite/sqlite-store.js";
-import type { GatewayStore } from "./symbol-store.js";
+import { PgDialect } from "./postgres/pg-dialect.js";
+import { SqliteDialect, type SqliteOptions } from "./sqlite/sqlite-dialect.js";
+import { SqlStore } from "./sql-store.js";
 
-export async function openStore(databaseUrl: string): Promise<GatewayStore> {
+/** A store on a SQLite file (created, with its folder, and migrated). */
+export function openSqliteStore(path: string, options: SqliteOptions = {}): SqlStore {
+  return new SqlStore(SqliteDialect.open(path, options));
+}
+
+/** A store on PostgreSQL (`?schema=` isolates; migrated under an advisory lock). */
+export async function openPostgresStore(url: string, applicationName?: string): Promise<SqlStore> {
+  return new SqlStore(await PgDialect.open(url, applicationName));
+}
+
+export async function openStore(databaseUrl: string): Promise<SqlStore> {
   const target = parseDatabaseUrl(databaseUrl);
   switch (target.dialect) {
     case "sqlite":
-      return SqliteStore.open(target.path);
+      return openSqliteStore(target.path);
     case "postgres":
-      return PostgresStore.open(target.url);
+      return openPostgresStore(target.url);
     default: {
       const never: never = target;
       return never;

@@ -1,9 +1,9 @@
+import { openPostgresStore } from "../../src/store/open-store.js";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isAbandoned, presentStatus } from "../../src/mastercontract/refresh.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS } from "../../src/sandbox/sandbox-options.js";
-import { PostgresStore } from "../../src/store/postgres/pg-store.js";
 import { dropSchema, newSchemaName, PG_BASE_URL, pgSchemaUrl } from "../support/backends.js";
 import { startCli, until } from "../support/processes.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -42,7 +42,7 @@ describe("a refresh killed inside its PostgreSQL transaction", () => {
   });
 
   async function contract(): Promise<{ rows: number; version: number; status: string; sample: Map<string, number> }> {
-    const store = await PostgresStore.open(url, "xtsbridge-test-reader");
+    const store = await openPostgresStore(url, "xtsbridge-test-reader");
     try {
       const rows = await store.loadBroker("jainam_prop");
       const status = presentStatus(await store.getStatus("jainam_prop"), (h) => isAbandoned(h, 600_000));

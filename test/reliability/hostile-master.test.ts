@@ -1,9 +1,9 @@
+import { openSqliteStore } from "../../src/store/open-store.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { ContractBuilder } from "../../src/instruments/contract-builder.js";
 import { importMasterFiles } from "../../src/mastercontract/import-files.js";
-import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { parseMasterLine, parseMasterStream, type ParsedLine } from "../../src/xts/master-parser.js";
 import { sampleFiles } from "../support/samples.js";
@@ -203,7 +203,7 @@ describe("parseMasterStream and ContractBuilder on hostile text", () => {
   });
 
   it("stores whatever rows a hostile master yields in one transaction: the database's unique keys never refuse them", async () => {
-    const store = SqliteStore.open(":memory:");
+    const store = openSqliteStore(":memory:");
     try {
       await fc.assert(
         fc.asyncProperty(fc.array(anyLine, { minLength: 1, maxLength: 60 }), async (lines) => {
@@ -268,7 +268,7 @@ describe("importMasterFiles on files of garbage", () => {
     const empty = dir.file("empty.txt");
     writeFileSync(empty, "");
 
-    const store = SqliteStore.open(dir.file("garbage.db"));
+    const store = openSqliteStore(dir.file("garbage.db"));
     try {
       await store.replaceBroker("jainam_prop", [kept]);
       const report = await importMasterFiles(store, "jainam_prop", [garbage, empty]);
@@ -288,7 +288,7 @@ describe("importMasterFiles on files of garbage", () => {
     const good = REAL_LINES.slice(0, 40);
     const junk = Array.from({ length: 200 }, (_, i) => `${"#".repeat(i)}|${i}|\u0000|\uFFFD`);
     writeFileSync(mixed, [...junk.slice(0, 100), ...good, ...junk.slice(100)].join("\n"));
-    const store = SqliteStore.open(dir.file("mixed.db"));
+    const store = openSqliteStore(dir.file("mixed.db"));
     try {
       const report = await importMasterFiles(store, "jainam_prop", [mixed]);
       expect(report.stored).toBe(true);

@@ -1,3 +1,5 @@
+import { openSqliteStore } from "../../src/store/open-store.js";
+import type { SqlStore } from "../../src/store/sql-store.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +11,6 @@ import { DEFAULT_REFRESH_OPTIONS } from "../../src/mastercontract/refresh-types.
 import { Resolver } from "../../src/resolver/resolver.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS } from "../../src/sandbox/sandbox-options.js";
-import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { MasterStatus } from "../../src/store/status-types.js";
 import { createXtsClient } from "../../src/xts/client/create-client.js";
 import { runCli } from "../support/cli.js";
@@ -74,7 +75,7 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
     await ensureDist();
     sandbox = await createSandbox({ instruments: INSTRUMENTS, seed: 11, referenceDate: "2026-11-25" });
     // The "old" contract: the real sample lines, which share no (symbol, token) set with the generated one.
-    const store = SqliteStore.open(pristine);
+    const store = openSqliteStore(pristine);
     const imported = await importMasterFiles(store, BROKER, sampleFiles());
     expect(imported.stored).toBe(true);
     oldContract = await storedFingerprint(store);
@@ -126,11 +127,11 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
   const alive = (run: Run): boolean => run.exitedAt === null;
 
   /** What `xtsbridge master status` shows: an abandoned `downloading` reads as error. */
-  async function shownStatus(store: SqliteStore): Promise<MasterStatus> {
+  async function shownStatus(store: SqlStore): Promise<MasterStatus> {
     return presentStatus(await store.getStatus(BROKER), (holder) => isAbandoned(holder, DEFAULT_REFRESH_OPTIONS.staleAfterMs));
   }
 
-  async function refreshInProcess(store: SqliteStore): Promise<void> {
+  async function refreshInProcess(store: SqlStore): Promise<void> {
     const logger = silentLogger();
     const resolver = new Resolver(store, BROKER, logger);
     await resolver.load();
@@ -158,7 +159,7 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
     expect(claimedAt, "never saw the refresh write its claim").not.toBeNull();
     // Run times vary a lot on a shared 2-core machine; a later run that finishes first corrects the estimate.
     let claimToExitMs = calibration.exitedAt! - claimedAt!;
-    const calibrated = SqliteStore.open(calibrationDb);
+    const calibrated = openSqliteStore(calibrationDb);
     const newContract = await storedFingerprint(calibrated);
     await calibrated.close();
     expect(newContract.rows).toBeGreaterThan(INSTRUMENTS * 0.9);
@@ -206,7 +207,7 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
       }
 
       // The file opens (recovery drops the uncommitted WAL frames) and holds one whole contract.
-      const store = SqliteStore.open(db);
+      const store = openSqliteStore(db);
       try {
         const stored = await storedFingerprint(store);
         const outcome = stored.checksum === newContract.checksum ? "new" : "old";

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
 import { appDeps } from "../../src/cli/gateway.js";
-import { createLogger } from "../../src/logger.js";
-import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { createLogger, silentLogger } from "../../src/logger.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { until } from "./support/contract.js";
@@ -26,9 +25,6 @@ let apikey: string;
 let logText = "";
 let known: SymbolRow[];
 
-const db = (): Database.Database => (gw.store as SqliteStore).handle;
-/** Contracts are written on their own connection; limits that must hit the replace go there. */
-const writer = (): Database.Database => (gw.store as SqliteStore).writer;
 const storedTotal = async (): Promise<number> => Object.values(await gw.store.countByExchange(BROKER)).reduce((a, b) => a + b, 0);
 
 beforeAll(async () => {
@@ -39,10 +35,8 @@ beforeAll(async () => {
     },
   });
   const logger = createLogger({ level: "info", destination });
-  gw = await startTestGateway({ sandbox: { instruments: 3000 }, logger });
-  // SqliteStore waits 5 s for a lock; the test does not need to wait that long to see it fail.
-  db().pragma("busy_timeout = 200");
-  writer().pragma("busy_timeout = 200");
+  // The store waits 5 s for a lock by default; the test does not need to wait that long to see it fail.
+  gw = await startTestGateway({ sandbox: { instruments: 3000 }, logger, sqlite: { busyTimeoutMs: 200 } });
   const first = await gw.master.refresh();
   expect(first.status, first.message).toBe("success");
   const apiKeys = new ApiKeys(gw.store);
@@ -57,7 +51,6 @@ afterAll(async () => {
 
 beforeEach(async () => {
   gw.sandbox.control.clearFaults();
-  writer().pragma("max_page_count = 1073741823");
   known = gw.resolver.current.rows.filter((_, i) => i % 61 === 0);
 });
 
@@ -133,11 +126,14 @@ describe("the disk fills up during the replace", () => {
     known = half.filter((_, i) => i % 61 === 0);
     const index = gw.resolver.current;
     const version = (await gw.store.getStatus(BROKER)).contractVersion;
-    db().exec("VACUUM"); // give the freed pages back, so the full contract needs new ones
-    const pages = db().pragma("page_count", { simple: true }) as number;
-    writer().pragma(`max_page_count = ${pages + 16}`);
-
-    const report = await gw.master.refresh();
+    // Give the freed pages back, so the full contract needs new ones; then a second process of
+    // this deployment opens the same file with room for 16 more pages only: its disk is "full".
+    const admin = new Database(gw.dbPath);
+    admin.exec("VACUUM");
+    const pages = admin.pragma("page_count", { simple: true }) as number;
+    admin.close();
+    const full = await startTestGateway({ sandbox: { instruments: 3000 }, logger: silentLogger(), dbPath: gw.dbPath, sqlite: { busyTimeoutMs: 200, pragmas: [`max_page_count = ${pages + 16}`] } });
+    const report = await full.master.refresh().finally(() => full.close());
     expect(report.status).toBe("error");
     expect(report.message).toMatch(/replacing jainam_prop rows failed, previous rows kept: database or disk is full/);
     await expectOldContractServing(half.length, index);
@@ -145,7 +141,6 @@ describe("the disk fills up during the replace", () => {
     expect(status).toMatchObject({ status: "error", totalSymbols: half.length, contractVersion: version });
     expect(status.message).toMatch(/database or disk is full/);
 
-    writer().pragma("max_page_count = 1073741823");
     const next = await gw.master.refresh();
     expect(next.status, next.message).toBe("success");
     expect(gw.resolver.current.size).toBeGreaterThan(half.length);

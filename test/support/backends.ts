@@ -1,8 +1,7 @@
+import { openSqliteStore, openPostgresStore } from "../../src/store/open-store.js";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import { PostgresStore } from "../../src/store/postgres/pg-store.js";
 import type { GatewayStore } from "../../src/store/symbol-store.js";
-import { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { tempDir } from "./temp-dir.js";
 
 /** One store backend for the shared suite: `open()` gives a fresh, empty, isolated store. */
@@ -16,7 +15,7 @@ export const sqliteBackend: Backend = {
   async open() {
     const dir = tempDir("xtsbridge-store-");
     const path = dir.file("test.db");
-    const store = SqliteStore.open(path);
+    const store = openSqliteStore(path);
     return {
       store,
       url: `sqlite:${path}`,
@@ -57,7 +56,7 @@ export const postgresBackend: Backend = {
   async open() {
     const schema = newSchemaName();
     const url = pgSchemaUrl(schema);
-    const store = await PostgresStore.open(url);
+    const store = await openPostgresStore(url);
     return {
       store,
       url,

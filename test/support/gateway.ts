@@ -1,6 +1,8 @@
 import { createGateway, type Gateway, type GatewayOverrides } from "../../src/cli/gateway.js";
 import { loadConfig } from "../../src/config.js";
 import { silentLogger, type Logger } from "../../src/logger.js";
+import { openSqliteStore } from "../../src/store/open-store.js";
+import type { SqliteOptions } from "../../src/store/sqlite/sqlite-dialect.js";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -15,13 +17,22 @@ export interface TestGateway extends Gateway {
  * loopback port, with test-friendly timeouts, retries and reconciliation delays. Nothing is wired
  * by hand here: what `serve` builds is what the tests exercise.
  */
-export async function startTestGateway(options: GatewayOverrides & { readonly logger?: Logger } = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  options: GatewayOverrides & {
+    readonly logger?: Logger;
+    /** Connection settings of the SQLite store (a shorter busy timeout, a page cap standing in for a full disk). */
+    readonly sqlite?: SqliteOptions;
+    /** Another gateway's database file, to run a second process's view of it. */
+    readonly dbPath?: string;
+  } = {},
+): Promise<TestGateway> {
   const dir = tempDir("xtsbridge-gw-");
-  const dbPath = dir.file("gateway.db");
-  const { logger, ...overrides } = options;
+  const { logger, sqlite, dbPath = dir.file("gateway.db"), ...overrides } = options;
   const config = loadConfig({ DATABASE_URL: `sqlite:${dbPath}`, LOG_LEVEL: "silent" });
+  const store = sqlite === undefined ? undefined : openSqliteStore(dbPath, sqlite);
   const gw = await createGateway(config, logger ?? silentLogger(), {
     ...overrides,
+    ...(store === undefined ? {} : { store }),
     sandbox: { instruments: 3000, referenceDate: "2026-11-25", ...overrides.sandbox },
     timeouts: { orderMs: 1000, readMs: 2000, ...overrides.timeouts },
     retry: { baseDelayMs: 5, maxDelayMs: 20, ...overrides.retry },
@@ -34,7 +45,8 @@ export async function startTestGateway(options: GatewayOverrides & { readonly lo
     dbPath,
     async close() {
       await gw.close();
-      // A store handed in is the caller's to keep open; the gateway does not close it, and neither does this.
+      // The gateway does not close a store handed to it: the one opened here for `sqlite` is closed here.
+      await store?.close();
       dir.remove();
     },
   };

@@ -1,0 +1,50 @@
+import type { SymbolRow } from "./types.js";
+
+/**
+ * What the one SQL store needs from a database engine (kysely's `src/dialect/` idea): statements
+ * with `?` placeholders, write transactions, a bulk insert, a refresh lock and, where the engine
+ * has it, LISTEN/NOTIFY. Everything else — every statement the store runs — is written once in
+ * sql-store.ts.
+ */
+export interface SqlRunner {
+  /** Rows of a query (or of a statement with RETURNING). */
+  all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs a statement; the number of rows it changed. */
+  run(sql: string, params?: readonly unknown[]): Promise<number>;
+}
+
+/** A write transaction in progress. */
+export interface SqlTransaction extends SqlRunner {
+  /** Inserts contract rows as fast as the engine allows (chunked prepared inserts, or `unnest` batches). */
+  insertRows(rows: readonly SymbolRow[]): Promise<void>;
+  /** Tells other processes on commit, where the engine can (PostgreSQL NOTIFY); a no-op elsewhere. */
+  notify(channel: string, payload: string): Promise<void>;
+}
+
+/**
+ * The refresh lock of one broker. `exclusive` means the engine itself holds it for this process
+ * (a PostgreSQL session advisory lock, dropped when the process dies): holding it proves that a
+ * `downloading` status on record was left by a process that is gone. Where it is not exclusive
+ * (SQLite), the status row is the claim and the caller's staleness check decides.
+ */
+export interface RefreshLock {
+  readonly exclusive: boolean;
+  release(): Promise<void>;
+}
+
+export interface SqlDialect {
+  readonly name: "sqlite" | "postgres";
+  /** Reads outside any transaction; each statement sees one committed snapshot. */
+  readonly reader: SqlRunner;
+  /**
+   * Runs `work` in one write transaction, committed when it resolves and rolled back when it
+   * throws. `lockKey` names what must not be written concurrently (one broker's contract): the
+   * engine serialises such transactions (all of them, on SQLite).
+   */
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>, lockKey?: string): Promise<T>;
+  /** The refresh lock for `key`, or null when another process holds it. */
+  tryRefreshLock(key: string): Promise<RefreshLock | null>;
+  /** Calls `handler` with each payload other processes NOTIFY on `channel`, where the engine can. */
+  readonly listen?: (channel: string, handler: (payload: string) => void) => Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,159 @@
+import { StoreError } from "../errors.js";
+import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
+import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
+import type { SqlDialect, SqlRunner } from "./sql-dialect.js";
+import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
+import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
+import type { ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "./symbol-store.js";
+import { SYMBOL_COLUMNS, type SymbolRow } from "./types.js";
+
+const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
+const UPSERT_STATUS = upsertStatusSql(() => "?");
+/** Other processes reload their index when a contract is committed here (PostgreSQL NOTIFY). */
+export const CONTRACT_CHANNEL = "xtsbridge_contract";
+
+async function counts(db: SqlRunner, broker: string): Promise<Record<string, number>> {
+  const rows = await db.all<{ exchange: string; n: number | string }>("SELECT exchange, COUNT(*) AS n FROM symbol_token WHERE broker = ? GROUP BY exchange ORDER BY exchange", [broker]);
+  return Object.fromEntries(rows.map((r) => [r.exchange, Number(r.n)]));
+}
+
+async function readStatus(db: SqlRunner, broker: string): Promise<MasterStatus> {
+  const [row] = await db.all<StatusRow>("SELECT * FROM master_contract_status WHERE broker = ?", [broker]);
+  return row === undefined ? pendingStatus(broker) : statusFromRow(row);
+}
+
+/** Upserts the status inside the transaction that holds the rows it describes; returns the contract version it records. */
+async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate): Promise<number> {
+  const committed = update.status === "success" ? await counts(db, broker) : null;
+  const values = nextStatusValues(await readStatus(db, broker), update, committed, new Date().toISOString());
+  await db.run(UPSERT_STATUS, values);
+  return values[10] as number;
+}
+
+/**
+ * The store, written once over a small dialect (sqlite/, postgres/): every statement below runs
+ * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
+ * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
+ */
+export class SqlStore implements SymbolStore, ApiKeyStore {
+  readonly dialect: SqlDialect["name"];
+  readonly watchContracts?: (listener: ContractListener) => Promise<() => Promise<void>>;
+
+  constructor(private readonly sql: SqlDialect) {
+    this.dialect = sql.name;
+    const listen = sql.listen;
+    if (listen !== undefined) {
+      this.watchContracts = (listener) =>
+        listen(CONTRACT_CHANNEL, (payload) => {
+          try {
+            const { broker, version } = JSON.parse(payload) as { broker: string; version: number };
+            listener(broker, version);
+          } catch {
+            // A payload we did not write; the periodic version check still covers us.
+          }
+        });
+    }
+  }
+
+  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
+    for (const row of rows) {
+      if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
+    }
+    try {
+      // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
+      return await this.sql.transaction(async (tx) => {
+        const deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
+        await tx.insertRows(rows);
+        let contractVersion = (await readStatus(tx, broker)).contractVersion;
+        if (status !== undefined) {
+          contractVersion = await writeStatus(tx, broker, status);
+          if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
+        }
+        return { deleted, inserted: rows.length, contractVersion };
+      }, `xtsbridge:replace:${broker}`);
+    } catch (error) {
+      throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
+    }
+  }
+
+  async findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined> {
+    return (await this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`, [broker, exchange, symbol]))[0];
+  }
+
+  async findByToken(broker: string, exchange: string, token: number): Promise<SymbolRow | undefined> {
+    return (await this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND token = ?`, [broker, exchange, token]))[0];
+  }
+
+  async loadBroker(broker: string): Promise<SymbolRow[]> {
+    // One statement sees one snapshot, so a concurrent replace shows either all old or all new rows.
+    return this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
+  }
+
+  countByExchange(broker: string): Promise<Record<string, number>> {
+    return counts(this.sql.reader, broker);
+  }
+
+  getStatus(broker: string): Promise<MasterStatus> {
+    return readStatus(this.sql.reader, broker);
+  }
+
+  async updateStatus(broker: string, update: StatusUpdate): Promise<void> {
+    await this.sql.transaction((tx) => writeStatus(tx, broker, update));
+  }
+
+  /**
+   * Marks a refresh as started by `owner` unless a live owner holds it. With an exclusive lock
+   * (PostgreSQL) a `downloading` on record is a dead process's, whose lock died with it; without
+   * one (SQLite), `isStale` decides whether it may be taken over (dead owner, too old).
+   */
+  async claimRefresh(broker: string, owner: string, startedAt: string, isStale: (holder: MasterStatus) => boolean): Promise<RefreshClaim> {
+    let lock;
+    try {
+      lock = await this.sql.tryRefreshLock(`xtsbridge:refresh:${broker}`);
+    } catch (error) {
+      throw new StoreError(`could not claim the refresh: ${(error as Error).message}`, error);
+    }
+    if (lock === null) return { acquired: false, holder: await this.getStatus(broker) };
+    const held = lock;
+    try {
+      const holder = await this.sql.transaction(async (tx): Promise<MasterStatus | null> => {
+        const current = await readStatus(tx, broker);
+        if (current.status === "downloading" && !held.exclusive && !isStale(current)) return current;
+        await writeStatus(tx, broker, { status: "downloading", message: `downloading (started by ${owner})`, startedAt, finishedAt: null, durationMs: null, owner });
+        return null;
+      });
+      if (holder !== null) {
+        await held.release();
+        return { acquired: false, holder };
+      }
+      return { acquired: true, release: () => held.release() };
+    } catch (error) {
+      await held.release();
+      throw new StoreError(`could not claim the refresh: ${(error as Error).message}`, error);
+    }
+  }
+
+  async insertApiKey(name: string, prefix: string, hash: string): Promise<ApiKeyRecord> {
+    const [row] = await this.sql.transaction((tx) => tx.all<ApiKeyRow>("INSERT INTO api_keys (name, prefix, hash, created_at) VALUES (?, ?, ?, ?) RETURNING *", [name, prefix, hash, new Date().toISOString()]));
+    return apiKeyFromRow(row!);
+  }
+
+  async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
+    const [row] = await this.sql.reader.all<ApiKeyRow>("SELECT * FROM api_keys WHERE prefix = ?", [prefix]);
+    return row === undefined ? undefined : apiKeyFromRow(row);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (await this.sql.reader.all<ApiKeyRow>("SELECT * FROM api_keys ORDER BY id")).map(apiKeyFromRow);
+  }
+
+  revokeApiKey(idOrPrefix: string): Promise<number> {
+    return this.sql.transaction((tx) =>
+      tx.run("UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR prefix = ?)", [new Date().toISOString(), idOrPrefix, idOrPrefix]),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.sql.close();
+  }
+}

@@ -1,0 +1,148 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { StoreError } from "../../errors.js";
+import { MIGRATIONS } from "../migrations.js";
+import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
+import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
+
+/** Rows inserted between yields to the event loop while a contract is being replaced. */
+const CHUNK = 5_000;
+
+export interface SqliteOptions {
+  /** How long a statement waits for another connection's write lock before failing (5 s). */
+  readonly busyTimeoutMs?: number;
+  /** Extra `PRAGMA` settings for every connection, e.g. `max_page_count = 100000` to cap the file. */
+  readonly pragmas?: readonly string[];
+}
+
+function connect(path: string, options: SqliteOptions): Database.Database {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma("foreign_keys = ON");
+  for (const pragma of options.pragmas ?? []) db.pragma(pragma);
+  return db;
+}
+
+/** Statements prepared once per connection and text. */
+function runner(db: Database.Database): SqlRunner {
+  const prepared = new Map<string, Database.Statement>();
+  const statement = (sql: string): Database.Statement => {
+    let s = prepared.get(sql);
+    if (s === undefined) {
+      s = db.prepare(sql);
+      prepared.set(sql, s);
+    }
+    return s;
+  };
+  return {
+    async all<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      const s = statement(sql);
+      if (s.reader) return s.all(...params) as T[];
+      s.run(...params);
+      return [];
+    },
+    async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+      return statement(sql).run(...params).changes;
+    },
+  };
+}
+
+function migrate(db: Database.Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  const applied = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
+  const record = db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)");
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.version)) continue;
+    db.transaction(() => {
+      db.exec(migration.sqlite);
+      record.run(migration.version, migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}
+
+/**
+ * SQLite (better-sqlite3, WAL). Reads run on one connection; write transactions on a second
+ * connection of their own, one at a time, so a 150,000-row replace yields to the event loop
+ * between chunks while requests keep being answered, and WAL keeps readers on the old rows
+ * until the COMMIT. SQLite has one writer per file, so the refresh lock is the status row itself.
+ */
+export class SqliteDialect implements SqlDialect {
+  readonly name = "sqlite";
+  readonly reader: SqlRunner;
+  private readonly writerDb: Database.Database;
+  private readonly writer: SqlRunner;
+  private readonly insert: Database.Statement;
+  /** Write transactions queue here: the writer connection holds one at a time. */
+  private writing: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly db: Database.Database, writerDb: Database.Database) {
+    this.reader = runner(db);
+    this.writerDb = writerDb;
+    this.writer = writerDb === db ? this.reader : runner(writerDb);
+    this.insert = writerDb.prepare(`INSERT INTO symbol_token (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
+  }
+
+  /** Opens (creating the file and its folder) and migrates. `:memory:` has one connection for both roles. */
+  static open(path: string, options: SqliteOptions = {}): SqliteDialect {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    try {
+      const db = connect(path, options);
+      migrate(db);
+      return new SqliteDialect(db, path === ":memory:" ? db : connect(path, options));
+    } catch (error) {
+      throw new StoreError(`cannot open SQLite database '${path}': ${(error as Error).message}`, error);
+    }
+  }
+
+  transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const run = this.writing.then(
+      () => this.transactNow(work),
+      () => this.transactNow(work),
+    );
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transactNow<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const db = this.writerDb;
+    const tx: SqlTransaction = {
+      all: (sql, params) => this.writer.all(sql, params),
+      run: (sql, params) => this.writer.run(sql, params),
+      insertRows: async (rows) => {
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const row of rows.slice(start, start + CHUNK)) insertRow(this.insert, row);
+        }
+      },
+      notify: async () => undefined,
+    };
+    // IMMEDIATE takes the write lock before the first read, so two processes cannot both read "free".
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = await work(tx);
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (db.inTransaction) db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  async tryRefreshLock(): Promise<RefreshLock> {
+    return { exclusive: false, release: async () => undefined };
+  }
+
+  async close(): Promise<void> {
+    await this.writing;
+    if (this.writerDb.open) this.writerDb.close();
+    if (this.db.open) this.db.close();
+  }
+}
+
+// Positional binding: a fifth faster than binding the row object by name (150,000 rows a refresh).
+function insertRow(insert: Database.Statement, row: SymbolRow): void {
+  insert.run(row.broker, row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty);
+}
