@@ -4,7 +4,7 @@ import { ContractBuilder } from "../src/instruments/contract-builder.js";
 import { Resolver } from "../src/resolver/resolver.js";
 import { SymbolIndex } from "../src/resolver/symbol-index.js";
 import { silentLogger } from "../src/logger.js";
-import { generateMaster, masterText } from "../src/sandbox/master-generator.js";
+import { generateMaster, masterText } from "../src/sandbox/master/master-generator.js";
 import type { SymbolStore } from "../src/store/symbol-store.js";
 import type { SymbolRow } from "../src/store/types.js";
 import { parseIndexEntry, parseMasterStream } from "../src/xts/master-parser.js";

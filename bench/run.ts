@@ -6,10 +6,11 @@ import { masterBench, sqliteStore } from "./master-bench.js";
 import { refreshBench } from "./refresh-bench.js";
 import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
+import { generatorBench } from "./generator-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: master, refresh, orders, instruments, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -18,6 +19,8 @@ const run = (name: string): boolean => wanted.size === 0 || wanted.has(name);
 console.log(`# xtsbridge benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 const dir = mkdtempSync(join(tmpdir(), "xtsbridge-bench-"));
 try {
+  // First, while the process is fresh: generation is measured cold, as the sandbox pays it.
+  if (run("generator")) generatorBench();
   if (run("master")) {
     const store = await sqliteStore(join(dir, "bench.db"));
     await masterBench(store, "SQLite");

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { createSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
-import { DEFAULT_INSTRUMENTS, MAX_INSTRUMENTS } from "../sandbox/master-generator.js";
+import { DEFAULT_INSTRUMENTS, MAX_INSTRUMENTS } from "../sandbox/master/master-generator.js";
 import type { SandboxOptions } from "../sandbox/sandbox-options.js";
 import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
 import { HOSTLOOKUP_INTERACTIVE_BASE } from "../sandbox/server/auth-routes.js";

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createControl, type SandboxControl } from "./control.js";
-import { generateMaster, type GeneratedMaster } from "./master-generator.js";
+import { generateMaster, type GeneratedMaster } from "./master/master-generator.js";
 import { resolveSandboxOptions, type ResolvedSandboxOptions, type SandboxOptions } from "./sandbox-options.js";
 import { createRequestHandler } from "./server/router.js";
 import { createSandboxState } from "./server/sandbox-state.js";

@@ -1,4 +1,4 @@
-import type { GeneratedMaster } from "./master-generator.js";
+import type { GeneratedMaster } from "./master/master-generator.js";
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 0. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
+import type { GeneratedInstrument } from "../../src/sandbox/master/master-generator.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 
 /** Every stored instrument the generator made, as [exchange, symbol, token]. */

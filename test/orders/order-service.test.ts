@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OrderOutcomeUnknownError } from "../../src/xts/client/errors.js";
 import type { OrderRequest, PriceType, Product } from "../../src/orders/openalgo-types.js";
-import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
+import type { GeneratedInstrument } from "../../src/sandbox/master/master-generator.js";
 import { RequestIds } from "../../src/orders/order-tag.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { SMART_ORDER_TABLE } from "../support/smart-order-table.js";

@@ -5,7 +5,7 @@ import { ApiKeys } from "../../src/api/api-keys.js";
 import { buildApp } from "../../src/api/app.js";
 import { appDeps } from "../../src/cli/gateway.js";
 import { httpStatusFor } from "../../src/api/error-status.js";
-import type { GeneratedInstrument } from "../../src/sandbox/master-generator.js";
+import type { GeneratedInstrument } from "../../src/sandbox/master/master-generator.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { until } from "./support/contract.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runSandbox } from "../../src/cli/sandbox-command.js";
 import type { CliIo } from "../../src/cli/io.js";
 import { createSandbox } from "../../src/sandbox/create-sandbox.js";
-import { generateMaster } from "../../src/sandbox/master-generator.js";
+import { generateMaster } from "../../src/sandbox/master/master-generator.js";
 import { REFERENCE_DATE } from "./sandbox-client.js";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
-import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master-generator.js";
+import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { call, interactive, interactiveLogin, market, marketLogin, smallMaster, startSandbox } from "./sandbox-client.js";
 
 let master: GeneratedMaster;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
-import type { GeneratedMaster } from "../../src/sandbox/master-generator.js";
+import type { GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { parseMasterStream, type ParsedLine } from "../../src/xts/master-parser.js";
 import { MASTER_SEGMENTS } from "../../src/xts/segments.js";
 import { call, market, marketLogin, pick, smallMaster, startSandbox } from "./sandbox-client.js";

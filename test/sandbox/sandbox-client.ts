@@ -1,4 +1,4 @@
-import { generateMaster, type GeneratedInstrument, type GeneratedMaster } from "../../src/sandbox/master-generator.js";
+import { generateMaster, type GeneratedInstrument, type GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { SandboxOptions } from "../../src/sandbox/sandbox-options.js";
 

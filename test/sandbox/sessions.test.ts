@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
-import type { GeneratedMaster } from "../../src/sandbox/master-generator.js";
+import type { GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { call, interactive, interactiveLogin, market, marketLogin, smallMaster, startSandbox, waitFor } from "./sandbox-client.js";
 
 let master: GeneratedMaster;

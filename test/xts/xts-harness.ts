@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import { expect } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
-import { generateMaster, type GeneratedInstrument, type GeneratedMaster } from "../../src/sandbox/master-generator.js";
+import { generateMaster, type GeneratedInstrument, type GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import type { SandboxOptions } from "../../src/sandbox/sandbox-options.js";
 import type { RecordedRequest } from "../../src/sandbox/server/request-log.js";
 import { createLogger, type Logger } from "../../src/logger.js";

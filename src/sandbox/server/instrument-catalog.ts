@@ -1,4 +1,4 @@
-import type { GeneratedInstrument, GeneratedMaster } from "../master-generator.js";
+import type { GeneratedInstrument, GeneratedMaster } from "../master/master-generator.js";
 
 function index(instruments: readonly GeneratedInstrument[]): Map<string, Map<number, GeneratedInstrument>> {
   const bySegment = new Map<string, Map<number, GeneratedInstrument>>();

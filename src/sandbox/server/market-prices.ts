@@ -1,4 +1,4 @@
-import type { GeneratedInstrument } from "../master-generator.js";
+import type { GeneratedInstrument } from "../master/master-generator.js";
 import { roundToTick } from "./wire-values.js";
 
 function key(instrument: GeneratedInstrument): string {

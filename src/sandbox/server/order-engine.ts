@@ -1,4 +1,4 @@
-import type { GeneratedInstrument } from "../master-generator.js";
+import type { GeneratedInstrument } from "../master/master-generator.js";
 import { XtsHttpError } from "./envelope.js";
 import { marginFor } from "./margin.js";
 import type { MarketPrices } from "./market-prices.js";

@@ -1,5 +1,5 @@
 import { isXtsSegment, MASTER_SEGMENTS } from "../../xts/segments.js";
-import type { GeneratedInstrument } from "../master-generator.js";
+import type { GeneratedInstrument } from "../master/master-generator.js";
 import { badRequest } from "./envelope.js";
 import type { InstrumentCatalog } from "./instrument-catalog.js";
 import {

@@ -1,4 +1,4 @@
-import type { GeneratedInstrument } from "../master-generator.js";
+import type { GeneratedInstrument } from "../master/master-generator.js";
 import { roundToTick } from "./wire-values.js";
 
 /** Message codes the sandbox quotes: 1501 touchline, 1502 touchline + depth, 1512 LTP (xts-protocol.md §6.1). */

@@ -1,4 +1,4 @@
-import type { GeneratedMaster } from "../master-generator.js";
+import type { GeneratedMaster } from "../master/master-generator.js";
 import type { ResolvedSandboxOptions } from "../sandbox-options.js";
 import { buildAccount, type Account } from "./accounts.js";
 import { FaultQueue } from "./faults.js";

@@ -1,4 +1,4 @@
-import { MASTER_SEGMENTS, type MasterSegment } from "../xts/segments.js";
+import { MASTER_SEGMENTS, type MasterSegment } from "../../xts/segments.js";
 import { parseReferenceDate, todayInIndia } from "./generator-calendar.js";
 import { generateBseCash } from "./generator-cash-bse.js";
 import { generateNseCash } from "./generator-cash-nse.js";
@@ -8,9 +8,12 @@ import { Prng } from "./prng.js";
 
 /**
  * A deterministic synthetic XTS master for the sandbox server: every segment in the real
- * wire layouts (data/xts-master-sample), plus the index lists, plus for each instrument the
- * OpenAlgo exchange and symbol it must end up with. The symbols are computed here on their
- * own, never through src/instruments, so that tests can hold the real symbology against them.
+ * wire layouts (test/fixtures/xts-master-sample), plus the index lists, plus for each instrument
+ * the OpenAlgo exchange and symbol it must end up with.
+ *
+ * sandbox/master/ is the independent oracle of the expected OpenAlgo symbol: the one place
+ * outside src/instruments that may know symbology, and it must work it out on its own (lint
+ * forbids it to import src/instruments), so that tests can hold the real symbology against it.
  */
 
 export interface GeneratorOptions {

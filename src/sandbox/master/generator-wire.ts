@@ -1,4 +1,4 @@
-import type { MasterSegment } from "../xts/segments.js";
+import type { MasterSegment } from "../../xts/segments.js";
 import type { GeneratedInstrument } from "./master-generator.js";
 import type { Prng } from "./prng.js";
 

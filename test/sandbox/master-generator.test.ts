@@ -1,13 +1,13 @@
-import { openSqliteStore } from "../store/open-store.js";
+import { openSqliteStore } from "../../src/store/open-store.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContractBuilder, type BuiltContract } from "../instruments/contract-builder.js";
-import { importMasterFiles } from "../mastercontract/import-files.js";
-import { parseIndexEntry, parseMasterLine } from "../xts/master-parser.js";
-import { MASTER_SEGMENTS, type MasterSegment } from "../xts/segments.js";
-import { generateMaster, masterText, type GeneratedInstrument, type GeneratedKind, type GeneratedMaster } from "./master-generator.js";
+import { ContractBuilder, type BuiltContract } from "../../src/instruments/contract-builder.js";
+import { importMasterFiles } from "../../src/mastercontract/import-files.js";
+import { parseIndexEntry, parseMasterLine } from "../../src/xts/master-parser.js";
+import { MASTER_SEGMENTS, type MasterSegment } from "../../src/xts/segments.js";
+import { generateMaster, masterText, type GeneratedInstrument, type GeneratedKind, type GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 
 /** A Tuesday: NIFTY's weekly expiry that day, the next on 17 Feb, the monthly on 24 Feb (last Tuesday). */
 const REFERENCE = "2026-02-10";
@@ -79,47 +79,6 @@ function count<T>(items: readonly T[], key: (item: T) => string): Map<string, nu
   for (const item of items) out.set(key(item), (out.get(key(item)) ?? 0) + 1);
   return out;
 }
-
-/**
- * What merely holding a master costs: the same number of objects (same shape) and joined
- * lines, built by one bare loop. Generation is measured against it in the same process, so
- * the test holds on a loaded CI machine, where absolute times measure the neighbours.
- */
-function bareMaster(size: number): unknown[] {
-  const kept: unknown[] = [];
-  for (let i = 0; i < size; i += 1) {
-    const line = ["NSEFO|", 35_000 + i, "|2|NIFTY|NIFTY26DEC", 20_000 + i, "CE|OPTIDX|NIFTY-OPTIDX|26363", 35_000 + i, "|", i * 0.05 + 1.1, "|0.05|1801|0.05|75|1|-1|Nifty 50|2026-12-29T14:30:00|", 20_000 + i, "|3|NIFTY 29DEC2026 CE ", 20_000 + i, "|1|1|NIFTY26DEC", 20_000 + i, "CE"].join("");
-    const strike = 20_000 + i;
-    kept.push(line, {
-      segment: "NSEFO", token: 35_000 + i, kind: "option", exchange: "NFO", symbol: `NIFTY29DEC26${strike}CE`, name: "NIFTY", description: `NIFTY26DEC${strike}CE`,
-      lotSize: 75, tickSize: 0.05, priceBandLow: i * 0.01 + 0.05, priceBandHigh: i * 0.07 + 0.05, referencePrice: i * 0.03 + 0.05, expiry: "2026-12-29", strike, optionType: "CE", freezeQty: 1801,
-    });
-  }
-  return kept;
-}
-
-function cpuMs(work: () => unknown): number {
-  const before = process.cpuUsage();
-  work();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-describe("generateMaster: speed", () => {
-  // The sandbox must start within 2 s (its server's share is pinned at 300 ms in
-  // test/sandbox/cli.test.ts); generating is the rest. Measured cold, as the sandbox pays it:
-  // about 1.5× the bare loop (the difference is mostly the JIT warming up many functions).
-  it("generates the default master, cold, in at most 3× the time of holding it", () => {
-    const bare = cpuMs(() => bareMaster(150_000));
-    let m: GeneratedMaster | undefined;
-    const generation = cpuMs(() => {
-      m = generateMaster({ seed: 42, referenceDate: REFERENCE });
-    });
-    cache.set(150_000, m!);
-    expect(m!.instruments.length).toBeGreaterThan(135_000);
-    expect(generation, `generation ${Math.round(generation)} ms CPU, bare loop ${Math.round(bare)} ms`).toBeLessThan(3 * bare);
-  });
-});
 
 describe("generateMaster: determinism and options", () => {
   it("gives byte-identical output for the same options and different output for another seed", () => {
