@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectError, expectSuccess, inject, ltpOf, restingBuyPrice, startApi, type ApiHarness } from "./harness.js";
+import { until } from "../support/poll.js";
 
 const ORDER_MS = 400;
 const READ_MS = 1000;
@@ -76,13 +77,11 @@ describe("broker faults through the API", () => {
       expect(Date.now() - started).toBeLessThan(ORDER_MS + 1000);
       const tag = body["order_unique_identifier"];
       // What the message tells the client to do: look for the tag in the order book (poll with a deadline).
-      const deadline = Date.now() + 5000;
-      let found: Record<string, unknown> | undefined;
-      while (found === undefined && Date.now() < deadline) {
-        const book = expectSuccess(await h.post("orderbook", { apikey: h.key }))["data"] as { orders: Record<string, unknown>[] };
-        found = book.orders.find((o) => o["order_unique_identifier"] === tag);
-        if (found === undefined) await new Promise((r) => setTimeout(r, 50));
-      }
+      const found = await until(
+        "the order to show in the book",
+        async () => (expectSuccess(await h.post("orderbook", { apikey: h.key }))["data"] as { orders: Record<string, unknown>[] }).orders.find((o) => o["order_unique_identifier"] === tag),
+        { timeoutMs: 5000, everyMs: 50 },
+      );
       expect(found).toMatchObject({ order_status: "complete", orderid: expect.stringMatching(/^\d+$/) });
       expect(control().orders()).toHaveLength(1);
     });

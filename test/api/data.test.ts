@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ROUTES } from "../../src/api/handlers.js";
-import { expectError, expectSuccess, inject, startApi, type ApiHarness } from "./harness.js";
+import { expectError, expectSuccess, inject, apiFixture } from "./harness.js";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 /** `29-DEC-26` → `2026-12-29`, for ordering OpenAlgo expiry strings. */
@@ -11,11 +11,7 @@ function isoOf(expiry: string): string {
 
 /** Books, account, symbols, quotes, master contract and the API's own description. */
 describe("account and data endpoints", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi();
-  }, 60_000);
-  afterAll(async () => h?.close());
+  const h = apiFixture();
   beforeEach(() => h.gw.sandbox.control.reset());
 
   const read = async (path: string, extra: Record<string, unknown> = {}) => expectSuccess(await h.post(path, { apikey: h.key, ...extra }))["data"];

@@ -8,7 +8,7 @@ import { Secret } from "../../src/config.js";
 import { orderTagFor, RequestIds } from "../../src/orders/order-tag.js";
 
 import { freePort } from "../support/processes.js";
-import { expectError, GENEROUS_LIMITS, inject, startApi, type ApiHarness } from "./harness.js";
+import { apiFixture, expectError, GENEROUS_LIMITS, inject, startApi, type ApiHarness } from "./harness.js";
 
 const requestIds = new RequestIds();
 const newRequestId = (): string => requestIds.next();
@@ -87,11 +87,7 @@ describe("a replica forwarding to a primary that fails", () => {
 });
 
 describe("a client that reuses another request's id (issue 11, item 1)", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi({ limits: GENEROUS_LIMITS });
-  });
-  afterAll(async () => h.close());
+  const h = apiFixture({ limits: GENEROUS_LIMITS });
 
   it("cannot be handed order A's id for its own order B after a lost answer", async () => {
     const a = await h.post("placeorder", { apikey: h.key, strategy: "t", symbol: h.picks.equity.symbol, exchange: "NSE", action: "BUY", quantity: "1" });

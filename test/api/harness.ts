@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import type { RateLimits } from "../../src/api/app-deps.js";
 import type { LimiterFactory } from "../../src/api/rate-limits.js";
@@ -106,6 +106,26 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
       await gw.close();
     },
   };
+}
+
+/**
+ * The API harness of one describe block: started before its tests (then `setup` runs on it),
+ * closed after them. The object stands in for the harness, so tests use it as `h.post(…)`.
+ */
+export function apiFixture(options: Parameters<typeof startApi>[0] = {}, setup?: (h: ApiHarness) => Promise<void>): ApiHarness {
+  let started: ApiHarness | undefined;
+  beforeAll(async () => {
+    started = await startApi(options);
+    await setup?.(started);
+  }, 120_000);
+  afterAll(async () => started?.close());
+  return new Proxy({} as ApiHarness, {
+    get(_target, property) {
+      if (started === undefined) throw new Error("the API harness is used before its beforeAll ran");
+      const value: unknown = Reflect.get(started, property);
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(started) : value;
+    },
+  });
 }
 
 export function json(res: LightMyRequestResponse): Record<string, unknown> {

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
 import { createLogger } from "../../src/logger.js";
-import { expectError, expectSuccess, inject, json, startApi, type ApiHarness } from "./harness.js";
+import { expectError, expectSuccess, inject, json, apiFixture } from "./harness.js";
 
 /** What every response shares: envelope, request id, paths, body handling, limits, logs. */
 describe("HTTP behaviour of the API", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi();
-  }, 60_000);
-  afterAll(async () => h?.close());
+  const h = apiFixture();
 
   const ping = () => ({ apikey: h.key });
   const order = () => ({ apikey: h.key, strategy: "TradingView", symbol: h.picks.equity.symbol, action: "BUY", exchange: "NSE", pricetype: "MARKET", product: "MIS", quantity: "1" });

@@ -1,9 +1,9 @@
 import { request, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ApiKeys } from "../../src/api/api-keys.js";
-import { until } from "../support/processes.js";
-import { startApi, type ApiHarness } from "./harness.js";
+import { eventually } from "../support/poll.js";
+import { apiFixture } from "./harness.js";
 
 /** GET /instruments over a real socket, by a client that does not read its answer. */
 function stalledDownload(port: number, apikey: string): Promise<{ res: IncomingMessage; destroy: () => void }> {
@@ -24,15 +24,12 @@ async function readAll(port: number, apikey: string): Promise<{ status: number; 
 
 /** Large answers must not multiply: bounded per key, streamed from one serialised copy. */
 describe("GET /instruments with clients that do not read", () => {
-  let h: ApiHarness;
   let port: number;
-  beforeAll(async () => {
-    // Large enough (~14 MB of JSON) that a paused client cannot take it all into socket buffers.
-    h = await startApi({ gateway: { sandbox: { instruments: 60_000 } } });
-    await h.app.listen({ host: "127.0.0.1", port: 0 });
-    port = (h.app.server.address() as AddressInfo).port;
-  }, 120_000);
-  afterAll(async () => h?.close());
+  // Large enough (~14 MB of JSON) that a paused client cannot take it all into socket buffers.
+  const h = apiFixture({ gateway: { sandbox: { instruments: 60_000 } } }, async (started) => {
+    await started.app.listen({ host: "127.0.0.1", port: 0 });
+    port = (started.app.server.address() as AddressInfo).port;
+  });
 
   it("a key may have two downloads in flight; a third is 429, and one may start again when one ends", async () => {
     const first = await stalledDownload(port, h.key);
@@ -45,7 +42,7 @@ describe("GET /instruments with clients that do not read", () => {
     const { key: other } = await new ApiKeys(h.gw.store).create("other");
     expect((await readAll(port, other)).status).toBe(200);
     first.destroy();
-    await until("a slot frees when a download ends", async () => ((await readAll(port, h.key)).status === 200 ? true : undefined));
+    await eventually("a slot frees when a download ends", async () => (await readAll(port, h.key)).status === 200);
     second.destroy();
   });
 

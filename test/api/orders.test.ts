@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { expectError, expectSuccess, ltpOf, restingBuyPrice, startApi, type ApiHarness } from "./harness.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { expectError, expectSuccess, ltpOf, restingBuyPrice, apiFixture } from "./harness.js";
 
 /** The order endpoints, driven as OpenAlgo's Python client drives them (numbers as strings). */
 describe("order endpoints against the sandbox", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi();
-  }, 60_000);
-  afterAll(async () => h?.close());
+  const h = apiFixture();
   beforeEach(() => {
     h.gw.sandbox.control.reset();
     h.gw.sandbox.control.clearFaults();

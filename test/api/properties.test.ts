@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { placeOrderSchema } from "../../src/api/schemas.js";
 import { POST_ENDPOINTS } from "./endpoints.js";
-import { inject, startApi, type ApiHarness } from "./harness.js";
+import { inject, apiFixture } from "./harness.js";
 
 const FIELDS = [
   "apikey", "strategy", "symbol", "exchange", "action", "quantity", "pricetype", "product", "price", "trigger_price", "disclosed_quantity",
@@ -24,11 +24,7 @@ function expectHandled(res: LightMyRequestResponse): void {
 }
 
 describe("properties: arbitrary bodies never reach a 500", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi();
-  }, 60_000);
-  afterAll(async () => h?.close());
+  const h = apiFixture();
 
   const key = fc.oneof(fc.constantFrom(...FIELDS, ...AWKWARD_KEYS), fc.string({ maxLength: 12 }));
   const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom("1", "-1", "0", "1e309", "NaN", " 5 ", "BUY", "buy", "NSE", "NFO", "LIMIT", "MIS"));

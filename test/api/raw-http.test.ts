@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApi, type ApiHarness } from "./harness.js";
+import { describe, expect, it } from "vitest";
+import { apiFixture } from "./harness.js";
 
 /** Sends raw bytes and returns everything the server writes back before it closes. */
 function raw(port: number, bytes: string): Promise<string> {
@@ -23,14 +23,11 @@ function envelope(answer: string): { status: number; body: Record<string, unknow
 
 /** Requests Node itself refuses before Fastify sees them still answer in the documented envelope. */
 describe("malformed HTTP", () => {
-  let h: ApiHarness;
   let port: number;
-  beforeAll(async () => {
-    h = await startApi();
+  apiFixture({}, async (h) => {
     await h.app.listen({ host: "127.0.0.1", port: 0 });
     port = (h.app.server.address() as AddressInfo).port;
-  }, 60_000);
-  afterAll(async () => h?.close());
+  });
 
   it("a request line that is not HTTP is 400 MALFORMED_REQUEST as JSON", async () => {
     const answer = envelope(await raw(port, "HELLO THERE\r\n\r\n"));

@@ -1,34 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // One builder of dist/ for every test that runs the real binary: it rebuilds only when src/ is newer, under a lock.
 import { BIN, ensureDist } from "../reliability/support/dist.js";
+import { freePort, KEY_LINE, SERVING_LINE, until } from "../support/processes.js";
 import { tempDir } from "../support/temp-dir.js";
 import { restingBuyPrice } from "./harness.js";
-
-const KEY_LINE = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/;
-const SERVING_LINE = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function until<T>(what: string, probe: () => T | undefined, output: () => string, ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** `npm start` as a user runs it, driven over real HTTP exactly as an OpenAlgo client drives it. */
 describe("the real server process (node bin/xtsbridge.js serve)", () => {
@@ -58,15 +34,15 @@ describe("the real server process (node bin/xtsbridge.js serve)", () => {
       if (exit !== undefined) throw new Error(`the server exited early; ${output()}`);
       return f();
     };
-    apikey = await until("the first-run API key on stderr", probe(() => KEY_LINE.exec(stderr)?.[1]), output);
-    url = await until("the serving banner", probe(() => SERVING_LINE.exec(stderr)?.[1]), output);
+    apikey = await until("the first-run API key on stderr", probe(() => KEY_LINE.exec(stderr)?.[1]), { context: output, timeoutMs: 45_000 });
+    url = await until("the serving banner", probe(() => SERVING_LINE.exec(stderr)?.[1]), { context: output, timeoutMs: 45_000 });
     expect(url).toBe(`http://127.0.0.1:${port}`);
   }, 90_000);
 
   afterAll(async () => {
     if (child !== undefined && exit === undefined) {
       child.kill("SIGKILL");
-      await until("the killed server to exit", () => exit, () => stderr, 10_000).catch(() => undefined);
+      await until("the killed server to exit", () => exit, { context: () => stderr, timeoutMs: 10_000 }).catch(() => undefined);
     }
     dir.remove();
   });
@@ -105,7 +81,7 @@ describe("the real server process (node bin/xtsbridge.js serve)", () => {
     expect(status).toMatchObject({ orderid, order_status: "cancelled" });
 
     child!.kill("SIGTERM");
-    const ended = await until("exit after SIGTERM", () => exit, () => stderr, 15_000);
+    const ended = await until("exit after SIGTERM", () => exit, { context: () => stderr, timeoutMs: 15_000 });
     expect(ended, stderr).toEqual({ code: 0, signal: null });
     expect(stderr).toMatch(/SIGTERM: finishing in-flight requests and shutting down/);
   });

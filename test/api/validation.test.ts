@@ -1,16 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { SUPPORTED_EXCHANGES } from "../../src/instruments/exchanges.js";
 import { ENDPOINTS, type Endpoint } from "./endpoints.js";
-import { expectError, expectSuccess, json, startApi, type ApiHarness } from "./harness.js";
+import { expectError, expectSuccess, json, apiFixture } from "./harness.js";
 
 /** Each class of bad input, on every endpoint: 4xx naming the field, never a 500. */
 describe("every endpoint refuses bad input with a 4xx that names the field", () => {
-  let h: ApiHarness;
-  beforeAll(async () => {
-    h = await startApi();
-  }, 60_000);
-  afterAll(async () => h?.close());
+  const h = apiFixture();
 
   const valid = (e: Endpoint): Record<string, unknown> => e.body(h.key, h.picks);
   const send = (e: Endpoint, fields: Record<string, unknown>) => h.call(e.method, e.path, fields);

@@ -52,10 +52,10 @@ describe("starting and stopping the server as a newcomer does", () => {
     npm.stdout.on("data", (t: Buffer) => (output += t.toString()));
     npm.stderr.on("data", (t: Buffer) => (output += t.toString()));
     try {
-      const url = await until("the serving banner", () => SERVING_LINE.exec(output)?.[1], () => output, 90_000);
+      const url = await until("the serving banner", () => SERVING_LINE.exec(output)?.[1], { context: () => output, timeoutMs: 90_000 });
       expect(await refuses(`${url}/docs`)).toBeUndefined();
       npm.kill("SIGTERM");
-      await until("the server to stop listening", () => refuses(`${url}/docs`), () => output, 15_000);
+      await until("the server to stop listening", () => refuses(`${url}/docs`), { context: () => output, timeoutMs: 15_000 });
       expect(output).toMatch(/SIGTERM: finishing in-flight requests and shutting down/);
     } finally {
       npm.kill("SIGKILL");

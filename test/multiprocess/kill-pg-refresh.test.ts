@@ -72,8 +72,7 @@ describe("a refresh killed inside its PostgreSQL transaction", () => {
         );
         return r.rowCount! > 0 ? true : undefined;
       },
-      doomed.output,
-      60_000,
+      { context: doomed.output, timeoutMs: 60_000 },
     );
     doomed.kill("SIGKILL");
     expect((await doomed.done).signal).toBe("SIGKILL");

@@ -107,7 +107,7 @@ describe("two gateway processes on one PostgreSQL database", () => {
     expect(refreshed.status, JSON.stringify(refreshed.json).slice(0, 500)).toBe(200);
     const committedAt = Date.now();
     const [exchange, symbol] = onlyNew[0]!.split("|");
-    await until("the replica to resolve a new symbol", async () => ((await post(replica.url, "/symbol", { apikey, symbol, exchange })).status === 200 ? true : undefined), () => replica.proc.output(), 5_000);
+    await until("the replica to resolve a new symbol", async () => ((await post(replica.url, "/symbol", { apikey, symbol, exchange })).status === 200 ? true : undefined), { context: () => replica.proc.output(), timeoutMs: 5_000 });
     const lag = Date.now() - committedAt;
     stop = true;
     await loop;

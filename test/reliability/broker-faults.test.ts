@@ -182,7 +182,7 @@ describe("XTS answers slower than the order timeout", () => {
     expect(unknown.length).toBeGreaterThanOrEqual(1);
     expect(answers.filter((a) => a.status === 200)).toHaveLength(5 + reconciled.length);
     // The broker acts on the slow requests after the gateway gave up on them: each shows up once.
-    await until("the slow orders to land", () => (gw.sandbox.control.orders().length === 8 ? true : undefined), 5000, 20);
+    await until("the slow orders to land", () => (gw.sandbox.control.orders().length === 8 ? true : undefined), { timeoutMs: 5000 });
     const tags = gw.sandbox.control.orders().map((o) => o.OrderUniqueIdentifier);
     for (const tag of unknown) expect(tags.filter((t) => t === tag)).toHaveLength(1);
     expectNoDuplicates(answers);

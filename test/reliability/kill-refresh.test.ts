@@ -194,8 +194,7 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
               return wal >= trigger.bytes ? true : undefined;
           }
         },
-        30_000,
-        1,
+        { timeoutMs: 30_000, everyMs: 1 },
       );
       const killed = alive(run) && run.child.kill("SIGKILL");
       const atMs = Math.round(performance.now() - run.startedAt);

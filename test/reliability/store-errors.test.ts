@@ -75,7 +75,7 @@ describe("another connection holds the database's write lock", () => {
     const locker = new Database(gw.dbPath);
     try {
       const refresh = gw.master.refresh();
-      await until("the refresh to claim its run", async () => ((await gw.store.getStatus(BROKER)).status === "downloading" ? true : undefined), 10_000, 5);
+      await until("the refresh to claim its run", async () => ((await gw.store.getStatus(BROKER)).status === "downloading" ? true : undefined), { timeoutMs: 10_000, everyMs: 5 });
       locker.exec("BEGIN EXCLUSIVE");
       const report = await refresh;
       expect(report.status).toBe("error");

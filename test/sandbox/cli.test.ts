@@ -9,6 +9,7 @@ import { promisify } from "node:util";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "../support/temp-dir.js";
+import { until } from "../support/poll.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const run = promisify(execFile);
@@ -24,12 +25,7 @@ describe("xtsbridge sandbox", () => {
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const running = runSandbox({ port: 0, host: "127.0.0.1", instruments: 3000, seed: 3, referenceDate: REFERENCE_DATE, dealer: true }, io, () => stopped);
-    let url: string | undefined;
-    const deadline = Date.now() + 10_000;
-    while (url === undefined && Date.now() < deadline) {
-      url = /^export JAINAM_SERVER=(\S+)$/m.exec(io.output())?.[1];
-      if (url === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    const url = await until("the sandbox's banner", () => /^export JAINAM_SERVER=(\S+)$/m.exec(io.output())?.[1], { context: io.output });
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const text = io.output();
     for (const line of [

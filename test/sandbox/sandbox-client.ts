@@ -84,12 +84,3 @@ export function pick(master: GeneratedMaster, segment: string, kind: GeneratedIn
   return found;
 }
 
-/** Polls until `check` returns true or the deadline passes (no fixed sleeps). */
-export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms`);
-}

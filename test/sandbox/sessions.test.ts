@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
-import { call, interactive, interactiveLogin, market, marketLogin, smallMaster, startSandbox, waitFor } from "./sandbox-client.js";
+import { eventually } from "../support/poll.js";
+import { call, interactive, interactiveLogin, market, marketLogin, smallMaster, startSandbox } from "./sandbox-client.js";
 
 let master: GeneratedMaster;
 let sandbox: Sandbox;
@@ -142,7 +143,7 @@ describe("tokens", () => {
     try {
       const token = await interactiveLogin(shortLived);
       expect((await call(interactive(shortLived), "GET", "/user/profile", { token })).status).toBe(200);
-      await waitFor(async () => (await call(interactive(shortLived), "GET", "/user/profile", { token })).json?.description === "Invalid Token");
+      await eventually("the short-lived session to expire", async () => (await call(interactive(shortLived), "GET", "/user/profile", { token })).json?.description === "Invalid Token", { timeoutMs: 5000 });
     } finally {
       await shortLived.close();
     }

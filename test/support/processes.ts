@@ -2,6 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { until } from "./poll.js";
+
+export { until } from "./poll.js";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const KEY_LINE = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/;
@@ -16,17 +19,6 @@ export function freePort(): Promise<number> {
       server.close(() => resolvePort(port));
     });
   });
-}
-
-/** Polls `probe` until it returns a value, or fails with `what` and the context after `ms`. */
-export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, context: () => string = () => "", ms = 45_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${context()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A child `node bin/xtsbridge.js …` with its output collected. */
@@ -74,7 +66,7 @@ export async function startServe(env: Record<string, string>, cwd: string): Prom
     // The banner is followed by the key line or the "use the key you have" line: wait for that too.
     const text = proc.output();
     return KEY_LINE.test(text) || text.includes("Use an API key you created before") ? SERVING_LINE.exec(text)?.[1] : undefined;
-  }, proc.output, 90_000);
+  }, { context: proc.output, timeoutMs: 90_000 });
   return { proc, url, apikey: KEY_LINE.exec(proc.output())?.[1] ?? null };
 }
 

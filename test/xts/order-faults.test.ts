@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { OrderOutcomeUnknownError } from "../../src/xts/client/index.js";
 import type { XtsBridgeError } from "../../src/errors.js";
+import { eventually } from "../support/poll.js";
 import {
   caught,
   cashStock,
@@ -56,13 +57,6 @@ function postsTagged(tag: string): number {
   return requestsTo(sandbox, "POST", "/orders").filter((r) => (r.body as { orderUniqueIdentifier?: string }).orderUniqueIdentifier === tag).length;
 }
 
-async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("placeOrder faults", () => {
   it.each([
@@ -110,7 +104,7 @@ describe("placeOrder faults", () => {
     const error = await failure(h.client.interactive.placeOrder(marketOrder(cashStock(), "of-slow")));
     expect(error).toMatchObject({ code: "ORDER_OUTCOME_UNKNOWN", orderUniqueIdentifier: "of-slow" });
     expect(error.message).toContain(`${ORDER_TIMEOUT_MS} ms`);
-    await eventually(() => ordersTagged(sandbox, "of-slow").length === 1);
+    await eventually("the slow order to land", () => ordersTagged(sandbox, "of-slow").length === 1, { timeoutMs: 5000 });
     expect(postsTagged("of-slow")).toBe(1);
   });
 
@@ -148,7 +142,7 @@ describe("placeOrder faults", () => {
     expect(error).toMatchObject({ code: "ORDER_OUTCOME_UNKNOWN", orderUniqueIdentifier: "of-takeover" });
     expect(postsTagged("of-takeover")).toBe(1);
     expect(logins(sandbox)).toBe(before + 1);
-    await eventually(() => ordersTagged(sandbox, "of-takeover").length === 1);
+    await eventually("the order to land", () => ordersTagged(sandbox, "of-takeover").length === 1, { timeoutMs: 5000 });
   });
 });
 
