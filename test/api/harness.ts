@@ -10,6 +10,7 @@ import { silentLogger, type Logger } from "../../src/logger.js";
 import { OrderService, type OrderServiceOptions } from "../../src/orders/order-service.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
+import { late } from "../support/late.js";
 
 /** Limits high enough that only the rate-limit tests ever meet them. */
 export const GENEROUS_LIMITS: RateLimits = { ordersPerSecond: 10_000, smartOrdersPerSecond: 10_000, othersPerSecond: 10_000, invalidKeysPerMinute: 10_000 };
@@ -119,13 +120,7 @@ export function apiFixture(options: Parameters<typeof startApi>[0] = {}, setup?:
     await setup?.(started);
   }, 120_000);
   afterAll(async () => started?.close());
-  return new Proxy({} as ApiHarness, {
-    get(_target, property) {
-      if (started === undefined) throw new Error("the API harness is used before its beforeAll ran");
-      const value: unknown = Reflect.get(started, property);
-      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(started) : value;
-    },
-  });
+  return late("the API harness", () => started);
 }
 
 export function json(res: LightMyRequestResponse): Record<string, unknown> {

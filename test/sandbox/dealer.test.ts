@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { call, interactive, interactiveLogin, smallMaster, startSandbox } from "./sandbox-client.js";
+import { xtsOrder } from "../support/xts-orders.js";
 
 let master: GeneratedMaster;
 let dealer: Sandbox;
@@ -24,20 +25,7 @@ afterAll(async () => {
 const api = (method: string, path: string, options: { body?: unknown; query?: Record<string, string | number> } = {}) =>
   call(interactive(dealer), method, path, { token, ...options });
 
-const marketBuy = (clientID: string | undefined) => ({
-  exchangeSegment: "NSECM",
-  exchangeInstrumentID: stock.token,
-  productType: "MIS",
-  orderType: "MARKET",
-  orderSide: "BUY",
-  timeInForce: "DAY",
-  disclosedQuantity: 0,
-  orderQuantity: stock.lotSize,
-  limitPrice: 0,
-  stopPrice: 0,
-  orderUniqueIdentifier: `dealer-${clientID ?? "none"}`,
-  ...(clientID === undefined ? {} : { clientID }),
-});
+const marketBuy = (clientID: string | undefined) => xtsOrder(stock, `dealer-${clientID ?? "none"}`, clientID === undefined ? {} : { clientID });
 
 const NOT_MAPPED = { type: "error", code: "e-trade-00002", description: "Supplied client not mapped under dealer", result: {} };
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { call, interactive, interactiveLogin, market, marketLogin, smallMaster, startSandbox } from "./sandbox-client.js";
+import { xtsOrder } from "../support/xts-orders.js";
 
 let master: GeneratedMaster;
 let sandbox: Sandbox;
@@ -25,19 +26,7 @@ beforeEach(async () => {
   sandbox.control.clearRequests();
 });
 
-const buy = (uid: string) => ({
-  exchangeSegment: "NSECM",
-  exchangeInstrumentID: stock.token,
-  productType: "MIS",
-  orderType: "MARKET",
-  orderSide: "BUY",
-  timeInForce: "DAY",
-  disclosedQuantity: 0,
-  orderQuantity: stock.lotSize,
-  limitPrice: 0,
-  stopPrice: 0,
-  orderUniqueIdentifier: uid,
-});
+const buy = (uid: string) => xtsOrder(stock, uid);
 
 const profile = () => call(interactive(sandbox), "GET", "/user/profile", { token });
 

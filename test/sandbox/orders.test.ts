@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
 import type { GeneratedInstrument, GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import { call, interactive, interactiveLogin, smallMaster, startSandbox } from "./sandbox-client.js";
+import { xtsOrder } from "../support/xts-orders.js";
 
 /** The RMSSubLimits of the consolidated ALL|ALL|ALL balance entry. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,20 +38,7 @@ const ltp = (instrument: GeneratedInstrument) => sandbox.control.price(instrumen
 const ticks = (instrument: GeneratedInstrument, n: number) => round(ltp(instrument) + n * instrument.tickSize, instrument.tickSize);
 
 function orderBody(instrument: GeneratedInstrument, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    exchangeSegment: instrument.segment,
-    exchangeInstrumentID: instrument.token,
-    productType: "MIS",
-    orderType: "MARKET",
-    orderSide: "BUY",
-    timeInForce: "DAY",
-    disclosedQuantity: 0,
-    orderQuantity: instrument.lotSize,
-    limitPrice: 0,
-    stopPrice: 0,
-    orderUniqueIdentifier: "test-1",
-    ...overrides,
-  };
+  return { ...xtsOrder(instrument, "test-1"), ...overrides };
 }
 
 const api = (method: string, path: string, options: { body?: unknown; query?: Record<string, string | number> } = {}) =>

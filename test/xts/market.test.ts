@@ -1,27 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
+import { describe, expect, it } from "vitest";
 import { MASTER_SEGMENTS } from "../../src/xts/segments.js";
 import { parseMasterStream } from "../../src/xts/master-parser.js";
-import { caught, cashStock, collect, expectNoSecrets, harness, master, requestsTo, startSandbox, type Harness } from "./xts-harness.js";
+import { caught, cashStock, collect, master, requestsTo, xtsFixture } from "./xts-harness.js";
 
-let sandbox: Sandbox;
-let h: Harness;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  h = harness(sandbox, { timeouts: { masterMs: 2_000, readMs: 500 } });
-});
-
-afterAll(async () => {
-  expectNoSecrets(h);
-  await sandbox.close();
-});
-
-beforeEach(() => {
-  sandbox.control.clearFaults();
-  sandbox.control.clearRequests();
-  h.delays.length = 0;
-});
+const { sandbox, h } = xtsFixture({ harness: { timeouts: { masterMs: 2_000, readMs: 500 } } });
 
 const expected = (segment: (typeof MASTER_SEGMENTS)[number]) => master().lines[segment].join("\n");
 const masterPosts = () => requestsTo(sandbox, "POST", "/instruments/master");

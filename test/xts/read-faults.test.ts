@@ -1,28 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Sandbox } from "../../src/sandbox/create-sandbox.js";
+import { describe, expect, it } from "vitest";
 import type { FetchFunction } from "../../src/xts/client/index.js";
-import { caught, cashStock, expectNoSecrets, harness, marketOrder, requestsTo, startSandbox, type Harness } from "./xts-harness.js";
+import { caught, cashStock, expectNoSecrets, harness, marketOrder, requestsTo, xtsFixture, type Harness } from "./xts-harness.js";
 
-let sandbox: Sandbox;
-let h: Harness;
 const READ_TIMEOUT_MS = 300;
 
-beforeAll(async () => {
-  sandbox = await startSandbox();
-  h = harness(sandbox, { timeouts: { readMs: READ_TIMEOUT_MS } });
-  await h.client.interactive.login();
-});
-
-afterAll(async () => {
-  expectNoSecrets(h);
-  await sandbox.close();
-});
-
-beforeEach(() => {
-  sandbox.control.clearFaults();
-  sandbox.control.clearRequests();
-  h.delays.length = 0;
-});
+const { sandbox, h } = xtsFixture({ harness: { timeouts: { readMs: READ_TIMEOUT_MS } }, login: true });
 
 const bookReads = () => requestsTo(sandbox, "GET", "/orders");
 

@@ -1,5 +1,5 @@
 import { Writable } from "node:stream";
-import { expect } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { generateMaster, type GeneratedInstrument, type GeneratedMaster } from "../../src/sandbox/master/master-generator.js";
 import type { SandboxOptions } from "../../src/sandbox/sandbox-options.js";
@@ -8,7 +8,8 @@ import { createLogger, type Logger } from "../../src/logger.js";
 import { XtsBridgeError } from "../../src/errors.js";
 import { createXtsClient, Secret, type FetchFunction, type JainamConfig, type XtsClient, type XtsTimeouts } from "../../src/xts/client/index.js";
 import type { XtsPlaceOrderRequest } from "../../src/xts/client/types.js";
-import type { XtsSegment } from "../../src/xts/segments.js";
+import { late } from "../support/late.js";
+import { xtsOrder } from "../support/xts-orders.js";
 
 /** The sandbox's default credentials (src/sandbox/sandbox-options.ts). */
 export const SECRETS = ["sandbox-interactive-key", "sandbox-interactive-secret", "sandbox-market-key", "sandbox-market-secret"] as const;
@@ -130,19 +131,7 @@ export function cashStock(): GeneratedInstrument {
 }
 
 export function marketOrder(instrument: GeneratedInstrument, tag: string, side: "BUY" | "SELL" = "BUY"): XtsPlaceOrderRequest {
-  return {
-    exchangeSegment: instrument.segment as XtsSegment,
-    exchangeInstrumentID: instrument.token,
-    productType: "MIS",
-    orderType: "MARKET",
-    orderSide: side,
-    timeInForce: "DAY",
-    disclosedQuantity: 0,
-    orderQuantity: instrument.lotSize,
-    limitPrice: 0,
-    stopPrice: 0,
-    orderUniqueIdentifier: tag,
-  };
+  return xtsOrder(instrument, tag, { orderSide: side });
 }
 
 /** A buy limit ten ticks under the market: it rests, so it can be modified and cancelled. */
@@ -154,4 +143,29 @@ export function restingOrder(sandbox: Sandbox, instrument: GeneratedInstrument, 
 
 export function ordersTagged(sandbox: Sandbox, tag: string) {
   return sandbox.control.orders().filter((order) => order.OrderUniqueIdentifier === tag);
+}
+
+/**
+ * The sandbox and client harness of one test file or describe block: started before its tests
+ * (logged in when `login`), checked for leaked secrets and closed after them, with faults,
+ * recorded requests and recorded retry delays cleared before each test.
+ */
+export function xtsFixture(options: { sandbox?: Parameters<typeof startSandbox>[0]; harness?: Parameters<typeof harness>[1]; login?: boolean } = {}): { sandbox: Sandbox; h: Harness } {
+  let sandbox: Sandbox | undefined;
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox(options.sandbox);
+    h = harness(sandbox, options.harness);
+    if (options.login === true) await h.client.interactive.login();
+  });
+  afterAll(async () => {
+    if (h !== undefined) expectNoSecrets(h);
+    await sandbox?.close();
+  });
+  beforeEach(() => {
+    sandbox?.control.clearFaults();
+    sandbox?.control.clearRequests();
+    if (h !== undefined) h.delays.length = 0;
+  });
+  return { sandbox: late("the sandbox", () => sandbox), h: late("the XTS harness", () => h) };
 }
