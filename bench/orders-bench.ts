@@ -1,19 +1,16 @@
-import { ApiKeys } from "../src/api/api-keys.js";
 import { buildApp } from "../src/api/app.js";
-import { sandboxJainamConfig } from "../src/cli/gateway.js";
+import { appDeps, createGateway } from "../src/cli/gateway.js";
+import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
-import { MasterContractService } from "../src/mastercontract/refresh.js";
 import type { OrderRequest } from "../src/orders/openalgo-types.js";
-import { OrderService } from "../src/orders/order-service.js";
 import { orderTagFor, RequestIds } from "../src/orders/order-tag.js";
-import { QuoteService } from "../src/orders/quote-service.js";
 import { toXtsPlaceOrder } from "../src/orders/translate.js";
+import { SANDBOX_DEFAULTS } from "../src/sandbox/sandbox-options.js";
 import { Resolver } from "../src/resolver/resolver.js";
 import { spawn } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GatewayStore } from "../src/store/symbol-store.js";
-import { createXtsClient } from "../src/xts/client/create-client.js";
 import { fmt, report, summary, type BenchResult } from "./stats.js";
 
 const requestIds = new RequestIds();
@@ -77,22 +74,23 @@ export async function httpOrderBench(store: GatewayStore, rate = 200, seconds = 
     return response;
   };
   try {
-    const resolver = new Resolver(store, "jainam_prop", silentLogger());
-    const xts = createXtsClient({ jainam: sandboxJainamConfig(sandbox.url), logger: silentLogger(), fetch: timedFetch });
-    const master = new MasterContractService({ store, resolver, source: xts.market, logger: silentLogger(), options: { force: true } });
-    const refreshed = await master.refresh({ force: true });
+    // The production root over this store, talking to the sandbox process as it would to Jainam.
+    const gw = await createGateway(
+      loadConfig({
+        JAINAM_SERVER: sandbox.url,
+        JAINAM_INTERACTIVE_API_KEY: SANDBOX_DEFAULTS.interactiveKey,
+        JAINAM_INTERACTIVE_API_SECRET: SANDBOX_DEFAULTS.interactiveSecret,
+        JAINAM_MARKET_API_KEY: SANDBOX_DEFAULTS.marketKey,
+        JAINAM_MARKET_API_SECRET: SANDBOX_DEFAULTS.marketSecret,
+      }),
+      silentLogger(),
+      { store, fetch: timedFetch },
+    );
+    const { resolver } = gw;
+    const refreshed = await gw.master.refresh({ force: true });
     if (refreshed.status !== "success") throw new Error(refreshed.message);
-    const apiKeys = new ApiKeys(store);
-    const { key } = await apiKeys.create("bench");
-    const app = buildApp({
-      logger: silentLogger(),
-      apiKeys,
-      resolver,
-      orders: new OrderService(xts.interactive, resolver, silentLogger()),
-      quotes: new QuoteService(xts.market, resolver),
-      master,
-      limits: { ordersPerSecond: 100_000, othersPerSecond: 100_000 },
-    });
+    const { key } = await gw.apiKeys.create("bench");
+    const app = buildApp(appDeps(gw, { limits: { ordersPerSecond: 100_000, othersPerSecond: 100_000 } }));
     // Time inside the gateway, from the request's arrival to its answer, without the client's own work.
     const serverMs = new Map<string, number>();
     app.addHook("onResponse", async (request, reply) => {
@@ -133,6 +131,7 @@ export async function httpOrderBench(store: GatewayStore, rate = 200, seconds = 
     const done = await Promise.all(results);
     const elapsed = (performance.now() - started) / 1000;
     await app.close();
+    await gw.close();
     const total = summary(done.map((d) => d.total));
     const overhead = summary(done.flatMap((d) => (d.overhead === null ? [] : [d.overhead])));
     const inside = summary(done.flatMap((d) => (d.inside === null ? [] : [d.inside])));

@@ -1,19 +1,15 @@
+import { createGateway } from "../src/cli/gateway.js";
+import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
-import { MasterContractService } from "../src/mastercontract/refresh.js";
-import { Resolver } from "../src/resolver/resolver.js";
-import { createSandbox } from "../src/sandbox/create-sandbox.js";
-import { sandboxJainamConfig } from "../src/cli/gateway.js";
-import type { SymbolStore } from "../src/store/symbol-store.js";
-import { createXtsClient } from "../src/xts/client/create-client.js";
+import type { GatewayStore } from "../src/store/symbol-store.js";
 import { fmt, mb, report, settledHeap, type BenchResult } from "./stats.js";
 
 /** Issue 4: a full refresh from the sandbox (download, parse, store, index) for 150,000 instruments. */
-export async function refreshBench(store: SymbolStore, label: string): Promise<BenchResult[]> {
-  const sandbox = await createSandbox({ port: 0, instruments: 150_000, referenceDate: "2026-11-25" });
+export async function refreshBench(store: GatewayStore, label: string): Promise<BenchResult[]> {
+  // The production root over the given store and the built-in sandbox, as npm start builds it.
+  const gw = await createGateway(loadConfig({}), silentLogger(), { store, sandbox: { instruments: 150_000, referenceDate: "2026-11-25" }, refresh: { force: true } });
   try {
-    const resolver = new Resolver(store, "jainam_prop", silentLogger());
-    const xts = createXtsClient({ jainam: sandboxJainamConfig(sandbox.url), logger: silentLogger() });
-    const master = new MasterContractService({ store, resolver, source: xts.market, logger: silentLogger(), options: { force: true } });
+    const { resolver, master } = gw;
     const runs = [];
     for (let i = 0; i < 3; i += 1) runs.push(await master.refresh({ force: true }));
     const best = runs.reduce((a, b) => (a.durationMs <= b.durationMs ? a : b));
@@ -33,6 +29,6 @@ export async function refreshBench(store: SymbolStore, label: string): Promise<B
       report(`index load from the database at start-up (${label})`, [`${fmt(loadMs, 0)} ms; heap ${mb(heapBefore)} → ${mb(heapAfter)} (the previous index was released)`]),
     ];
   } finally {
-    await sandbox.close();
+    await gw.close();
   }
 }

@@ -3,16 +3,15 @@ import type { SqlStore } from "../../src/store/sql-store.js";
 import { spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sandboxJainamConfig } from "../../src/cli/gateway.js";
+import { createGateway } from "../../src/cli/gateway.js";
+import { loadConfig } from "../../src/config.js";
 import { silentLogger } from "../../src/logger.js";
 import { importMasterFiles } from "../../src/mastercontract/import-files.js";
-import { isAbandoned, MasterContractService, presentStatus } from "../../src/mastercontract/refresh.js";
+import { isAbandoned, presentStatus } from "../../src/mastercontract/refresh.js";
 import { DEFAULT_REFRESH_OPTIONS } from "../../src/mastercontract/refresh-types.js";
-import { Resolver } from "../../src/resolver/resolver.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS } from "../../src/sandbox/sandbox-options.js";
 import type { MasterStatus } from "../../src/store/status-types.js";
-import { createXtsClient } from "../../src/xts/client/create-client.js";
 import { runCli } from "../support/cli.js";
 import { sampleFiles } from "../support/samples.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -132,13 +131,13 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
   }
 
   async function refreshInProcess(store: SqlStore): Promise<void> {
-    const logger = silentLogger();
-    const resolver = new Resolver(store, BROKER, logger);
-    await resolver.load();
-    const xts = createXtsClient({ jainam: sandboxJainamConfig(sandbox.url), logger });
-    const master = new MasterContractService({ store, resolver, source: xts.market, logger });
-    const report = await master.refresh({ force: true });
-    expect(report.status, report.message).toBe("success");
+    const gw = await createGateway(loadConfig(sandboxEnv(sandbox.url, SANDBOX_DEFAULTS)), silentLogger(), { store });
+    try {
+      const report = await gw.master.refresh({ force: true });
+      expect(report.status, report.message).toBe("success");
+    } finally {
+      await gw.close();
+    }
   }
 
   it("holds the old or the new contract exactly after each kill, says so truthfully, and the next refresh succeeds", async () => {
