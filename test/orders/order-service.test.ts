@@ -5,6 +5,7 @@ import type { GeneratedInstrument } from "../../src/sandbox/master/master-genera
 import { RequestIds } from "../../src/orders/order-tag.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 import { SMART_ORDER_TABLE } from "../support/smart-order-table.js";
+import { SymbolIndex } from "../../src/resolver/symbol-index.js";
 
 const requestIds = new RequestIds();
 const newRequestId = (): string => requestIds.next();
@@ -200,6 +201,22 @@ describe("batches report each item and go on past failures", () => {
     const sent = gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders").map((r) => (r.body as { orderQuantity: number }).orderQuantity);
     expect(sent).toEqual([largest, fut.lotsize]);
     expect(await gw.orders.positionBook()).toEqual([expect.objectContaining({ quantity: 0 })]);
+  });
+
+  it("a position whose instrument is missing from the contract is reported by close-all, not sent without its freeze limit", async () => {
+    const i = pick("NSE", "cash");
+    await gw.orders.placeOrder(order(i, {}), newRequestId());
+    const full = gw.resolver.current;
+    try {
+      // The contract changed under the open position: its instrument is gone from it.
+      gw.resolver.swap(SymbolIndex.build(full.rows.filter((r) => !(r.exchange === "NSE" && r.token === i.token))), null, gw.resolver.version + 1);
+      gw.sandbox.control.clearRequests();
+      const [report] = await gw.orders.closeAllPositions(newRequestId());
+      expect(report).toMatchObject({ status: "error", code: "SYMBOL_NOT_FOUND", exchange: "NSE", quantity: i.lotSize, message: expect.stringMatching(/not in the stored contract, so its freeze quantity is unknown/) });
+      expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(0);
+    } finally {
+      gw.resolver.swap(full, null, gw.resolver.version + 1);
+    }
   });
 
   it("cancel-all cancels every open order and reports failures separately", async () => {
