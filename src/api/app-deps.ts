@@ -1,4 +1,5 @@
 import type { Logger } from "../logger.js";
+import type { HistoryService } from "../marketdata/history.js";
 import type { MasterContractService } from "../mastercontract/refresh.js";
 import type { OrderService } from "../orders/order-service.js";
 import type { QuoteService } from "../orders/quote-service.js";
@@ -17,6 +18,7 @@ export interface AppDeps {
   readonly resolver: Resolver;
   readonly orders: OrderService;
   readonly quotes: QuoteService;
+  readonly history: HistoryService;
   readonly master: MasterContractService;
   readonly limits?: Partial<RateLimits>;
   /** Where rate-limit counters live (memory by default; Redis or PostgreSQL across processes). */

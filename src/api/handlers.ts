@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { XtsBridgeError } from "../errors.js";
 import { istToday } from "../instruments/ist.js";
+import { intervalsData } from "../marketdata/history.js";
 import type { AppDeps } from "./app-deps.js";
 import { symbolData, type InstrumentsCache } from "./instruments-cache.js";
 import * as s from "./schemas.js";
@@ -161,6 +162,14 @@ export const ROUTES: readonly Route[] = [
   route({
     method: "POST", path: "/quotes", summary: "Quote of one instrument", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.quotesSchema,
     handle: async (b, { deps }) => ok({ data: await deps.quotes.quote(b.symbol, b.exchange) }),
+  }),
+  route({
+    method: "POST", path: "/history", summary: "Candles of one instrument (epoch-second timestamps, ascending)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.historySchema,
+    handle: async (b, { deps }) => ok({ data: await deps.history.history(b.symbol, b.exchange, b.interval, b.start_date, b.end_date) }),
+  }),
+  route({
+    method: "POST", path: "/intervals", summary: "The history intervals this broker serves", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,
+    handle: async () => ok({ data: intervalsData() }),
   }),
   route({
     method: "POST", path: "/ping", summary: "Checks the API key", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,

@@ -54,6 +54,11 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
   "/expiry": { request: { apikey: KEY, symbol: "NIFTY", exchange: "NFO", instrumenttype: "options" }, response: { status: "success", message: "Found 2 expiry dates for NIFTY options in NFO", data: ["08-DEC-26", "15-DEC-26"] } },
   "/instruments": { request: { apikey: KEY, exchange: "NFO", format: "json" }, response: { status: "success", message: "Found 47,210 instruments", data: [] } },
   "/quotes": { request: { apikey: KEY, symbol: "NIFTY", exchange: "NSE_INDEX" }, response: { status: "success", data: { open: 26010, high: 26100.5, low: 25980, ltp: 26050.3, ask: 0, bid: 0, prev_close: 26000, volume: 0, oi: 0 } } },
+  "/history": {
+    request: { apikey: KEY, symbol: "SBIN", exchange: "NSE", interval: "5m", start_date: "2026-11-23", end_date: "2026-11-27" },
+    response: { status: "success", data: [{ timestamp: 1795930500, open: 951.2, high: 952.05, low: 950.9, close: 951.6, volume: 3120, oi: 0 }] },
+  },
+  "/intervals": { request: { apikey: KEY }, response: { status: "success", data: { seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] } } },
   "/ping": { request: { apikey: KEY }, response: { status: "success", data: { message: "pong", broker: "jainam_prop" } } },
   "/mastercontract/status": { request: { apikey: KEY }, response: { status: "success", data: { status: "success", total: 147680 } } },
   "/mastercontract/refresh": { request: { apikey: KEY, force: false }, response: { status: "success", message: "stored 147680 instruments", data: {} } },

@@ -84,3 +84,27 @@ export const refreshSchema = z.strictObject({
   apikey,
   force: z.union([z.boolean(), z.enum(["true", "false"])], { error: "force must be true or false" }).transform((v) => v === true || v === "true").default(false),
 });
+
+/** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not). */
+const isoDate = (field: string) =>
+  z
+    .string({ error: `${field} must be a date YYYY-MM-DD` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: `${field} must be a date YYYY-MM-DD` })
+    .refine(
+      (v) => {
+        const d = new Date(`${v}T00:00:00Z`);
+        return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+      },
+      { message: `${field} is not a calendar date` },
+    );
+
+export const historySchema = z.strictObject({
+  apikey,
+  symbol,
+  exchange,
+  // Checked against what XTS serves by the service, so the error lists the allowed intervals.
+  interval: text("interval", 8),
+  start_date: isoDate("start_date"),
+  end_date: isoDate("end_date"),
+  source: z.enum(["api"], { error: "source must be api (xtsbridge has no local Historify database)" }).default("api"),
+});

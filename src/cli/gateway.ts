@@ -4,6 +4,7 @@ import { ConfigError, XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MasterContractService } from "../mastercontract/refresh.js";
 import type { RefreshOptions } from "../mastercontract/refresh-types.js";
+import { HistoryService, type HistoryOptions } from "../marketdata/history.js";
 import { OrderService, type OrderServiceOptions } from "../orders/order-service.js";
 import { QuoteService } from "../orders/quote-service.js";
 import { Resolver } from "../resolver/resolver.js";
@@ -43,6 +44,7 @@ export interface Gateway {
   readonly master: MasterContractService;
   readonly orders: OrderService;
   readonly quotes: QuoteService;
+  readonly history: HistoryService;
   readonly apiKeys: ApiKeys;
   /** The in-process sandbox, when no broker credentials were configured and it was allowed. */
   readonly sandbox: Sandbox | null;
@@ -71,6 +73,8 @@ export interface GatewayOverrides {
   /** The clock the XTS client reads Retry-After dates with. */
   readonly now?: () => number;
   readonly orders?: Partial<OrderServiceOptions>;
+  /** OHLC windows and pacing (a test need not wait a second between requests). */
+  readonly history?: Partial<HistoryOptions>;
 }
 
 /** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
@@ -138,6 +142,7 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
   });
   const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders);
   const quotes = new QuoteService(xts.market, resolver);
+  const history = new HistoryService(xts.market, resolver, overrides.history);
   const opened = store;
   return {
     config,
@@ -148,6 +153,7 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     master,
     orders,
     quotes,
+    history,
     apiKeys: new ApiKeys(opened),
     sandbox,
     primaryUrl: config.primaryUrl,
@@ -171,6 +177,7 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     resolver: gw.resolver,
     orders: gw.orders,
     quotes: gw.quotes,
+    history: gw.history,
     master: gw.master,
     limits: config.rateLimits,
     replicaSecret: config.replicaSecret,

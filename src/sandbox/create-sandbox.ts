@@ -42,7 +42,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ...(options.instruments === undefined ? {} : { instruments: options.instruments }),
       ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
     });
-  const state = createSandboxState(resolved, master);
+  const state = createSandboxState(resolved, master, options.now ?? Date.now);
   const control = createControl(state);
   const sockets = new Set<Socket>();
   const server = createServer(createRequestHandler(state, control));

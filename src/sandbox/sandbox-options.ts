@@ -26,6 +26,8 @@ export interface SandboxOptions {
   readonly seedHoldings?: boolean;
   /** Requests kept for control.requests(); older ones are dropped. Default 50,000. */
   readonly requestLogCapacity?: number;
+  /** The sandbox's clock (sessions, quote times, which bars have happened). Default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface ResolvedSandboxOptions {

@@ -72,6 +72,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
   apikeyOnly("holdings"),
   apikeyOnly("funds"),
   apikeyOnly("ping"),
+  apikeyOnly("intervals"),
+  {
+    path: "history",
+    method: "POST",
+    body: (key, p) => ({ apikey: key, symbol: p.equity.symbol, exchange: "NSE", interval: "15m", start_date: "2026-11-23", end_date: "2026-11-24" }),
+    required: ["apikey", "symbol", "exchange", "interval", "start_date", "end_date"],
+    exchanges: "all",
+    resolvesSymbol: true,
+  },
   apikeyOnly("mastercontract/status"),
   apikeyOnly("mastercontract/refresh"),
   {

@@ -37,6 +37,7 @@ export async function startTestGateway(
     timeouts: { orderMs: 1000, readMs: 2000, ...overrides.timeouts },
     retry: { baseDelayMs: 5, maxDelayMs: 20, ...overrides.retry },
     orders: { reconcileDelayMs: 50, ...overrides.orders },
+    history: { paceMs: 0, ...overrides.history },
   });
   if (gw.sandbox === null) throw new Error("the test gateway has no sandbox");
   return {

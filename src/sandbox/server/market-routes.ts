@@ -1,6 +1,8 @@
 import { isXtsSegment, MASTER_SEGMENTS, segmentCode, segmentFromCode, type MasterSegment, type XtsSegment } from "../../xts/segments.js";
 import { badRequest, success, type Reply } from "./envelope.js";
 import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
+import { parseXtsTime } from "../../xts/ohlc.js";
+import { foldBars, minuteBars, wallClockSeconds } from "./price-path.js";
 import { quotePayload, isQuoteMessageCode } from "./quotes.js";
 import type { Route, RouteContext } from "./routes.js";
 import { asFields } from "./wire-values.js";
@@ -99,7 +101,36 @@ function quotes(context: RouteContext): Reply {
   return success("s-quotes-0001", "Get quotes successfully!", { mdp: code, quotesList: instruments, listQuotes });
 }
 
+const OHLC_ERROR = "e-instrument-0005";
+const COMPRESSIONS: ReadonlySet<string> = new Set(["60", "120", "180", "300", "900", "1800", "3600", "D"]);
+
+/**
+ * `GET /instruments/ohlc?exchangeSegment=NSECM&exchangeInstrumentID=22&startTime=Dec 02 2024 091500&endTime=…&compressionValue=60`
+ * (xts-protocol.md §6.2): bars of the instrument's price path as `ts|o|h|l|c|v|oi`, comma separated, in
+ * `dataReponse` (sic), `ts` the IST wall clock read as UTC. No bar after now, none outside sessions.
+ */
+function ohlc(context: RouteContext): Reply {
+  const { state, query } = context;
+  const segment = query["exchangeSegment"];
+  if (segment === undefined || !isXtsSegment(segment)) throw badRequest(OHLC_ERROR, "exchangeSegment", `exchangeSegment ${JSON.stringify(segment ?? null)} must be a segment name such as NSECM`);
+  const token = Number(query["exchangeInstrumentID"]);
+  const instrument = Number.isSafeInteger(token) ? state.catalog.get(segment, token) : undefined;
+  if (instrument === undefined) throw badRequest(OHLC_ERROR, "exchangeInstrumentID", `instrument ${segment} ${String(query["exchangeInstrumentID"])} is not in the master`);
+  const from = parseXtsTime(query["startTime"] ?? "");
+  const to = parseXtsTime(query["endTime"] ?? "");
+  if (from === undefined || to === undefined || from > to) {
+    throw badRequest(OHLC_ERROR, "startTime", "startTime and endTime must be 'MMM DD YYYY HHMMSS' (IST), startTime not after endTime");
+  }
+  const compression = query["compressionValue"] ?? "";
+  if (!COMPRESSIONS.has(compression)) throw badRequest(OHLC_ERROR, "compressionValue", `compressionValue ${JSON.stringify(compression)} is not one of ${[...COMPRESSIONS].join(", ")}`);
+  const minutes = minuteBars(instrument, state.prices.ltp(instrument), from, to, wallClockSeconds(state.now()));
+  const bars = foldBars(minutes, compression === "D" ? "D" : Number(compression));
+  const dataReponse = bars.map((b) => `${b.ts}|${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}|${b.oi}`).join(",");
+  return success("s-instrument-0002", "Data found", { exchangeSegment: segment, exchangeInstrumentID: token, dataReponse });
+}
+
 export const MARKET_DATA_ROUTES: readonly Route[] = [
+  { method: "GET", path: "/instruments/ohlc", auth: "market", handler: ohlc },
   { method: "POST", path: "/instruments/master", auth: "market", handler: master },
   { method: "GET", path: "/instruments/indexlist", auth: "market", handler: indexList },
   { method: "POST", path: "/instruments/quotes", auth: "market", handler: quotes },

@@ -6,7 +6,8 @@ import { loginMarket, type MarketSession } from "./login.js";
 import { downloadMaster, type DownloadMasterOptions } from "./master-download.js";
 import type { Operation } from "./operation.js";
 import { XtsBadResponseError } from "./errors.js";
-import { parseDepthQuotes, parseIndexList, parseQuotes } from "./results.js";
+import { xtsTimeOf, type XtsBar, type XtsCompression } from "../ohlc.js";
+import { parseDepthQuotes, parseIndexList, parseOhlc, parseQuotes } from "./results.js";
 import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type { XtsDepthQuote, XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
@@ -87,6 +88,25 @@ export class XtsMarketDataClient {
   /** `POST /instruments/quotes`; each `listQuotes` JSON string comes back parsed (§6.1). A read: retried like a GET. */
   async quotes(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<XtsQuote[]> {
     return this.requestQuotes(instruments, xtsMessageCode, parseQuotes);
+  }
+
+  /**
+   * `GET /instruments/ohlc` for one instrument (§6.2): bars between two IST wall-clock times (epoch
+   * seconds of the wall clock read as UTC), in `compressionValue` seconds or `D`. A read: retried
+   * like any GET; "no data" is an empty list.
+   */
+  async ohlc(request: { segment: XtsSegment; token: number; fromWallClock: number; toWallClock: number; compression: XtsCompression }): Promise<XtsBar[]> {
+    if (!isXtsSegment(request.segment)) throw new ValidationError("segment", `'${String(request.segment)}' is not an XTS exchange segment`);
+    if (!Number.isSafeInteger(request.token) || request.token <= 0) throw new ValidationError("exchangeInstrumentID", `${request.token} is not a positive integer`);
+    const operation: Operation = { name: "ohlc", kind: "read", timeoutMs: this.timeouts.readMs, emptyOnNoData: true };
+    const query = {
+      exchangeSegment: request.segment,
+      exchangeInstrumentID: request.token,
+      startTime: xtsTimeOf(request.fromWallClock),
+      endTime: xtsTimeOf(request.toWallClock),
+      compressionValue: String(request.compression),
+    };
+    return runInSession(this.http, this.session, operation, (s) => ({ method: "GET", url: `${this.root}/instruments/ohlc`, query, token: s.token }), parseOhlc, () => []);
   }
 
   /** 1502 quotes, typed: every touchline figure /quotes shows is present and numeric, or XTS_BAD_RESPONSE names it. */

@@ -1,3 +1,4 @@
+import { parseOhlcBars, type XtsBar } from "../ohlc.js";
 import { array, isRecord, nonEmptyString, record, RecordReader, ResultShapeError } from "./record-reader.js";
 import type {
   XtsBalance,
@@ -264,4 +265,13 @@ export function parseDepthQuotes(result: unknown): XtsDepthQuote[] {
       AskPrice: new RecordReader(t.value["AskInfo"], `${what}.Touchline.AskInfo`).number("Price"),
     };
   });
+}
+
+/** `GET /instruments/ohlc`: `result.dataReponse` (XTS's spelling) holds the bars (xts-protocol.md §6.2). */
+export function parseOhlc(result: unknown): XtsBar[] {
+  const value = record(result, "ohlc result");
+  const data = value["dataReponse"] ?? value["dataResponse"];
+  if (data === undefined || data === null) return [];
+  if (typeof data !== "string") throw new ResultShapeError("result.dataReponse is not a string");
+  return parseOhlcBars(data);
 }

@@ -1,0 +1,125 @@
+import { ValidationError } from "../errors.js";
+import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
+import { IST_OFFSET_MS, istToday } from "../instruments/ist.js";
+import type { Resolver } from "../resolver/resolver.js";
+import type { XtsMarketDataClient } from "../xts/client/market-client.js";
+import { XTS_COMPRESSIONS, type XtsBar, type XtsInterval } from "../xts/ohlc.js";
+import { segmentFromCode } from "../xts/segments.js";
+
+/** An OpenAlgo history row: `timestamp` in Unix epoch seconds, `oi` always present. */
+export interface Candle {
+  readonly timestamp: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly oi: number;
+}
+
+/** Exactly the intervals XTS serves (its documented compressions), in OpenAlgo's names. */
+export const HISTORY_INTERVALS = Object.keys(XTS_COMPRESSIONS) as XtsInterval[];
+
+export function isHistoryInterval(value: string): value is XtsInterval {
+  return Object.hasOwn(XTS_COMPRESSIONS, value);
+}
+
+/** OpenAlgo's `/intervals` answer for this broker. */
+export function intervalsData(): Record<"seconds" | "minutes" | "hours" | "days" | "weeks" | "months", string[]> {
+  return {
+    seconds: [],
+    minutes: HISTORY_INTERVALS.filter((i) => i.endsWith("m")),
+    hours: HISTORY_INTERVALS.filter((i) => i.endsWith("h")),
+    days: HISTORY_INTERVALS.filter((i) => i === "D"),
+    weeks: [],
+    months: [],
+  };
+}
+
+const IST_OFFSET_S = IST_OFFSET_MS / 1000;
+const DAY_S = 86_400;
+/** 09:15 IST, when NSE's and BSE's normal sessions open. */
+const SESSION_OPEN_S = 9 * 3600 + 15 * 60;
+
+export interface HistoryOptions {
+  /** Days per OHLC request; OpenAlgo's Jainam plugin asks for at most 7. */
+  readonly windowDays: number;
+  /** Least time between two OHLC requests: XTS allows about one a second. */
+  readonly paceMs: number;
+  readonly now: () => number;
+}
+
+const DEFAULTS: HistoryOptions = { windowDays: 7, paceMs: 1_000, now: Date.now };
+
+/** `YYYY-MM-DD` → that IST midnight as wall-clock epoch seconds. */
+function wallDay(date: string): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 1000;
+}
+
+/**
+ * OpenAlgo `/history` from XTS OHLC. The range is asked for in windows XTS allows, paced under its
+ * rate limit, and stitched: every bar once, in time order. XTS stamps bars with the IST wall clock
+ * read as UTC, so 19,800 s are taken off to give true epoch seconds. A daily series that lacks today's
+ * bar while today is in range gets it from a quote, complete up to now.
+ */
+export class HistoryService {
+  private readonly options: HistoryOptions;
+  /** OHLC requests of this process, one after another at the pace. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private lastRequestAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly market: Pick<XtsMarketDataClient, "ohlc" | "depthQuotes">,
+    private readonly resolver: Resolver,
+    options: Partial<HistoryOptions> = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  async history(symbol: string, exchange: string, interval: string, startDate: string, endDate: string): Promise<Candle[]> {
+    if (!isHistoryInterval(interval)) {
+      throw new ValidationError("interval", `interval '${interval}' is not served by Jainam XTS; allowed: ${HISTORY_INTERVALS.join(", ")}`);
+    }
+    if (startDate > endDate) throw new ValidationError("start_date", `start_date ${startDate} is after end_date ${endDate}`);
+    const row = this.resolver.resolve(symbol, exchange);
+    const info = exchangeInfo(parseExchange(row.exchange));
+    const segment = segmentFromCode(info.quoteSegmentCode)!;
+    const compression = XTS_COMPRESSIONS[interval];
+    const first = wallDay(startDate);
+    const last = wallDay(endDate) + DAY_S - 1;
+    const bars = new Map<number, XtsBar>();
+    for (let from = first; from <= last; from += this.options.windowDays * DAY_S) {
+      const to = Math.min(from + this.options.windowDays * DAY_S - 1, last);
+      for (const bar of await this.paced(() => this.market.ohlc({ segment, token: row.token, fromWallClock: from, toWallClock: to, compression }))) {
+        // Windows may overlap at their edges: each bar is kept once.
+        if (bar.ts >= first && bar.ts <= last) bars.set(bar.ts, bar);
+      }
+    }
+    const nowMs = this.options.now();
+    const today = istToday(nowMs);
+    const sessionOpen = wallDay(today) + SESSION_OPEN_S;
+    const weekday = new Date(`${today}T00:00:00Z`).getUTCDay() % 6 !== 0;
+    // Before today's session opens a quote still shows the last day: no bar for today is made from it.
+    if (interval === "D" && startDate <= today && today <= endDate && weekday && nowMs / 1000 + IST_OFFSET_S >= sessionOpen && !bars.has(wallDay(today))) {
+      const [quote] = await this.market.depthQuotes([{ exchangeSegment: info.quoteSegmentCode, exchangeInstrumentID: row.token }]);
+      // A quote with no open has not traded today (a holiday, or before the open): no bar is made up.
+      if (quote !== undefined && quote.Open > 0) {
+        bars.set(wallDay(today), { ts: wallDay(today), open: quote.Open, high: quote.High, low: quote.Low, close: quote.LastTradedPrice, volume: quote.TotalTradedQuantity, oi: 0 });
+      }
+    }
+    return [...bars.values()]
+      .sort((a, b) => a.ts - b.ts)
+      .map((b) => ({ timestamp: b.ts - IST_OFFSET_S, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, oi: b.oi }));
+  }
+
+  private paced<T>(request: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      const wait = this.lastRequestAt + this.options.paceMs - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      this.lastRequestAt = Date.now();
+      return request();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,120 @@
+import type { GeneratedInstrument } from "../master/master-generator.js";
+import { roundToTick } from "./wire-values.js";
+
+/**
+ * The sandbox's price history: one deterministic path per instrument, a minute at a time through
+ * the trading sessions (09:15–15:30 IST, Monday to Friday, but for the fixed-date exchange holidays),
+ * ending at the instrument's current simulated price, so the latest bar closes where quotes and
+ * fills are. The same instrument and clock give the same bars on every run.
+ */
+
+const IST_OFFSET_S = 19_800;
+const SESSION_OPEN_S = 9 * 3600 + 15 * 60;
+const SESSION_MINUTES = 375;
+const DAY_S = 86_400;
+/** Per-minute volatility of the log price: about 1.5 % a day. */
+const SIGMA = 0.0008;
+/** Fixed-date NSE holidays (MM-DD): Republic Day, Independence Day, Gandhi Jayanti, Christmas. */
+const HOLIDAYS: ReadonlySet<string> = new Set(["01-26", "08-15", "10-02", "12-25"]);
+
+/** A bar in XTS's terms: `ts` is the IST wall clock read as UTC epoch seconds. */
+export interface SandboxBar {
+  readonly ts: number;
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly close: number;
+  readonly volume: number;
+  readonly oi: number;
+}
+
+/** Whether the IST calendar day starting at `dayWall` (wall-clock seconds, midnight) is a trading day. */
+export function isTradingDay(dayWall: number): boolean {
+  const d = new Date(dayWall * 1000);
+  const weekday = d.getUTCDay();
+  if (weekday === 0 || weekday === 6) return false;
+  return !HOLIDAYS.has(`${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`);
+}
+
+/** A number in [0, 1) from a token and a minute, the same every run. */
+function unit(token: number, minute: number, salt: number): number {
+  let h = (Math.imul(token ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(minute + salt * 0x632be5ab, 0xc2b2ae35)) >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d) >>> 0;
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b) >>> 0;
+  h ^= h >>> 16;
+  return h / 4_294_967_296;
+}
+
+/** The session minutes from `fromWall` to `toWall` (wall-clock seconds), oldest first, as their start times. */
+function sessionMinutes(fromWall: number, toWall: number): number[] {
+  const minutes: number[] = [];
+  for (let day = Math.floor(fromWall / DAY_S) * DAY_S; day <= toWall; day += DAY_S) {
+    if (!isTradingDay(day)) continue;
+    for (let m = 0; m < SESSION_MINUTES; m += 1) {
+      const start = day + SESSION_OPEN_S + m * 60;
+      if (start >= fromWall && start <= toWall) minutes.push(start);
+    }
+  }
+  return minutes;
+}
+
+/**
+ * One-minute bars of `instrument` from `fromWall` to `toWall`, the path anchored so that the
+ * minute running at `nowWall` closes at `lastPrice`. Minutes after `nowWall` have not happened.
+ */
+export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, fromWall: number, toWall: number, nowWall: number): SandboxBar[] {
+  const end = Math.min(toWall, nowWall);
+  const minutes = sessionMinutes(fromWall, nowWall);
+  if (minutes.length === 0 || fromWall > end) return [];
+  // Walk back from now: the log price of each minute's close relative to the last one.
+  const logClose = new Array<number>(minutes.length);
+  logClose[minutes.length - 1] = 0;
+  for (let i = minutes.length - 2; i >= 0; i -= 1) {
+    const step = SIGMA * (unit(instrument.token, minutes[i + 1]! / 60, 1) + unit(instrument.token, minutes[i + 1]! / 60, 2) + unit(instrument.token, minutes[i + 1]! / 60, 3) - 1.5) * 2;
+    logClose[i] = logClose[i + 1]! - step;
+  }
+  const tick = instrument.tickSize;
+  const lot = Math.max(1, instrument.lotSize);
+  const bars: SandboxBar[] = [];
+  for (let i = 0; i < minutes.length; i += 1) {
+    const start = minutes[i]!;
+    if (start > end) break;
+    const close = roundToTick(lastPrice * Math.exp(logClose[i]!), tick);
+    const open = i === 0 ? close : roundToTick(lastPrice * Math.exp(logClose[i - 1]!), tick);
+    const reach = lastPrice * SIGMA * unit(instrument.token, start / 60, 4);
+    const high = roundToTick(Math.max(open, close) + reach, tick);
+    const low = roundToTick(Math.max(tick, Math.min(open, close) - reach), tick);
+    const volume = instrument.kind === "index" ? 0 : lot * (1 + Math.floor(unit(instrument.token, start / 60, 5) * 40));
+    const oi = instrument.kind === "future" || instrument.kind === "option" ? lot * (1000 + Math.floor(unit(instrument.token, Math.floor(start / DAY_S), 6) * 9000)) : 0;
+    if (start >= fromWall) bars.push({ ts: start, open, high, low, close, volume, oi });
+  }
+  return bars;
+}
+
+/** Minute bars folded into bars of `seconds` (aligned to the 09:15 open) or of a day (`D`, stamped at the day's midnight). */
+export function foldBars(minute: readonly SandboxBar[], compression: number | "D"): SandboxBar[] {
+  const out: SandboxBar[] = [];
+  const keyOf = (ts: number): number => {
+    const day = Math.floor(ts / DAY_S) * DAY_S;
+    if (compression === "D") return day;
+    const sessionStart = day + SESSION_OPEN_S;
+    return sessionStart + Math.floor((ts - sessionStart) / compression) * compression;
+  };
+  for (const bar of minute) {
+    const key = keyOf(bar.ts);
+    const last = out[out.length - 1];
+    if (last !== undefined && last.ts === key) {
+      out[out.length - 1] = { ts: key, open: last.open, high: Math.max(last.high, bar.high), low: Math.min(last.low, bar.low), close: bar.close, volume: last.volume + bar.volume, oi: bar.oi };
+    } else {
+      out.push({ ...bar, ts: key });
+    }
+  }
+  return out;
+}
+
+/** Now, as XTS bar times count it: the IST wall clock read as UTC epoch seconds. */
+export function wallClockSeconds(nowMs: number): number {
+  return Math.floor(nowMs / 1000) + IST_OFFSET_S;
+}

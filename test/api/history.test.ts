@@ -1,0 +1,105 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiFixture, expectError, expectSuccess, ltpOf } from "./harness.js";
+
+/** Wednesday 25 November 2026, 11:00 IST: the sandbox's and the gateway's clock in this file. */
+const NOW = Date.UTC(2026, 10, 25, 5, 30);
+const utc = (day: number, hh: number, mm: number): number => Date.UTC(2026, 10, day, hh, mm) / 1000;
+/** An IST time on a November 2026 day, as epoch seconds. */
+const ist = (day: number, hh: number, mm: number): number => utc(day, hh, mm) - 19_800;
+
+interface Candle {
+  timestamp: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  oi: number;
+}
+
+describe("history and intervals against the sandbox's price path", () => {
+  const h = apiFixture({ gateway: { sandbox: { now: () => NOW }, history: { now: () => NOW } } });
+  beforeEach(() => {
+    h.gw.sandbox.control.clearFaults();
+    h.gw.sandbox.control.clearRequests();
+  });
+  const history = async (fields: Record<string, string>, symbol = h.picks.equity.symbol, exchange = "NSE"): Promise<Candle[]> =>
+    expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, ...fields }))["data"] as Candle[];
+  const ohlcRequests = () => h.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/ohlc");
+
+  it("1m: a trading day's 375 bars from 09:15 to 15:29 IST in epoch seconds, ascending, each bar consistent", async () => {
+    const bars = await history({ interval: "1m", start_date: "2026-11-23", end_date: "2026-11-23" });
+    expect(bars).toHaveLength(375);
+    expect(bars[0]!.timestamp).toBe(ist(23, 9, 15));
+    expect(bars.at(-1)!.timestamp).toBe(ist(23, 15, 29));
+    for (const [i, b] of bars.entries()) {
+      expect(Object.keys(b).sort()).toEqual(["close", "high", "low", "oi", "open", "timestamp", "volume"]);
+      expect(b.low).toBeLessThanOrEqual(Math.min(b.open, b.close));
+      expect(b.high).toBeGreaterThanOrEqual(Math.max(b.open, b.close));
+      if (i > 0) expect(b.timestamp - bars[i - 1]!.timestamp).toBe(60);
+    }
+  });
+
+  it("a range longer than one XTS window is fetched in windows and stitched: no gap, no duplicate, no weekend, the day rolls from 15:15 to 09:15", async () => {
+    const bars = await history({ interval: "15m", start_date: "2026-11-12", end_date: "2026-11-24" });
+    expect(ohlcRequests()).toHaveLength(2);
+    const times = bars.map((b) => b.timestamp);
+    expect(new Set(times).size).toBe(times.length);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    const days = new Set(times.map((t) => new Date((t + 19_800) * 1000).getUTCDate()));
+    expect([...days]).toEqual([12, 13, 16, 17, 18, 19, 20, 23, 24]);
+    expect(bars.filter((b) => new Date((b.timestamp + 19_800) * 1000).getUTCDate() === 16)).toHaveLength(25);
+    const roll = times.indexOf(ist(16, 9, 15));
+    expect(times[roll - 1]).toBe(ist(13, 15, 15));
+  });
+
+  it("D: one bar a trading day at IST midnight; today's is complete up to now and closes at the quote", async () => {
+    const bars = await history({ interval: "D", start_date: "2026-11-21", end_date: "2026-11-25" });
+    expect(bars.map((b) => b.timestamp)).toEqual([ist(23, 0, 0), ist(24, 0, 0), ist(25, 0, 0)]);
+    expect(bars.at(-1)!.close).toBe(await ltpOf(h, h.picks.equity));
+    const today = await history({ interval: "1m", start_date: "2026-11-25", end_date: "2026-11-25" });
+    expect(today.at(-1)!.timestamp).toBe(ist(25, 11, 0));
+    expect(today).toHaveLength(106);
+  });
+
+  it("a fill lies inside the bar it happened in", async () => {
+    const placed = expectSuccess(await h.post("placeorder", { apikey: h.key, strategy: "t", symbol: h.picks.equity.symbol, exchange: "NSE", action: "BUY", quantity: "1" }));
+    const trade = (expectSuccess(await h.post("tradebook", { apikey: h.key }))["data"] as { orderid: string; average_price: number }[]).find((t) => t.orderid === placed["orderid"])!;
+    const [bar] = await history({ interval: "1m", start_date: "2026-11-25", end_date: "2026-11-25" }).then((b) => b.slice(-1));
+    expect(trade.average_price).toBeGreaterThanOrEqual(bar!.low);
+    expect(trade.average_price).toBeLessThanOrEqual(bar!.high);
+  });
+
+  it("indices have history too (no volume)", async () => {
+    const bars = await history({ interval: "1h", start_date: "2026-11-24", end_date: "2026-11-24" }, h.picks.index.symbol, "NSE_INDEX");
+    expect(bars.map((b) => b.timestamp)).toEqual([9, 10, 11, 12, 13, 14, 15].map((hour) => ist(24, hour, 15)));
+    expect(bars.every((b) => b.volume === 0)).toBe(true);
+  });
+
+  it("an interval XTS does not serve is refused naming the allowed ones, never mapped to another; so are bad dates", async () => {
+    for (const interval of ["10m", "1s", "W", "4h", "60m"]) {
+      const body = expectError(await h.post("history", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE", interval, start_date: "2026-11-23", end_date: "2026-11-23" }), 400, "VALIDATION_ERROR");
+      expect(body["message"]).toBe(`interval '${interval}' is not served by Jainam XTS; allowed: 1m, 2m, 3m, 5m, 15m, 30m, 1h, D`);
+    }
+    const bad = (fields: Record<string, string>) => h.post("history", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE", interval: "D", start_date: "2026-11-23", end_date: "2026-11-23", ...fields });
+    expect(expectError(await bad({ start_date: "2026-02-30" }), 400, "VALIDATION_ERROR")["message"]).toMatch(/start_date: start_date is not a calendar date/);
+    expect(expectError(await bad({ end_date: "23-11-2026" }), 400, "VALIDATION_ERROR")["message"]).toMatch(/end_date must be a date YYYY-MM-DD/);
+    expect(expectError(await bad({ start_date: "2026-11-24" }), 400, "VALIDATION_ERROR")["message"]).toMatch(/start_date 2026-11-24 is after end_date 2026-11-23/);
+    expect(ohlcRequests()).toHaveLength(0);
+  });
+
+  it("XTS refusing or failing is an error, never an empty success", async () => {
+    const ask = () => h.post("history", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE", interval: "5m", start_date: "2026-11-23", end_date: "2026-11-23" });
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/ohlc" }, times: 5, action: { type: "status", status: 429 } });
+    expectError(await ask(), 429, "XTS_RATE_LIMITED");
+    h.gw.sandbox.control.clearFaults();
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/ohlc" }, times: 5, action: { type: "status", status: 500 } });
+    expectError(await ask(), 502, "XTS_UNAVAILABLE");
+    h.gw.sandbox.control.clearFaults();
+    expect((await history({ interval: "5m", start_date: "2026-11-23", end_date: "2026-11-23" })).length).toBe(75);
+  });
+
+  it("intervals lists exactly what history serves", async () => {
+    expect(expectSuccess(await h.post("intervals", { apikey: h.key }))["data"]).toEqual({ seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] });
+  });
+});
