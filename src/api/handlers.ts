@@ -172,6 +172,14 @@ export const ROUTES: readonly Route[] = [
     handle: async () => ok({ data: intervalsData() }),
   }),
   route({
+    method: "POST", path: "/depth", summary: "Market depth of one instrument: five levels a side, totals, OI", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.depthSchema,
+    handle: async (b, { deps }) => ok({ data: await deps.quotes.depth(b.symbol, b.exchange) }),
+  }),
+  route({
+    method: "POST", path: "/multiquotes", summary: "Quotes of many instruments (an unknown one is reported in its place)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.multiquotesSchema,
+    handle: async (b, { deps }) => ok({ results: await deps.quotes.multiquotes(b.symbols) }),
+  }),
+  route({
     method: "POST", path: "/ping", summary: "Checks the API key", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async (_b, { deps }) => ok({ data: { message: "pong", broker: deps.resolver.broker } }),
   }),

@@ -59,6 +59,14 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
     response: { status: "success", data: [{ timestamp: 1795930500, open: 951.2, high: 952.05, low: 950.9, close: 951.6, volume: 3120, oi: 0 }] },
   },
   "/intervals": { request: { apikey: KEY }, response: { status: "success", data: { seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] } } },
+  "/depth": {
+    request: { apikey: KEY, symbol: "SBIN", exchange: "NSE" },
+    response: { status: "success", data: { open: 948.6, high: 953.2, low: 947.1, ltp: 951.6, ltq: 1, prev_close: 949.4, volume: 412_300, oi: 0, totalbuyqty: 7500, totalsellqty: 7300, bids: [{ price: 951.55, quantity: 1500, orders: 2 }], asks: [{ price: 951.65, quantity: 1460, orders: 2 }] } },
+  },
+  "/multiquotes": {
+    request: { apikey: KEY, symbols: [{ symbol: "SBIN", exchange: "NSE" }, { symbol: "NIFTY", exchange: "NSE_INDEX" }] },
+    response: { status: "success", results: [{ symbol: "SBIN", exchange: "NSE", data: { open: 948.6, high: 953.2, low: 947.1, ltp: 951.6, ask: 951.65, bid: 951.55, prev_close: 949.4, volume: 412_300, oi: 0 } }] },
+  },
   "/ping": { request: { apikey: KEY }, response: { status: "success", data: { message: "pong", broker: "jainam_prop" } } },
   "/mastercontract/status": { request: { apikey: KEY }, response: { status: "success", data: { status: "success", total: 147680 } } },
   "/mastercontract/refresh": { request: { apikey: KEY, force: false }, response: { status: "success", message: "stored 147680 instruments", data: {} } },

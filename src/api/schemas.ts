@@ -108,3 +108,13 @@ export const historySchema = z.strictObject({
   end_date: isoDate("end_date"),
   source: z.enum(["api"], { error: "source must be api (xtsbridge has no local Historify database)" }).default("api"),
 });
+
+export const depthSchema = z.strictObject({ apikey, symbol, exchange });
+
+export const multiquotesSchema = z.strictObject({
+  apikey,
+  symbols: z
+    .array(z.strictObject({ symbol, exchange }), { error: "symbols must be a list of {symbol, exchange}" })
+    .min(1, { message: "symbols must not be empty" })
+    .max(500, { message: "symbols may hold at most 500 entries" }),
+});

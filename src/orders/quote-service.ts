@@ -1,6 +1,9 @@
+import { ValidationError, XtsBridgeError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Resolver } from "../resolver/resolver.js";
-import type { XtsMarketDataClient } from "../xts/client/market-client.js";
+import type { SymbolRow } from "../store/types.js";
+import { QUOTES_PER_REQUEST, type XtsMarketDataClient } from "../xts/client/market-client.js";
+import type { XtsDepthQuote, XtsQuoteInstrument } from "../xts/client/types.js";
 
 export interface OpenAlgoQuote {
   readonly open: number;
@@ -14,31 +17,116 @@ export interface OpenAlgoQuote {
   readonly oi: number;
 }
 
+export interface DepthLevel {
+  readonly price: number;
+  readonly quantity: number;
+  /** Ours, beyond OpenAlgo: the number of orders at that price. */
+  readonly orders: number;
+}
+
+export interface OpenAlgoDepth {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly ltp: number;
+  readonly ltq: number;
+  readonly prev_close: number;
+  readonly volume: number;
+  readonly oi: number;
+  readonly totalbuyqty: number;
+  readonly totalsellqty: number;
+  readonly bids: readonly DepthLevel[];
+  readonly asks: readonly DepthLevel[];
+}
+
+export type MultiQuoteItem =
+  | { readonly symbol: string; readonly exchange: string; readonly data: OpenAlgoQuote }
+  | { readonly symbol: string; readonly exchange: string; readonly error: string; readonly code: string };
+
+/** The most symbols one multiquotes call may ask for: 10 XTS requests of 50. */
+export const MULTIQUOTES_LIMIT = 500;
+
+/** Exchanges whose instruments carry open interest; cash and indices have none (0 is their true value). */
+const WITH_OI: ReadonlySet<string> = new Set(["NFO", "BFO", "CDS", "MCX"]);
+
+function instrumentOf(row: SymbolRow): XtsQuoteInstrument {
+  return { exchangeSegment: exchangeInfo(parseExchange(row.exchange)).quoteSegmentCode, exchangeInstrumentID: row.token };
+}
+
+function quoteOf(q: XtsDepthQuote, oi: number): OpenAlgoQuote {
+  return { open: q.Open, high: q.High, low: q.Low, ltp: q.LastTradedPrice, ask: q.AskPrice, bid: q.BidPrice, prev_close: q.Close, volume: q.TotalTradedQuantity, oi };
+}
+
 /**
- * OpenAlgo `/quotes` from an XTS 1502 (touchline + depth) quote. Indices quote on segment 1 or 11.
- * Every figure is XTS's own: a quote missing one is XTS_BAD_RESPONSE, never a row of zeros.
+ * OpenAlgo `/quotes`, `/multiquotes` and `/depth` from XTS 1502 quotes, with open interest from
+ * 1510 for derivatives. Indices quote on segment 1 or 11. Every figure is XTS's own: a quote missing
+ * one is XTS_BAD_RESPONSE, never a row of zeros; an XTS error is an error, never an empty success.
  */
 export class QuoteService {
   constructor(
-    private readonly market: Pick<XtsMarketDataClient, "depthQuotes">,
+    private readonly market: Pick<XtsMarketDataClient, "depthQuotes" | "openInterest">,
     private readonly resolver: Resolver,
   ) {}
 
   async quote(symbol: string, exchange: string): Promise<OpenAlgoQuote> {
     const row = this.resolver.resolve(symbol, exchange);
-    const segment = exchangeInfo(parseExchange(row.exchange)).quoteSegmentCode;
-    const [q] = await this.market.depthQuotes([{ exchangeSegment: segment, exchangeInstrumentID: row.token }]);
+    const [q] = await this.market.depthQuotes([instrumentOf(row)]);
+    return quoteOf(q!, await this.oiOf(row));
+  }
+
+  async depth(symbol: string, exchange: string): Promise<OpenAlgoDepth> {
+    const row = this.resolver.resolve(symbol, exchange);
+    const [q] = await this.market.depthQuotes([instrumentOf(row)]);
+    const level = (l: { Price: number; Size: number; TotalOrders: number }): DepthLevel => ({ price: l.Price, quantity: l.Size, orders: l.TotalOrders });
     return {
       open: q!.Open,
       high: q!.High,
       low: q!.Low,
       ltp: q!.LastTradedPrice,
-      ask: q!.AskPrice,
-      bid: q!.BidPrice,
+      ltq: q!.LastTradedQuantity,
       prev_close: q!.Close,
       volume: q!.TotalTradedQuantity,
-      // Open interest needs a 1510 quote, which xtsbridge does not request yet: 0, as OpenAlgo shows for cash.
-      oi: 0,
+      oi: await this.oiOf(row),
+      totalbuyqty: q!.TotalBuyQuantity,
+      totalsellqty: q!.TotalSellQuantity,
+      // The levels XTS sent, best first; an index has none, and none are made up.
+      bids: q!.Bids.map(level),
+      asks: q!.Asks.map(level),
     };
+  }
+
+  /**
+   * Quotes of many symbols, in the order asked, in batches of 50 (XTS's limit). A symbol that does
+   * not resolve is reported in its place; the others are still quoted.
+   */
+  async multiquotes(symbols: readonly { symbol: string; exchange: string }[]): Promise<MultiQuoteItem[]> {
+    if (symbols.length > MULTIQUOTES_LIMIT) throw new ValidationError("symbols", `at most ${MULTIQUOTES_LIMIT} symbols a request, got ${symbols.length}`);
+    const resolved = symbols.map((s) => {
+      try {
+        return { ...s, row: this.resolver.resolve(s.symbol, s.exchange) };
+      } catch (error) {
+        if (!(error instanceof XtsBridgeError)) throw error;
+        return { ...s, error };
+      }
+    });
+    const rows = resolved.flatMap((r) => ("row" in r ? [r.row] : []));
+    const quotes = new Map<SymbolRow, OpenAlgoQuote>();
+    for (let start = 0; start < rows.length; start += QUOTES_PER_REQUEST) {
+      const batch = rows.slice(start, start + QUOTES_PER_REQUEST);
+      const depth = await this.market.depthQuotes(batch.map(instrumentOf));
+      const derivatives = batch.filter((row) => WITH_OI.has(row.exchange));
+      const oi = derivatives.length === 0 ? [] : await this.market.openInterest(derivatives.map(instrumentOf));
+      const oiByRow = new Map(derivatives.map((row, i) => [row, oi[i]!.OpenInterest]));
+      batch.forEach((row, i) => quotes.set(row, quoteOf(depth[i]!, oiByRow.get(row) ?? 0)));
+    }
+    return resolved.map((r) =>
+      "row" in r ? { symbol: r.row.symbol, exchange: r.row.exchange, data: quotes.get(r.row)! } : { symbol: r.symbol, exchange: r.exchange, error: r.error.message, code: r.error.code },
+    );
+  }
+
+  private async oiOf(row: SymbolRow): Promise<number> {
+    if (!WITH_OI.has(row.exchange)) return 0;
+    const [oi] = await this.market.openInterest([instrumentOf(row)]);
+    return oi!.OpenInterest;
   }
 }

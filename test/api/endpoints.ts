@@ -74,6 +74,14 @@ export const ENDPOINTS: readonly Endpoint[] = [
   apikeyOnly("ping"),
   apikeyOnly("intervals"),
   {
+    path: "depth",
+    method: "POST",
+    body: (key, p) => ({ apikey: key, symbol: p.equity.symbol, exchange: "NSE" }),
+    required: ["apikey", "symbol", "exchange"],
+    exchanges: "all",
+    resolvesSymbol: true,
+  },
+  {
     path: "history",
     method: "POST",
     body: (key, p) => ({ apikey: key, symbol: p.equity.symbol, exchange: "NSE", interval: "15m", start_date: "2026-11-23", end_date: "2026-11-24" }),

@@ -2,7 +2,7 @@ import { isXtsSegment, MASTER_SEGMENTS, segmentCode, segmentFromCode, type Maste
 import { badRequest, success, type Reply } from "./envelope.js";
 import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
 import { parseXtsTime } from "../../xts/ohlc.js";
-import { foldBars, minuteBars, wallClockSeconds } from "./price-path.js";
+import { foldBars, minuteBars, sessionSummary, wallClockSeconds } from "./price-path.js";
 import { quotePayload, isQuoteMessageCode } from "./quotes.js";
 import type { Route, RouteContext } from "./routes.js";
 import { asFields } from "./wire-values.js";
@@ -72,7 +72,7 @@ function quotes(context: RouteContext): Reply {
   const fields = asFields(context.body, QUOTES_ERROR);
   const code = typeof fields["xtsMessageCode"] === "string" ? Number(fields["xtsMessageCode"]) : fields["xtsMessageCode"];
   if (typeof code !== "number" || !isQuoteMessageCode(code)) {
-    throw badRequest(QUOTES_ERROR, "xtsMessageCode", `xtsMessageCode ${JSON.stringify(fields["xtsMessageCode"] ?? null)} is not supported; allowed: 1501, 1502, 1512`);
+    throw badRequest(QUOTES_ERROR, "xtsMessageCode", `xtsMessageCode ${JSON.stringify(fields["xtsMessageCode"] ?? null)} is not supported; allowed: 1501, 1502, 1510, 1512`);
   }
   const format = fields["publishFormat"] ?? "JSON";
   if (format !== "JSON") throw badRequest(QUOTES_ERROR, "publishFormat", `publishFormat ${JSON.stringify(format)} is not supported; the sandbox publishes JSON`);
@@ -89,13 +89,8 @@ function quotes(context: RouteContext): Reply {
     if (instrument === undefined || segment === undefined) {
       throw badRequest(QUOTES_ERROR, "instruments", `instrument ${JSON.stringify(entry)} is not in the master`);
     }
-    const payload = quotePayload(code, {
-      instrument,
-      segmentCode: segmentCode(segment),
-      ltp: state.prices.ltp(instrument),
-      close: state.prices.close(instrument),
-      nowMs,
-    });
+    const ltp = state.prices.ltp(instrument);
+    const payload = quotePayload(code, { instrument, segmentCode: segmentCode(segment), ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs)), nowMs });
     return JSON.stringify(payload);
   });
   return success("s-quotes-0001", "Get quotes successfully!", { mdp: code, quotesList: instruments, listQuotes });

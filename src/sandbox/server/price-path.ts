@@ -43,7 +43,7 @@ function unit(token: number, minute: number, salt: number): number {
   h = Math.imul(h, 0x7feb352d) >>> 0;
   h ^= h >>> 15;
   h = Math.imul(h, 0x846ca68b) >>> 0;
-  h ^= h >>> 16;
+  h = (h ^ (h >>> 16)) >>> 0;
   return h / 4_294_967_296;
 }
 
@@ -68,13 +68,12 @@ export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, f
   const end = Math.min(toWall, nowWall);
   const minutes = sessionMinutes(fromWall, nowWall);
   if (minutes.length === 0 || fromWall > end) return [];
-  // Walk back from now: the log price of each minute's close relative to the last one.
+  // Walk back from now: the log price of each minute's close relative to the last one. A minute's
+  // step is keyed by the minute alone, so every window sees the same bars.
+  const step = (start: number): number => SIGMA * (unit(instrument.token, start / 60, 1) + unit(instrument.token, start / 60, 2) + unit(instrument.token, start / 60, 3) - 1.5) * 2;
   const logClose = new Array<number>(minutes.length);
   logClose[minutes.length - 1] = 0;
-  for (let i = minutes.length - 2; i >= 0; i -= 1) {
-    const step = SIGMA * (unit(instrument.token, minutes[i + 1]! / 60, 1) + unit(instrument.token, minutes[i + 1]! / 60, 2) + unit(instrument.token, minutes[i + 1]! / 60, 3) - 1.5) * 2;
-    logClose[i] = logClose[i + 1]! - step;
-  }
+  for (let i = minutes.length - 2; i >= 0; i -= 1) logClose[i] = logClose[i + 1]! - step(minutes[i + 1]!);
   const tick = instrument.tickSize;
   const lot = Math.max(1, instrument.lotSize);
   const bars: SandboxBar[] = [];
@@ -82,7 +81,8 @@ export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, f
     const start = minutes[i]!;
     if (start > end) break;
     const close = roundToTick(lastPrice * Math.exp(logClose[i]!), tick);
-    const open = i === 0 ? close : roundToTick(lastPrice * Math.exp(logClose[i - 1]!), tick);
+    // The open is where the minute's own step started: the previous minute's close, even when the window starts here.
+    const open = roundToTick(lastPrice * Math.exp(logClose[i]! - step(start)), tick);
     const reach = lastPrice * SIGMA * unit(instrument.token, start / 60, 4);
     const high = roundToTick(Math.max(open, close) + reach, tick);
     const low = roundToTick(Math.max(tick, Math.min(open, close) - reach), tick);
@@ -117,4 +117,27 @@ export function foldBars(minute: readonly SandboxBar[], compression: number | "D
 /** Now, as XTS bar times count it: the IST wall clock read as UTC epoch seconds. */
 export function wallClockSeconds(nowMs: number): number {
   return Math.floor(nowMs / 1000) + IST_OFFSET_S;
+}
+
+/** What a quote shows of the price path: the latest session's bar so far, and the session before's close. */
+export interface SessionSummary {
+  readonly open: number;
+  readonly high: number;
+  readonly low: number;
+  readonly volume: number;
+  readonly prevClose: number;
+  readonly oi: number;
+}
+
+/**
+ * The latest session's open, high, low and volume up to now, the previous session's close and the
+ * open interest: the same numbers the OHLC endpoint's bars give, so quotes and candles agree.
+ */
+export function sessionSummary(instrument: GeneratedInstrument, lastPrice: number, nowWall: number): SessionSummary {
+  // Six days back always reaches the session before the latest, over a weekend and a holiday.
+  const days = foldBars(minuteBars(instrument, lastPrice, nowWall - 6 * DAY_S, nowWall, nowWall), "D");
+  const latest = days.at(-1);
+  const previous = days.at(-2);
+  if (latest === undefined) return { open: lastPrice, high: lastPrice, low: lastPrice, volume: 0, prevClose: lastPrice, oi: 0 };
+  return { open: latest.open, high: latest.high, low: latest.low, volume: latest.volume, prevClose: previous?.close ?? latest.open, oi: latest.oi };
 }

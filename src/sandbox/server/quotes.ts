@@ -1,8 +1,9 @@
 import type { GeneratedInstrument } from "../master/master-generator.js";
+import type { SessionSummary } from "./price-path.js";
 import { roundToTick } from "./wire-values.js";
 
-/** Message codes the sandbox quotes: 1501 touchline, 1502 touchline + depth, 1512 LTP (xts-protocol.md §6.1). */
-export const QUOTE_MESSAGE_CODES = [1501, 1502, 1512] as const;
+/** Message codes the sandbox quotes: 1501 touchline, 1502 touchline + depth, 1510 open interest, 1512 LTP (xts-protocol.md §6.1). */
+export const QUOTE_MESSAGE_CODES = [1501, 1502, 1510, 1512] as const;
 export type QuoteMessageCode = (typeof QUOTE_MESSAGE_CODES)[number];
 
 export function isQuoteMessageCode(value: number): value is QuoteMessageCode {
@@ -24,7 +25,8 @@ export interface QuoteInput {
   readonly instrument: GeneratedInstrument;
   readonly segmentCode: number;
   readonly ltp: number;
-  readonly close: number;
+  /** The latest session from the price path (open, high, low, volume, previous close, OI). */
+  readonly session: SessionSummary;
   readonly nowMs: number;
 }
 
@@ -50,12 +52,12 @@ function depth(input: QuoteInput, side: -1 | 1): Level[] {
 const EMPTY_LEVEL: Level = { Size: 0, Price: 0, TotalOrders: 0, BuyBackMarketMaker: 0 };
 
 function touchline(input: QuoteInput, bids: readonly Level[], asks: readonly Level[]) {
-  const { instrument, ltp, close } = input;
+  const { instrument, ltp, session } = input;
   const tick = instrument.tickSize;
-  const open = close;
-  const high = roundToTick(Math.max(ltp, open) + tick, tick);
-  const low = roundToTick(Math.max(tick, Math.min(ltp, open) - tick), tick);
-  const traded = instrument.kind === "index" ? 0 : instrument.lotSize * (1000 + (instrument.token % 500));
+  const { open, prevClose: close } = session;
+  const high = Math.max(session.high, ltp);
+  const low = Math.min(session.low, ltp);
+  const traded = session.volume;
   const lastQuantity = instrument.kind === "index" ? 0 : instrument.lotSize;
   const time = dosSeconds(input.nowMs);
   return {
@@ -93,6 +95,9 @@ export function quotePayload(code: QuoteMessageCode, input: QuoteInput): Record<
     ExchangeInstrumentID: input.instrument.token,
     ExchangeTimeStamp: dosSeconds(input.nowMs),
   };
+  if (code === 1510) {
+    return { ...head, OpenInterest: input.session.oi, UnderlyingExchangeSegment: input.segmentCode, UnderlyingInstrumentID: input.instrument.token, UnderlyingTotalOpenInterest: input.session.oi };
+  }
   if (code === 1512) {
     return {
       ...head,

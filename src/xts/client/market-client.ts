@@ -7,14 +7,16 @@ import { downloadMaster, type DownloadMasterOptions } from "./master-download.js
 import type { Operation } from "./operation.js";
 import { XtsBadResponseError } from "./errors.js";
 import { xtsTimeOf, type XtsBar, type XtsCompression } from "../ohlc.js";
-import { parseDepthQuotes, parseIndexList, parseOhlc, parseQuotes } from "./results.js";
+import { parseDepthQuotes, parseIndexList, parseOhlc, parseOpenInterest, parseQuotes } from "./results.js";
 import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
-import type { XtsDepthQuote, XtsIndexListSegment, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
+import type { XtsDepthQuote, XtsIndexListSegment, XtsOpenInterest, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
 
 export type XtsMarketSessionInfo = Omit<MarketSession, "token">;
 
-const QUOTE_MESSAGE_CODES: readonly number[] = [1501, 1502, 1512] satisfies readonly XtsQuoteMessageCode[];
+const QUOTE_MESSAGE_CODES: readonly number[] = [1501, 1502, 1510, 1512] satisfies readonly XtsQuoteMessageCode[];
+/** XTS answers at most 50 instruments a quotes request (streaming-and-market-data.md §1). */
+export const QUOTES_PER_REQUEST = 50;
 
 /**
  * The XTS market-data API under `{server}{marketDataRoot}` — `/apibinarymarketdata` on Jainam
@@ -118,8 +120,16 @@ export class XtsMarketDataClient {
     return quotes;
   }
 
+  /** 1510 quotes: each instrument's open interest, in the order asked. */
+  async openInterest(instruments: readonly XtsQuoteInstrument[]): Promise<XtsOpenInterest[]> {
+    const quotes = await this.requestQuotes(instruments, 1510, parseOpenInterest);
+    if (quotes.length !== instruments.length) throw new XtsBadResponseError({ operation: "quotes" }, `asked for ${instruments.length} open interests, got ${quotes.length}`);
+    return quotes;
+  }
+
   private requestQuotes<T>(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode, parse: ResultParser<T[]>): Promise<T[]> {
     if (instruments.length === 0) throw new ValidationError("instruments", "at least one instrument is required");
+    if (instruments.length > QUOTES_PER_REQUEST) throw new ValidationError("instruments", `XTS takes at most ${QUOTES_PER_REQUEST} instruments a request, got ${instruments.length}`);
     for (const instrument of instruments) {
       if (segmentFromCode(instrument.exchangeSegment) === undefined) {
         throw new ValidationError("exchangeSegment", `${instrument.exchangeSegment} is not an XTS segment code`);

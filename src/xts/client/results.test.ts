@@ -90,9 +90,19 @@ describe("result parsers", () => {
   });
 
   it("reads 1502 quotes with every touchline figure present", () => {
-    const quote = { MessageCode: 1502, ExchangeSegment: 1, ExchangeInstrumentID: 2885, Touchline: { LastTradedPrice: 1440.4, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, BidInfo: { Price: 1440 }, AskInfo: { Price: 1441 } } };
+    const quote = {
+      MessageCode: 1502,
+      ExchangeSegment: 1,
+      ExchangeInstrumentID: 2885,
+      Touchline: { LastTradedPrice: 1440.4, LastTradedQunatity: 3, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, TotalBuyQuantity: 40, TotalSellQuantity: 30, BidInfo: { Price: 1440 }, AskInfo: { Price: 1441 } },
+      Bids: [{ Price: 1440, Size: 40, TotalOrders: 2, BuyBackMarketMaker: 0 }],
+      Asks: [{ Price: 1441, Size: 30, TotalOrders: 1, BuyBackMarketMaker: 0 }],
+    };
     expect(parseDepthQuotes({ listQuotes: [JSON.stringify(quote)] })).toEqual([
-      { ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 1440.4, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, BidPrice: 1440, AskPrice: 1441 },
+      {
+        ExchangeSegment: 1, ExchangeInstrumentID: 2885, LastTradedPrice: 1440.4, Open: 1, High: 2, Low: 0.5, Close: 1.2, TotalTradedQuantity: 9, BidPrice: 1440, AskPrice: 1441,
+        LastTradedQuantity: 3, TotalBuyQuantity: 40, TotalSellQuantity: 30, Bids: [{ Price: 1440, Size: 40, TotalOrders: 2 }], Asks: [{ Price: 1441, Size: 30, TotalOrders: 1 }],
+      },
     ]);
     expect(() => parseDepthQuotes({ listQuotes: [JSON.stringify({ ...quote, Touchline: undefined })] })).toThrow(/listQuotes\[0\]\.Touchline is not an object/);
     expect(() => parseDepthQuotes({ listQuotes: [JSON.stringify({ ...quote, Touchline: { ...quote.Touchline, LastTradedPrice: null } })] })).toThrow(/Touchline\.LastTradedPrice is null, not a number/);

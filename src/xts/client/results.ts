@@ -2,7 +2,9 @@ import { parseOhlcBars, type XtsBar } from "../ohlc.js";
 import { array, isRecord, nonEmptyString, record, RecordReader, ResultShapeError } from "./record-reader.js";
 import type {
   XtsBalance,
+  XtsDepthLevel,
   XtsDepthQuote,
+  XtsOpenInterest,
   XtsHolding,
   XtsHostLookupResult,
   XtsInteractiveLoginResult,
@@ -263,7 +265,31 @@ export function parseDepthQuotes(result: unknown): XtsDepthQuote[] {
       TotalTradedQuantity: t.number("TotalTradedQuantity"),
       BidPrice: new RecordReader(t.value["BidInfo"], `${what}.Touchline.BidInfo`).number("Price"),
       AskPrice: new RecordReader(t.value["AskInfo"], `${what}.Touchline.AskInfo`).number("Price"),
+      // Some XTS builds misspell it (§6.1): read whichever came.
+      LastTradedQuantity: t.number(t.present("LastTradedQuantity", "LastTradedQunatity")),
+      TotalBuyQuantity: t.number("TotalBuyQuantity"),
+      TotalSellQuantity: t.number("TotalSellQuantity"),
+      Bids: levels(quote["Bids"], `${what}.Bids`),
+      Asks: levels(quote["Asks"], `${what}.Asks`),
     };
+  });
+}
+
+function levels(value: unknown, what: string): XtsDepthLevel[] {
+  if (value === undefined || value === null) return [];
+  return array(value, what)
+    .slice(0, 5)
+    .map((level, i) => {
+      const r = new RecordReader(level, `${what}[${i}]`);
+      return { Price: r.number("Price"), Size: r.number("Size"), TotalOrders: r.number("TotalOrders") };
+    });
+}
+
+/** 1510 quotes: open interest, one per instrument asked for. */
+export function parseOpenInterest(result: unknown): XtsOpenInterest[] {
+  return parseQuotes(result).map((quote, index) => {
+    const q = new RecordReader(quote, `listQuotes[${index}]`);
+    return { ExchangeSegment: q.whole("ExchangeSegment"), ExchangeInstrumentID: q.id("ExchangeInstrumentID"), OpenInterest: q.number("OpenInterest") };
   });
 }
 

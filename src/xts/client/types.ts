@@ -204,8 +204,8 @@ export interface XtsQuoteInstrument {
   readonly exchangeInstrumentID: number;
 }
 
-/** 1501 touchline, 1502 market depth with touchline, 1512 LTP (§6.1). */
-export type XtsQuoteMessageCode = 1501 | 1502 | 1512;
+/** 1501 touchline, 1502 market depth with touchline, 1510 open interest, 1512 LTP (§6.1). */
+export type XtsQuoteMessageCode = 1501 | 1502 | 1510 | 1512;
 
 export interface XtsQuoteLevel {
   readonly Price?: number;
@@ -259,6 +259,25 @@ export interface XtsDepthQuote {
   readonly TotalTradedQuantity: number;
   readonly BidPrice: number;
   readonly AskPrice: number;
+  readonly LastTradedQuantity: number;
+  readonly TotalBuyQuantity: number;
+  readonly TotalSellQuantity: number;
+  /** Up to five levels a side, best first (none for an index). */
+  readonly Bids: readonly XtsDepthLevel[];
+  readonly Asks: readonly XtsDepthLevel[];
+}
+
+export interface XtsDepthLevel {
+  readonly Price: number;
+  readonly Size: number;
+  readonly TotalOrders: number;
+}
+
+/** A 1510 quote: the instrument's open interest. */
+export interface XtsOpenInterest {
+  readonly ExchangeSegment: number;
+  readonly ExchangeInstrumentID: number;
+  readonly OpenInterest: number;
 }
 
 export type XtsIndexListSegment = 1 | 11;

@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiFixture, expectError, expectSuccess } from "./harness.js";
+
+/** Wednesday 25 November 2026, 11:00 IST. */
+const NOW = Date.UTC(2026, 10, 25, 5, 30);
+
+interface Candle {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  oi: number;
+}
+
+describe("quotes, depth and multiquotes against the sandbox", () => {
+  const h = apiFixture({ gateway: { sandbox: { now: () => NOW }, history: { now: () => NOW } } });
+  beforeEach(() => {
+    h.gw.sandbox.control.clearFaults();
+    h.gw.sandbox.control.clearRequests();
+  });
+  const quotesRequests = (code: number) => h.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/quotes" && (r.body as { xtsMessageCode: number }).xtsMessageCode === code);
+  const today = async (symbol: string, exchange: string): Promise<Candle> =>
+    (expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, interval: "D", start_date: "2026-11-25", end_date: "2026-11-25" }))["data"] as Candle[])[0]!;
+
+  it("a quote agrees with today's candle; a future's carries its open interest (1510), an equity's is 0 without asking", async () => {
+    const fut = h.picks.future;
+    const quote = expectSuccess(await h.post("quotes", { apikey: h.key, symbol: fut.symbol, exchange: "NFO" }))["data"] as Record<string, number>;
+    const candle = await today(fut.symbol, "NFO");
+    expect(quote).toMatchObject({ open: candle.open, high: candle.high, low: candle.low, ltp: candle.close, volume: candle.volume, oi: candle.oi });
+    expect(quote["oi"]).toBeGreaterThan(0);
+    expect(quotesRequests(1510)).toHaveLength(1);
+    h.gw.sandbox.control.clearRequests();
+    expect((expectSuccess(await h.post("quotes", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE" }))["data"] as Record<string, number>)["oi"]).toBe(0);
+    expect(quotesRequests(1510)).toHaveLength(0);
+  });
+
+  it("depth: five levels a side with quantity and orders, the totals, ltq and OI; an index has no levels, none made up", async () => {
+    const depth = expectSuccess(await h.post("depth", { apikey: h.key, symbol: h.picks.future.symbol, exchange: "NFO" }))["data"] as {
+      bids: { price: number; quantity: number; orders: number }[];
+      asks: { price: number; quantity: number; orders: number }[];
+      totalbuyqty: number;
+      totalsellqty: number;
+      ltp: number;
+      ltq: number;
+      oi: number;
+    };
+    expect(depth.bids).toHaveLength(5);
+    expect(depth.asks).toHaveLength(5);
+    expect(depth.totalbuyqty).toBe(depth.bids.reduce((s, l) => s + l.quantity, 0));
+    expect(depth.totalsellqty).toBe(depth.asks.reduce((s, l) => s + l.quantity, 0));
+    expect(depth.bids[0]!.price).toBeLessThan(depth.ltp);
+    expect(depth.asks[0]!.price).toBeGreaterThan(depth.ltp);
+    expect(depth.bids.every((l) => l.orders > 0)).toBe(true);
+    expect(depth.ltq).toBe(h.picks.future.lotsize);
+    expect(depth.oi).toBeGreaterThan(0);
+    const index = expectSuccess(await h.post("depth", { apikey: h.key, symbol: h.picks.index.symbol, exchange: "NSE_INDEX" }))["data"] as { bids: unknown[]; asks: unknown[] };
+    expect(index.bids).toEqual([]);
+    expect(index.asks).toEqual([]);
+  });
+
+  it("an XTS error on depth or quotes is an error, never an all-zero success", async () => {
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/quotes" }, times: 5, action: { type: "status", status: 503 } });
+    expectError(await h.post("depth", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE" }), 502, "XTS_UNAVAILABLE");
+    h.gw.sandbox.control.clearFaults();
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/quotes" }, times: 5, action: { type: "status", status: 429 } });
+    expectError(await h.post("quotes", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE" }), 429, "XTS_RATE_LIMITED");
+  });
+
+  it("multiquotes: 200 symbols in the order asked, in batches of 50, an unknown one reported in its place", async () => {
+    const rows = h.gw.resolver.current.rows.filter((r) => r.exchange === "NSE" || r.exchange === "NFO").slice(0, 199);
+    const symbols = [...rows.slice(0, 100).map((r) => ({ symbol: r.symbol, exchange: r.exchange })), { symbol: "NOSUCHSYMBOL", exchange: "NSE" }, ...rows.slice(100).map((r) => ({ symbol: r.symbol, exchange: r.exchange }))];
+    const body = expectSuccess(await h.post("multiquotes", { apikey: h.key, symbols }));
+    const results = body["results"] as { symbol: string; exchange: string; data?: { ltp: number; oi: number }; error?: string; code?: string }[];
+    expect(results.map((r) => r.symbol)).toEqual(symbols.map((s) => s.symbol));
+    expect(results[100]).toEqual({ symbol: "NOSUCHSYMBOL", exchange: "NSE", error: expect.stringMatching(/not found on exchange NSE/), code: "SYMBOL_NOT_FOUND" });
+    expect(results.filter((r) => r.data !== undefined)).toHaveLength(199);
+    expect(quotesRequests(1502)).toHaveLength(4);
+    for (const r of results.filter((x) => x.exchange === "NSE" && x.data !== undefined)) expect(r.data!.oi).toBe(0);
+    const single = (expectSuccess(await h.post("quotes", { apikey: h.key, symbol: rows[0]!.symbol, exchange: rows[0]!.exchange }))["data"] as { ltp: number }).ltp;
+    expect(results[0]!.data!.ltp).toBe(single);
+    expectError(await h.post("multiquotes", { apikey: h.key, symbols: [] }), 400, "VALIDATION_ERROR", /symbols must not be empty/);
+    expectError(await h.post("multiquotes", { apikey: h.key, symbols: Array.from({ length: 501 }, () => symbols[0]) }), 400, "VALIDATION_ERROR", /at most 500/);
+  });
+});
