@@ -9,7 +9,7 @@ const FORBIDDEN = {
   api: ["cli", "sandbox"],
   orders: ["api", "cli", "sandbox"],
   mastercontract: ["api", "orders", "cli", "sandbox"],
-  marketdata: ["api", "orders", "mastercontract", "store", "cli", "sandbox"],
+  marketdata: ["api", "orders", "mastercontract", "cli", "sandbox"],
   resolver: ["api", "orders", "mastercontract", "cli", "sandbox"],
   instruments: ["api", "orders", "mastercontract", "resolver", "cli", "sandbox"],
   store: ["api", "orders", "mastercontract", "resolver", "instruments", "xts", "cli", "sandbox"],

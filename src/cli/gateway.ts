@@ -142,7 +142,7 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
   });
   const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders);
   const quotes = new QuoteService(xts.market, resolver);
-  const history = new HistoryService(xts.market, resolver, overrides.history);
+  const history = new HistoryService(xts.market, resolver, store, overrides.history);
   const opened = store;
   return {
     config,

@@ -2,6 +2,7 @@ import { ValidationError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import { IST_OFFSET_MS, istToday } from "../instruments/ist.js";
 import type { Resolver } from "../resolver/resolver.js";
+import type { CandleStore, StoredCandle } from "../store/candle-store.js";
 import type { XtsMarketDataClient } from "../xts/client/market-client.js";
 import { XTS_COMPRESSIONS, type XtsBar, type XtsInterval } from "../xts/ohlc.js";
 import { segmentFromCode } from "../xts/segments.js";
@@ -51,6 +52,47 @@ export interface HistoryOptions {
 
 const DEFAULTS: HistoryOptions = { windowDays: 7, paceMs: 1_000, now: Date.now };
 
+/** An XTS bar (IST wall clock read as UTC) as a stored candle (true epoch seconds). */
+function toCandle(bar: XtsBar): StoredCandle {
+  return { ts: bar.ts - IST_OFFSET_S, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume, oi: bar.oi };
+}
+
+/** The IST day of a wall-clock time. */
+function dayOf(wall: number): string {
+  return new Date(wall * 1000).toISOString().slice(0, 10);
+}
+
+function dayBefore(day: string): string {
+  return dayOf(wallDay(day) - DAY_S);
+}
+
+/** Every day from `from` to `to`, both included. */
+function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  for (let t = wallDay(from); t <= wallDay(to); t += DAY_S) days.push(dayOf(t));
+  return days;
+}
+
+/** Runs of consecutive days cut into requests of at most `size` days: [from, to] wall-clock seconds. */
+function windows(days: readonly string[], size: number): [number, number][] {
+  const out: [number, number][] = [];
+  let start: number | undefined;
+  let count = 0;
+  let previous: number | undefined;
+  for (const day of days) {
+    const t = wallDay(day);
+    if (start === undefined || previous === undefined || t !== previous + DAY_S || count === size) {
+      if (start !== undefined && previous !== undefined) out.push([start, previous + DAY_S - 1]);
+      start = t;
+      count = 0;
+    }
+    previous = t;
+    count += 1;
+  }
+  if (start !== undefined && previous !== undefined) out.push([start, previous + DAY_S - 1]);
+  return out;
+}
+
 /** `YYYY-MM-DD` → that IST midnight as wall-clock epoch seconds. */
 function wallDay(date: string): number {
   return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 1000;
@@ -71,6 +113,8 @@ export class HistoryService {
   constructor(
     private readonly market: Pick<XtsMarketDataClient, "ohlc" | "depthQuotes">,
     private readonly resolver: Resolver,
+    /** Where completed candles are kept; null to ask XTS every time. */
+    private readonly candles: CandleStore | null,
     options: Partial<HistoryOptions> = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
@@ -87,16 +131,25 @@ export class HistoryService {
     const compression = XTS_COMPRESSIONS[interval];
     const first = wallDay(startDate);
     const last = wallDay(endDate) + DAY_S - 1;
+    const nowMs = this.options.now();
+    const today = istToday(nowMs);
+    const key = { broker: this.resolver.broker, exchange: row.exchange, token: row.token, interval };
+    // Days before today that the store holds complete are not asked for again; today never is complete.
+    const stored = this.candles === null || startDate >= today ? new Set<string>() : await this.candles.candleDays(key, startDate, endDate < today ? endDate : dayBefore(today));
+    const missing = daysBetween(startDate, endDate).filter((day) => !stored.has(day));
     const bars = new Map<number, XtsBar>();
-    for (let from = first; from <= last; from += this.options.windowDays * DAY_S) {
-      const to = Math.min(from + this.options.windowDays * DAY_S - 1, last);
+    for (const [from, to] of windows(missing, this.options.windowDays)) {
       for (const bar of await this.paced(() => this.market.ohlc({ segment, token: row.token, fromWallClock: from, toWallClock: to, compression }))) {
         // Windows may overlap at their edges: each bar is kept once.
         if (bar.ts >= first && bar.ts <= last) bars.set(bar.ts, bar);
       }
     }
-    const nowMs = this.options.now();
-    const today = istToday(nowMs);
+    if (this.candles !== null) {
+      const complete = missing.filter((day) => day < today);
+      const keep = [...bars.values()].filter((b) => dayOf(b.ts) < today).map(toCandle);
+      if (complete.length > 0) await this.candles.saveCandles(key, complete, keep);
+      if (stored.size > 0) for (const c of await this.candles.readCandles(key, first - IST_OFFSET_S, last - IST_OFFSET_S)) bars.set(c.ts + IST_OFFSET_S, { ...c, ts: c.ts + IST_OFFSET_S });
+    }
     const sessionOpen = wallDay(today) + SESSION_OPEN_S;
     const weekday = new Date(`${today}T00:00:00Z`).getUTCDay() % 6 !== 0;
     // Before today's session opens a quote still shows the last day: no bar for today is made from it.
@@ -109,7 +162,10 @@ export class HistoryService {
     }
     return [...bars.values()]
       .sort((a, b) => a.ts - b.ts)
-      .map((b) => ({ timestamp: b.ts - IST_OFFSET_S, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, oi: b.oi }));
+      .map((b) => {
+        const c = toCandle(b);
+        return { timestamp: c.ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume, oi: c.oi };
+      });
   }
 
   private paced<T>(request: () => Promise<T>): Promise<T> {

@@ -57,6 +57,33 @@ const API_KEY_COLUMNS = `
   revoked_at TEXT,
   last_used_at TEXT`;
 
+// Candles are keyed by instrument (exchange + token), not symbol, and live apart from symbol_token,
+// so a contract refresh never touches them. `candle_days` records which IST days of an
+// instrument and interval were fetched complete (a holiday too: it has no bars, and is not asked again).
+const CANDLE_TABLES = `
+CREATE TABLE candles (
+  broker TEXT NOT NULL,
+  exchange TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  interval TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  open DOUBLE PRECISION NOT NULL,
+  high DOUBLE PRECISION NOT NULL,
+  low DOUBLE PRECISION NOT NULL,
+  close DOUBLE PRECISION NOT NULL,
+  volume DOUBLE PRECISION NOT NULL,
+  oi DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (broker, exchange, token, interval, ts)
+);
+CREATE TABLE candle_days (
+  broker TEXT NOT NULL,
+  exchange TEXT NOT NULL,
+  token INTEGER NOT NULL,
+  interval TEXT NOT NULL,
+  day TEXT NOT NULL,
+  PRIMARY KEY (broker, exchange, token, interval, day)
+);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -75,5 +102,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "api_keys",
     sqlite: `CREATE TABLE api_keys (id INTEGER PRIMARY KEY, ${API_KEY_COLUMNS});`,
     postgres: `CREATE TABLE api_keys (id BIGSERIAL PRIMARY KEY, ${API_KEY_COLUMNS});`,
+  },
+  {
+    version: 4,
+    name: "candles",
+    sqlite: CANDLE_TABLES,
+    postgres: CANDLE_TABLES,
   },
 ];

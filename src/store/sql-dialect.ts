@@ -17,6 +17,11 @@ export interface SqlRunner {
 export interface SqlTransaction extends SqlRunner {
   /** Inserts contract rows as fast as the engine allows (chunked prepared inserts, or `unnest` batches). */
   insertRows(rows: readonly SymbolRow[]): Promise<void>;
+  /**
+   * `INSERT INTO table (columns) VALUES …` for many rows at once, with `suffix` after the values
+   * (an `ON CONFLICT …` clause), as fast as the engine allows.
+   */
+  insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], suffix?: string): Promise<void>;
   /** Tells other processes on commit, where the engine can (PostgreSQL NOTIFY); a no-op elsewhere. */
   notify(channel: string, payload: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { StoreError } from "../errors.js";
 import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
 import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
+import { SqlCandles, type CandleKey, type CandleStore, type StoredCandle } from "./candle-store.js";
 import type { SqlDialect, SqlRunner } from "./sql-dialect.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
@@ -35,12 +36,14 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
  * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
  * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
  */
-export class SqlStore implements SymbolStore, ApiKeyStore {
+export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore {
   readonly dialect: SqlDialect["name"];
   readonly watchContracts?: (listener: ContractListener) => Promise<() => Promise<void>>;
+  private readonly candles: SqlCandles;
 
   constructor(private readonly sql: SqlDialect) {
     this.dialect = sql.name;
+    this.candles = new SqlCandles(sql);
     const listen = sql.listen;
     if (listen !== undefined) {
       this.watchContracts = (listener) =>
@@ -151,6 +154,18 @@ export class SqlStore implements SymbolStore, ApiKeyStore {
     return this.sql.transaction((tx) =>
       tx.run("UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR prefix = ?)", [new Date().toISOString(), idOrPrefix, idOrPrefix]),
     );
+  }
+
+  candleDays(key: CandleKey, fromDay: string, toDay: string): Promise<Set<string>> {
+    return this.candles.candleDays(key, fromDay, toDay);
+  }
+
+  readCandles(key: CandleKey, fromTs: number, toTs: number): Promise<StoredCandle[]> {
+    return this.candles.readCandles(key, fromTs, toTs);
+  }
+
+  saveCandles(key: CandleKey, days: readonly string[], candles: readonly StoredCandle[]): Promise<void> {
+    return this.candles.saveCandles(key, days, candles);
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ApiKeyStore } from "./api-key-types.js";
+import type { CandleStore } from "./candle-store.js";
 import type { MasterStatus, StatusUpdate } from "./status-types.js";
 import type { SymbolRow } from "./types.js";
 
@@ -52,4 +53,4 @@ export interface SymbolStore {
 }
 
 /** Everything a gateway process keeps in its database. */
-export type GatewayStore = SymbolStore & ApiKeyStore;
+export type GatewayStore = SymbolStore & ApiKeyStore & CandleStore;

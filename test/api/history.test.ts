@@ -99,6 +99,30 @@ describe("history and intervals against the sandbox's price path", () => {
     expect((await history({ interval: "5m", start_date: "2026-11-23", end_date: "2026-11-23" })).length).toBe(75);
   });
 
+  it("the candle store: a repeated or overlapping call asks XTS only for the days it lacks, today always, and a contract refresh keeps them", async () => {
+    const ask = (start: string, end: string) => history({ interval: "30m", start_date: start, end_date: end });
+    const first = await ask("2026-11-09", "2026-11-13");
+    expect(ohlcRequests()).toHaveLength(1);
+    h.gw.sandbox.control.clearRequests();
+    expect(await ask("2026-11-09", "2026-11-13")).toEqual(first);
+    expect(ohlcRequests()).toHaveLength(0);
+    // Overlapping: only 14–20 November are new (one window), and the stored days come back unchanged.
+    const wider = await ask("2026-11-11", "2026-11-20");
+    expect(ohlcRequests()).toHaveLength(1);
+    expect(ohlcRequests()[0]!.query).toMatchObject({ startTime: "Nov 14 2026 000000", endTime: "Nov 20 2026 235959" });
+    expect(wider.filter((c) => c.timestamp < ist(14, 0, 0))).toEqual(first.filter((c) => c.timestamp >= ist(11, 0, 0)));
+    // Today is never complete: asked again each time.
+    h.gw.sandbox.control.clearRequests();
+    await ask("2026-11-25", "2026-11-25");
+    await ask("2026-11-25", "2026-11-25");
+    expect(ohlcRequests()).toHaveLength(2);
+    h.gw.sandbox.control.clearRequests();
+    const refreshed = await h.gw.master.refresh({ force: true });
+    expect(refreshed.status, refreshed.message).toBe("success");
+    expect(await ask("2026-11-09", "2026-11-13")).toEqual(first);
+    expect(ohlcRequests()).toHaveLength(0);
+  });
+
   it("intervals lists exactly what history serves", async () => {
     expect(expectSuccess(await h.post("intervals", { apikey: h.key }))["data"]).toEqual({ seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] });
   });

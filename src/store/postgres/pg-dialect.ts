@@ -88,6 +88,15 @@ export class PgDialect implements SqlDialect {
           await client.query(INSERT_UNNEST, SYMBOL_COLUMNS.map((c) => batch.map((r) => r[c])));
         }
       },
+      insertMany: async (table, columns, rows, suffix = "") => {
+        // Multi-row VALUES, under PostgreSQL's 65,535 parameters a statement.
+        const perStatement = Math.max(1, Math.floor(60_000 / columns.length));
+        for (let start = 0; start < rows.length; start += perStatement) {
+          const batch = rows.slice(start, start + perStatement);
+          const values = batch.map((_, r) => `(${columns.map((_c, c) => `$${r * columns.length + c + 1}`).join(", ")})`).join(", ");
+          await client.query(`INSERT INTO ${table} (${columns.join(", ")}) VALUES ${values} ${suffix}`, batch.flat());
+        }
+      },
       notify: async (channel, payload) => {
         await client.query("SELECT pg_notify($1, $2)", [channel, payload]);
       },

@@ -117,6 +117,13 @@ export class SqliteDialect implements SqlDialect {
           for (const row of rows.slice(start, start + CHUNK)) insertRow(this.insert, row);
         }
       },
+      insertMany: async (table, columns, rows, suffix = "") => {
+        const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${suffix}`;
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const row of rows.slice(start, start + CHUNK)) await this.writer.run(sql, row);
+        }
+      },
       notify: async () => undefined,
     };
     // IMMEDIATE takes the write lock before the first read, so two processes cannot both read "free".
