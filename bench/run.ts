@@ -7,10 +7,11 @@ import { refreshBench } from "./refresh-bench.js";
 import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { generatorBench } from "./generator-bench.js";
+import { marketBench } from "./market-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -41,6 +42,11 @@ try {
     await instrumentsBench(store);
     await store.close();
   }
+  if (run("market")) {
+    const store = await sqliteStore(join(dir, "market.db"));
+    await marketBench(store, "SQLite");
+    await store.close();
+  }
   if (run("postgres")) {
     // Same store benchmarks on PostgreSQL, in a throw-away schema of $BENCH_PG_URL (default: the local server).
     const base = process.env["BENCH_PG_URL"] ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -49,6 +55,7 @@ try {
     try {
       await masterBench(store, "PostgreSQL");
       await refreshBench(store, "PostgreSQL");
+      await marketBench(store, "PostgreSQL");
     } finally {
       await store.close();
       const client = new pg.Client({ connectionString: base });
