@@ -156,7 +156,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
 
   async function handle(route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const raw = route.source === "query" ? request.query : request.body;
+    // GET routes read the query string, with the path's own parameters (ticker's EXCHANGE:SYMBOL) in it.
+    const raw = route.source === "query" ? { ...(request.query as object), ...(request.params as object) } : request.body;
     if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
       throw new XtsBridgeError("VALIDATION_ERROR", "the body must be a JSON object", { details: { errors: { body: ["must be a JSON object"] } } });
     }

@@ -168,6 +168,22 @@ export const ROUTES: readonly Route[] = [
     handle: async (b, { deps }) => ok({ data: await deps.history.history(b.symbol, b.exchange, b.interval, b.start_date, b.end_date) }),
   }),
   route({
+    method: "GET", path: "/ticker/:symbol", summary: "Candles as OpenAlgo's ticker (EXCHANGE:SYMBOL; json, or txt lines for Amibroker)", group: "other", runsOn: "primary", effect: "none", source: "query", schema: s.tickerQuerySchema,
+    handle: async (q, { deps }) => {
+      const at = q.symbol.indexOf(":");
+      const [exchange, symbol] = [q.symbol.slice(0, at), q.symbol.slice(at + 1)];
+      const candles = await deps.history.history(symbol, exchange, q.interval, q.from, q.to);
+      if (q.format === "json") return ok({ data: candles });
+      const name = `${exchange.toUpperCase()}:${symbol.toUpperCase()}`;
+      const lines = candles.map((c) => {
+        const ist = new Date((c.timestamp + 19_800) * 1000).toISOString();
+        const when = q.interval === "D" ? ist.slice(0, 10) : `${ist.slice(0, 10)},${ist.slice(11, 19)}`;
+        return `${name},${when},${c.open},${c.high},${c.low},${c.close},${Math.trunc(c.volume)}`;
+      });
+      return { kind: "bytes", contentType: "text/plain; charset=utf-8", body: Buffer.from(lines.join("\n")) };
+    },
+  }),
+  route({
     method: "POST", path: "/intervals", summary: "The history intervals this broker serves", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,
     handle: async () => ok({ data: intervalsData() }),
   }),

@@ -58,6 +58,10 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
     request: { apikey: KEY, symbol: "SBIN", exchange: "NSE", interval: "5m", start_date: "2026-11-23", end_date: "2026-11-27" },
     response: { status: "success", data: [{ timestamp: 1795930500, open: 951.2, high: 952.05, low: 950.9, close: 951.6, volume: 3120, oi: 0 }] },
   },
+  "/ticker/:symbol": {
+    request: { apikey: KEY, symbol: "NSE:SBIN", interval: "D", from: "2026-11-23", to: "2026-11-27", format: "json" },
+    response: { status: "success", data: [{ timestamp: 1795891800, open: 948.6, high: 953.2, low: 947.1, close: 951.6, volume: 412_300, oi: 0 }] },
+  },
   "/intervals": { request: { apikey: KEY }, response: { status: "success", data: { seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] } } },
   "/depth": {
     request: { apikey: KEY, symbol: "SBIN", exchange: "NSE" },
@@ -151,9 +155,10 @@ export function openApiDocument(routes: readonly Route[], prefix: string): Json 
     };
     if (route.source === "query") {
       const required = new Set((schema["required"] as string[] | undefined) ?? []);
+      const inPath = new Set([...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!));
       operation["parameters"] = Object.entries(properties).map(([name, s]) => ({
         name,
-        in: "query",
+        in: inPath.has(name) ? "path" : "query",
         required: required.has(name),
         schema: s,
         ...(example?.request[name] === undefined ? {} : { example: example.request[name] }),
@@ -161,7 +166,8 @@ export function openApiDocument(routes: readonly Route[], prefix: string): Json 
     } else {
       operation["requestBody"] = { required: true, content: { "application/json": { schema, ...(example === undefined ? {} : { example: example.request }) } } };
     }
-    paths[`${prefix}${route.path}`] = { [route.method.toLowerCase()]: operation };
+    // OpenAPI writes path parameters as {name}; the router as :name.
+    paths[`${prefix}${route.path.replace(/:(\w+)/g, "{$1}")}`] = { [route.method.toLowerCase()]: operation };
   }
   return {
     openapi: "3.1.0",

@@ -118,3 +118,12 @@ export const multiquotesSchema = z.strictObject({
     .min(1, { message: "symbols must not be empty" })
     .max(500, { message: "symbols may hold at most 500 entries" }),
 });
+
+export const tickerQuerySchema = z.strictObject({
+  apikey,
+  symbol: text("symbol", 80).regex(/^[A-Za-z_]+:.+$/, { message: "symbol must be EXCHANGE:SYMBOL, e.g. NSE:SBIN" }),
+  interval: text("interval", 8).default("D"),
+  from: isoDate("from"),
+  to: isoDate("to"),
+  format: z.enum(["json", "txt"], { error: "format must be json or txt" }).default("json"),
+});

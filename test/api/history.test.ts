@@ -123,6 +123,23 @@ describe("history and intervals against the sandbox's price path", () => {
     expect(ohlcRequests()).toHaveLength(0);
   });
 
+  it("ticker: GET /ticker/EXCHANGE:SYMBOL as JSON rows like history, or txt lines for Amibroker", async () => {
+    const url = (q: string) => `/api/v1/ticker/NSE:${h.picks.equity.symbol}?apikey=${h.key}&${q}`;
+    const json = await h.app.inject({ method: "GET", url: url("interval=D&from=2026-11-23&to=2026-11-24") });
+    expect(json.statusCode, json.body).toBe(200);
+    const rows = (json.json() as { data: Candle[] }).data;
+    expect(rows).toEqual(await history({ interval: "D", start_date: "2026-11-23", end_date: "2026-11-24" }));
+    const txt = await h.app.inject({ method: "GET", url: url("interval=5m&from=2026-11-23&to=2026-11-23&format=txt") });
+    expect(txt.headers["content-type"]).toBe("text/plain; charset=utf-8");
+    const lines = txt.body.split("\n");
+    expect(lines).toHaveLength(75);
+    expect(lines[0]).toMatch(new RegExp(`^NSE:${h.picks.equity.symbol},2026-11-23,09:15:00,[\\d.]+,[\\d.]+,[\\d.]+,[\\d.]+,\\d+$`));
+    const daily = await h.app.inject({ method: "GET", url: url("from=2026-11-23&to=2026-11-23&format=txt") });
+    expect(daily.body).toMatch(new RegExp(`^NSE:${h.picks.equity.symbol},2026-11-23,[\\d.]+,`));
+    const bad = await h.app.inject({ method: "GET", url: `/api/v1/ticker/${h.picks.equity.symbol}?apikey=${h.key}&from=2026-11-23&to=2026-11-23` });
+    expectError(bad, 400, "VALIDATION_ERROR", /symbol must be EXCHANGE:SYMBOL/);
+  });
+
   it("intervals lists exactly what history serves", async () => {
     expect(expectSuccess(await h.post("intervals", { apikey: h.key }))["data"]).toEqual({ seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] });
   });
