@@ -28,6 +28,8 @@ export interface SandboxOptions {
   readonly requestLogCapacity?: number;
   /** The sandbox's clock (sessions, quote times, which bars have happened). Default Date.now. */
   readonly now?: () => number;
+  /** OHLC requests allowed a second before a 429, as XTS limits them (about one); unlimited when unset. */
+  readonly ohlcPerSecond?: number;
 }
 
 export interface ResolvedSandboxOptions {
@@ -42,6 +44,7 @@ export interface ResolvedSandboxOptions {
   readonly openingBalance: number;
   readonly seedHoldings: boolean;
   readonly requestLogCapacity: number;
+  readonly ohlcPerSecond: number | null;
 }
 
 export const SANDBOX_DEFAULTS = Object.freeze({
@@ -56,6 +59,7 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   openingBalance: 10_000_000,
   seedHoldings: true,
   requestLogCapacity: 50_000,
+  ohlcPerSecond: null,
 } satisfies ResolvedSandboxOptions);
 
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
@@ -71,7 +75,9 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     openingBalance: options.openingBalance ?? SANDBOX_DEFAULTS.openingBalance,
     seedHoldings: options.seedHoldings ?? SANDBOX_DEFAULTS.seedHoldings,
     requestLogCapacity: options.requestLogCapacity ?? SANDBOX_DEFAULTS.requestLogCapacity,
+    ohlcPerSecond: options.ohlcPerSecond ?? null,
   };
+  if (resolved.ohlcPerSecond !== null && !(resolved.ohlcPerSecond > 0)) throw new RangeError("ohlcPerSecond must be positive");
   if (!Number.isSafeInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) throw new RangeError(`port ${resolved.port} must be 0-65535`);
   if (!(resolved.sessionTtlMs > 0)) throw new RangeError("sessionTtlMs must be positive");
   if (resolved.interactiveKey === resolved.marketKey) {

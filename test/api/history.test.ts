@@ -144,3 +144,21 @@ describe("history and intervals against the sandbox's price path", () => {
     expect(expectSuccess(await h.post("intervals", { apikey: h.key }))["data"]).toEqual({ seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] });
   });
 });
+
+describe("history under XTS's OHLC rate limit (about one request a second)", () => {
+  const paced = apiFixture({ gateway: { sandbox: { now: () => NOW, ohlcPerSecond: 1 }, history: { now: () => NOW, paceMs: 1_100 } } });
+  const unpaced = apiFixture({ gateway: { sandbox: { now: () => NOW, ohlcPerSecond: 1 }, history: { now: () => NOW, paceMs: 0 } } });
+  const ask = (api: typeof paced) => api.post("history", { apikey: api.key, symbol: api.picks.equity.symbol, exchange: "NSE", interval: "1h", start_date: "2026-11-02", end_date: "2026-11-20" });
+
+  it("paced under the limit, a three-window range is served whole without a 429", async () => {
+    const res = await ask(paced);
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json() as { data: unknown[] }).data).toHaveLength(15 * 7);
+    expect(paced.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/ohlc" && r.status === 429)).toHaveLength(0);
+  });
+
+  it("unpaced, the broker's 429 is passed on as XTS_RATE_LIMITED, not a short answer", async () => {
+    expectError(await ask(unpaced), 429, "XTS_RATE_LIMITED");
+    expect(unpaced.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/ohlc" && r.status === 429).length).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,6 @@
 import { isXtsSegment, MASTER_SEGMENTS, segmentCode, segmentFromCode, type MasterSegment, type XtsSegment } from "../../xts/segments.js";
 import { badRequest, success, type Reply } from "./envelope.js";
+import { faultStatusReply } from "./error-pages.js";
 import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
 import { parseXtsTime } from "../../xts/ohlc.js";
 import { foldBars, minuteBars, sessionSummary, wallClockSeconds } from "./price-path.js";
@@ -106,6 +107,15 @@ const COMPRESSIONS: ReadonlySet<string> = new Set(["60", "120", "180", "300", "9
  */
 function ohlc(context: RouteContext): Reply {
   const { state, query } = context;
+  const limit = state.options.ohlcPerSecond;
+  if (limit !== null) {
+    // The wall clock, not the sandbox's (which a test may hold still): a limit is about real time.
+    const now = Date.now();
+    const recent = state.ohlcRequests.filter((t) => now - t < 1000);
+    state.ohlcRequests.splice(0, state.ohlcRequests.length, ...recent);
+    if (recent.length >= limit) return faultStatusReply(429, 1, "json");
+    state.ohlcRequests.push(now);
+  }
   const segment = query["exchangeSegment"];
   if (segment === undefined || !isXtsSegment(segment)) throw badRequest(OHLC_ERROR, "exchangeSegment", `exchangeSegment ${JSON.stringify(segment ?? null)} must be a segment name such as NSECM`);
   const token = Number(query["exchangeInstrumentID"]);

@@ -44,6 +44,8 @@ export interface SandboxState {
   readonly faults: FaultQueue;
   readonly requests: RequestLog;
   readonly timers: Timers;
+  /** When recent OHLC requests came, for the XTS-like limit (`ohlcPerSecond`). */
+  readonly ohlcRequests: number[];
   readonly now: () => number;
   /** `http://host:port`, known once the server listens; hostlookup builds the connection string from it. */
   origin: string;
@@ -88,6 +90,7 @@ export function createSandboxState(options: ResolvedSandboxOptions, master: Gene
     faults: new FaultQueue(),
     requests: new RequestLog(options.requestLogCapacity),
     timers: new Timers(),
+    ohlcRequests: [],
     now,
     origin: "",
   };
