@@ -158,3 +158,20 @@ export async function ltpOf(h: ApiHarness, row: SymbolRow): Promise<number> {
   const body = expectSuccess(await h.post("quotes", { apikey: h.key, symbol: row.symbol, exchange: row.exchange }));
   return (body["data"] as { ltp: number }).ltp;
 }
+
+/** Wednesday 25 November 2026, 11:00 IST: the fixed clock of the market-data suites. */
+export const MARKET_NOW = Date.UTC(2026, 10, 25, 5, 30);
+
+/** A gateway and sandbox that both read MARKET_NOW, so the bars that have happened are known. */
+export const MARKET_GATEWAY = { sandbox: { now: () => MARKET_NOW }, history: { now: () => MARKET_NOW } } as const;
+
+/** One row of /history, as OpenAlgo's Python client reads it. */
+export interface Candle {
+  timestamp: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  oi: number;
+}

@@ -1,24 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiFixture, expectError, expectSuccess, ltpOf } from "./harness.js";
+import { apiFixture, expectError, expectSuccess, ltpOf, MARKET_GATEWAY, MARKET_NOW, type Candle } from "./harness.js";
 
-/** Wednesday 25 November 2026, 11:00 IST: the sandbox's and the gateway's clock in this file. */
-const NOW = Date.UTC(2026, 10, 25, 5, 30);
 const utc = (day: number, hh: number, mm: number): number => Date.UTC(2026, 10, day, hh, mm) / 1000;
 /** An IST time on a November 2026 day, as epoch seconds. */
 const ist = (day: number, hh: number, mm: number): number => utc(day, hh, mm) - 19_800;
 
-interface Candle {
-  timestamp: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi: number;
-}
 
 describe("history and intervals against the sandbox's price path", () => {
-  const h = apiFixture({ gateway: { sandbox: { now: () => NOW }, history: { now: () => NOW } } });
+  const h = apiFixture({ gateway: MARKET_GATEWAY });
   beforeEach(() => {
     h.gw.sandbox.control.clearFaults();
     h.gw.sandbox.control.clearRequests();
@@ -146,8 +135,8 @@ describe("history and intervals against the sandbox's price path", () => {
 });
 
 describe("history under XTS's OHLC rate limit (about one request a second)", () => {
-  const paced = apiFixture({ gateway: { sandbox: { now: () => NOW, ohlcPerSecond: 1 }, history: { now: () => NOW, paceMs: 1_100 } } });
-  const unpaced = apiFixture({ gateway: { sandbox: { now: () => NOW, ohlcPerSecond: 1 }, history: { now: () => NOW, paceMs: 0 } } });
+  const paced = apiFixture({ gateway: { sandbox: { now: () => MARKET_NOW, ohlcPerSecond: 1 }, history: { now: () => MARKET_NOW, paceMs: 1_100 } } });
+  const unpaced = apiFixture({ gateway: { sandbox: { now: () => MARKET_NOW, ohlcPerSecond: 1 }, history: { now: () => MARKET_NOW, paceMs: 0 } } });
   const ask = (api: typeof paced) => api.post("history", { apikey: api.key, symbol: api.picks.equity.symbol, exchange: "NSE", interval: "1h", start_date: "2026-11-02", end_date: "2026-11-20" });
 
   it("paced under the limit, a three-window range is served whole without a 429", async () => {

@@ -1,20 +1,10 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiFixture, expectError, expectSuccess } from "./harness.js";
+import { apiFixture, expectError, expectSuccess, MARKET_GATEWAY, type Candle } from "./harness.js";
 
-/** Wednesday 25 November 2026, 11:00 IST. */
-const NOW = Date.UTC(2026, 10, 25, 5, 30);
 
-interface Candle {
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  oi: number;
-}
 
 describe("quotes, depth and multiquotes against the sandbox", () => {
-  const h = apiFixture({ gateway: { sandbox: { now: () => NOW }, history: { now: () => NOW } } });
+  const h = apiFixture({ gateway: MARKET_GATEWAY });
   beforeEach(() => {
     h.gw.sandbox.control.clearFaults();
     h.gw.sandbox.control.clearRequests();
