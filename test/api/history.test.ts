@@ -85,7 +85,14 @@ describe("history and intervals against the sandbox's price path", () => {
     h.gw.sandbox.control.inject({ match: { path: "/instruments/ohlc" }, times: 5, action: { type: "status", status: 500 } });
     expectError(await ask(), 502, "XTS_UNAVAILABLE");
     h.gw.sandbox.control.clearFaults();
+    // A body cut short is a bad response, not a shorter history.
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/ohlc" }, times: 5, action: { type: "truncate-body" } });
+    expectError(await ask(), 502, "XTS_BAD_RESPONSE");
+    h.gw.sandbox.control.clearFaults();
+    // Invalid Token: the market-data session is renewed once and the read repeated.
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/ohlc" }, action: { type: "invalid-token", httpStatus: 200 } });
     expect((await history({ interval: "5m", start_date: "2026-11-23", end_date: "2026-11-23" })).length).toBe(75);
+    expect(h.gw.sandbox.control.requests().filter((r) => r.path === "/auth/login")).toHaveLength(1);
   });
 
   it("the candle store: a repeated or overlapping call asks XTS only for the days it lacks, today always, and a contract refresh keeps them", async () => {

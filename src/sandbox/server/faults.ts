@@ -16,6 +16,8 @@ export type FaultAction =
   | { readonly type: "drop-after-processing" }
   /** Wait, then process normally. */
   | { readonly type: "delay"; readonly ms: number }
+  /** Any JSON route: process the request, then send only `fraction` (default half) of the answer's JSON. */
+  | { readonly type: "truncate-body"; readonly fraction?: number }
   /** Master only: send part of the body and end the response, leaving invalid JSON. */
   | { readonly type: "truncate-master"; readonly fraction?: number }
   /** Master only: a valid envelope with garbage lines mixed into the text. */
@@ -91,7 +93,8 @@ function validate(fault: Fault): void {
       check(Number.isFinite(action.ms) && action.ms >= 0, "delay ms must be >= 0");
       return;
     case "truncate-master":
-      check(action.fraction === undefined || (action.fraction >= 0 && action.fraction < 1), "truncate-master fraction must be in [0, 1)");
+    case "truncate-body":
+      check(action.fraction === undefined || (action.fraction >= 0 && action.fraction < 1), `${action.type} fraction must be in [0, 1)`);
       return;
     case "malformed-master":
       check(action.lines === undefined || (Number.isSafeInteger(action.lines) && action.lines > 0), "malformed-master lines must be a positive integer");

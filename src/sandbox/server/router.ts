@@ -142,6 +142,11 @@ export function createRequestHandler(state: SandboxState, control: SandboxContro
     const context = { state, method, base, path, query: entry.query, body, masterFault };
     const reply = await dispatch(req, route, context, parsed.ok ? undefined : parsed.error, url.pathname);
     if (action?.type === "drop-after-processing") return drop(req, entry);
+    if (action?.type === "truncate-body" && reply.kind === "json") {
+      const text = JSON.stringify(reply.body);
+      const cut = text.slice(0, Math.floor(text.length * (action.fraction ?? 0.5)));
+      return send(res, { kind: "text", status: reply.status, body: cut, contentType: "application/json; charset=utf-8" }, entry);
+    }
     await send(res, reply, entry);
   };
 
