@@ -139,11 +139,18 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   // Each path's methods, so a request with the wrong one is told which are allowed (405) rather than "no route" (404).
   const methodsByPath = new Map<string, string[]>();
+  /** Paths with parameters (`/ticker/:symbol`), matched by pattern. */
+  const patterns: [RegExp, string][] = [];
   const known = (path: string, method: string): void => {
     methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method, ...(method === "GET" ? ["HEAD"] : [])]);
+    if (path.includes("/:")) patterns.push([new RegExp(`^${path.replace(/:\w+/g, "[^/]+")}$`), path]);
+  };
+  const allowedFor = (url: string): string[] | undefined => {
+    const path = routePath(url);
+    return methodsByPath.get(path) ?? methodsByPath.get(patterns.find(([pattern]) => pattern.test(path))?.[1] ?? "");
   };
   app.setNotFoundHandler((request, reply) => {
-    const allowed = methodsByPath.get(routePath(request.url));
+    const allowed = allowedFor(request.url);
     if (allowed !== undefined) {
       return fail(reply, errorBody("METHOD_NOT_ALLOWED", `${request.method} is not allowed on ${routePath(request.url)}; use ${allowed.join(" or ")}`), { allow: allowed.join(", ") });
     }

@@ -34,6 +34,7 @@ describe("HTTP behaviour of the API", () => {
       expectError(post, 405, "METHOD_NOT_ALLOWED");
       expect(post.headers["allow"]).toBe("GET, HEAD");
       expect((await h.app.inject({ method: "DELETE", url: "/docs" })).headers["allow"]).toBe("GET, HEAD");
+      expect((await h.app.inject({ method: "POST", url: "/api/v1/ticker/NSE:SBIN", payload: {} })).headers["allow"]).toBe("GET, HEAD");
     });
   });
 
