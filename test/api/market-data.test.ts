@@ -73,3 +73,25 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
     expectError(await h.post("multiquotes", { apikey: h.key, symbols: Array.from({ length: 501 }, () => symbols[0]) }), 400, "VALIDATION_ERROR", /at most 500/);
   });
 });
+
+describe("options in the sandbox follow their underlying", () => {
+  const h = apiFixture({ gateway: MARKET_GATEWAY });
+  const closes = async (symbol: string, exchange: string): Promise<number[]> =>
+    (expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, interval: "1m", start_date: "2026-11-24", end_date: "2026-11-24" }))["data"] as Candle[]).map((c) => c.close);
+  const moves = (x: number[]) => x.slice(1).map((v, i) => Math.sign(v - x[i]!));
+
+  it("a NIFTY call rises with NIFTY and a put falls, minute by minute", async () => {
+    const options = h.gw.resolver.current.rows.filter((r) => r.exchange === "NFO" && r.name === "NIFTY" && (r.instrumenttype === "CE" || r.instrumenttype === "PE"));
+    // Near the money, where an option is well above its tick and moves every minute.
+    const ltp = async (symbol: string) => (expectSuccess(await h.post("quotes", { apikey: h.key, symbol, exchange: "NFO" }))["data"] as { ltp: number }).ltp;
+    const spotNow = (expectSuccess(await h.post("quotes", { apikey: h.key, symbol: "NIFTY", exchange: "NSE_INDEX" }))["data"] as { ltp: number }).ltp;
+    const calls = options.filter((r) => r.instrumenttype === "CE" && options.some((p) => p.instrumenttype === "PE" && p.expiry === r.expiry && p.strike === r.strike));
+    const call = calls.reduce((best, r) => (Math.abs(r.strike - spotNow) < Math.abs(best.strike - spotNow) ? r : best));
+    const put = options.find((r) => r.instrumenttype === "PE" && r.expiry === call.expiry && r.strike === call.strike)!;
+    expect(await ltp(call.symbol)).toBeGreaterThan(0);
+    const [spot, c, p] = [moves(await closes("NIFTY", "NSE_INDEX")), moves(await closes(call.symbol, "NFO")), moves(await closes(put.symbol, "NFO"))];
+    const agree = (a: number[], b: number[]) => a.filter((v, i) => v !== 0 && v === b[i]).length / a.filter((v) => v !== 0).length;
+    expect(agree(c, spot)).toBeGreaterThan(0.8);
+    expect(agree(p.map((v) => -v), spot)).toBeGreaterThan(0.8);
+  });
+});

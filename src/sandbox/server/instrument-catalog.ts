@@ -22,12 +22,35 @@ function index(instruments: readonly GeneratedInstrument[]): Map<string, Map<num
  */
 export class InstrumentCatalog {
   private bySegment: Map<string, Map<number, GeneratedInstrument>> | undefined;
+  private spots: Map<string, GeneratedInstrument> | undefined;
+  private readonly nearestFutures = new Map<string, GeneratedInstrument | undefined>();
 
   constructor(private readonly master: GeneratedMaster) {}
 
   get(segment: string, token: number): GeneratedInstrument | undefined {
     this.bySegment ??= index(this.master.instruments);
     return this.bySegment.get(segment)?.get(token);
+  }
+
+  /**
+   * What an option follows: its stock or index (NSE options on NSE_INDEX or NSE, BSE ones on
+   * BSE_INDEX or BSE), or for currency and commodity options the nearest future of the same name.
+   */
+  underlyingOf(option: GeneratedInstrument): GeneratedInstrument | undefined {
+    this.spots ??= new Map(
+      this.master.instruments
+        .filter((i) => (i.kind === "cash" || i.kind === "index") && i.symbol !== null)
+        .map((i) => [`${i.exchange === "NSE" || i.exchange === "NSE_INDEX" ? "NSEFO" : "BSEFO"}|${i.symbol}`, i] as const)
+        .reverse(),
+    );
+    const spot = this.spots.get(`${option.segment}|${option.name}`);
+    if (spot !== undefined) return spot;
+    const key = `${option.segment}|${option.name}`;
+    if (!this.nearestFutures.has(key)) {
+      const futures = this.master.instruments.filter((i) => i.kind === "future" && i.segment === option.segment && i.name === option.name && i.expiry !== null);
+      this.nearestFutures.set(key, futures.sort((a, b) => (a.expiry! < b.expiry! ? -1 : 1))[0]);
+    }
+    return this.nearestFutures.get(key);
   }
 
   /**

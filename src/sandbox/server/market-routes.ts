@@ -3,7 +3,8 @@ import { badRequest, success, type Reply } from "./envelope.js";
 import { faultStatusReply } from "./error-pages.js";
 import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
 import { parseXtsTime } from "../../xts/ohlc.js";
-import { foldBars, minuteBars, sessionSummary, wallClockSeconds } from "./price-path.js";
+import type { GeneratedInstrument } from "../master/master-generator.js";
+import { foldBars, minuteBars, optionElasticity, sessionSummary, wallClockSeconds, type PathDriver } from "./price-path.js";
 import { quotePayload, isQuoteMessageCode } from "./quotes.js";
 import type { Route, RouteContext } from "./routes.js";
 import { asFields } from "./wire-values.js";
@@ -60,6 +61,14 @@ function indexList(context: RouteContext): Reply {
   return success("s-instrument-0007", "Index List successfully", { exchangeSegment: raw, indexList: [...list] });
 }
 
+/** An option's path follows its underlying's (see price-path.ts); other instruments walk on their own. */
+function driverOf(state: RouteContext["state"], instrument: GeneratedInstrument): PathDriver | undefined {
+  if (instrument.kind !== "option" || instrument.strike === null || instrument.optionType === null) return undefined;
+  const underlying = state.catalog.underlyingOf(instrument);
+  if (underlying === undefined) return undefined;
+  return { token: underlying.token, elasticity: optionElasticity(state.prices.ltp(underlying), instrument.strike, state.prices.ltp(instrument), instrument.optionType) };
+}
+
 /** Quotes name segments by number; a name is accepted too. */
 function quoteSegment(value: unknown): XtsSegment | undefined {
   if (typeof value === "string" && isXtsSegment(value)) return value;
@@ -91,7 +100,7 @@ function quotes(context: RouteContext): Reply {
       throw badRequest(QUOTES_ERROR, "instruments", `instrument ${JSON.stringify(entry)} is not in the master`);
     }
     const ltp = state.prices.ltp(instrument);
-    const payload = quotePayload(code, { instrument, segmentCode: segmentCode(segment), ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs)), nowMs });
+    const payload = quotePayload(code, { instrument, segmentCode: segmentCode(segment), ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs), driverOf(state, instrument)), nowMs });
     return JSON.stringify(payload);
   });
   return success("s-quotes-0001", "Get quotes successfully!", { mdp: code, quotesList: instruments, listQuotes });
@@ -128,7 +137,7 @@ function ohlc(context: RouteContext): Reply {
   }
   const compression = query["compressionValue"] ?? "";
   if (!COMPRESSIONS.has(compression)) throw badRequest(OHLC_ERROR, "compressionValue", `compressionValue ${JSON.stringify(compression)} is not one of ${[...COMPRESSIONS].join(", ")}`);
-  const minutes = minuteBars(instrument, state.prices.ltp(instrument), from, to, wallClockSeconds(state.now()));
+  const minutes = minuteBars(instrument, state.prices.ltp(instrument), from, to, wallClockSeconds(state.now()), driverOf(state, instrument));
   const bars = foldBars(minutes, compression === "D" ? "D" : Number(compression));
   const dataReponse = bars.map((b) => `${b.ts}|${b.open}|${b.high}|${b.low}|${b.close}|${b.volume}|${b.oi}`).join(",");
   return success("s-instrument-0002", "Data found", { exchangeSegment: segment, exchangeInstrumentID: token, dataReponse });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { GeneratedInstrument } from "../master/master-generator.js";
-import { foldBars, isTradingDay, minuteBars, sessionSummary } from "./price-path.js";
+import { foldBars, isTradingDay, minuteBars, optionElasticity, sessionSummary } from "./price-path.js";
 
 const stock = { token: 2885, tickSize: 0.05, lotSize: 1, kind: "cash" } as GeneratedInstrument;
 /** Wednesday 25 Nov 2026 11:00 IST, as a wall clock read as UTC. */
@@ -29,5 +29,33 @@ describe("the sandbox's price path", () => {
   it("a quote's session figures are today's candle so far and yesterday's close", () => {
     const days = foldBars(minuteBars(stock, 1000, day(18), NOW_WALL, NOW_WALL), "D");
     expect(sessionSummary(stock, 1000, NOW_WALL)).toMatchObject({ open: days.at(-1)!.open, high: days.at(-1)!.high, low: days.at(-1)!.low, prevClose: days.at(-2)!.close });
+  });
+});
+
+describe("an option's path", () => {
+  const option = { token: 40123, tickSize: 0.05, lotSize: 75, kind: "option" } as GeneratedInstrument;
+  const index = { token: 26000, tickSize: 0.05, lotSize: 1, kind: "index" } as GeneratedInstrument;
+  const returns = (bars: readonly { close: number }[]) => bars.slice(1).map((b, i) => Math.log(b.close / bars[i]!.close));
+  const correlation = (a: number[], b: number[]) => {
+    const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+    const [ma, mb] = [mean(a), mean(b)];
+    const cov = a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0);
+    return cov / Math.sqrt(a.reduce((s, v) => s + (v - ma) ** 2, 0) * b.reduce((s, v) => s + (v - mb) ** 2, 0));
+  };
+
+  it("moves with its underlying: a call with it, a put against it, by its elasticity", () => {
+    const spot = minuteBars(index, 26_000, day(24), NOW_WALL, NOW_WALL);
+    const call = minuteBars(option, 300, day(24), NOW_WALL, NOW_WALL, { token: index.token, elasticity: optionElasticity(26_000, 26_000, 300, "CE") });
+    const put = minuteBars(option, 280, day(24), NOW_WALL, NOW_WALL, { token: index.token, elasticity: optionElasticity(26_000, 26_000, 280, "PE") });
+    expect(correlation(returns(call), returns(spot))).toBeGreaterThan(0.95);
+    expect(correlation(returns(put), returns(spot))).toBeLessThan(-0.95);
+    expect(call.at(-1)!.close).toBe(300);
+  });
+
+  it("has an elasticity near delta × spot / premium, capped for deep out-of-the-money options", () => {
+    expect(optionElasticity(26_000, 26_000, 260, "CE")).toBe(25);
+    expect(optionElasticity(26_000, 26_000, 1000, "CE")).toBeCloseTo(13, 0);
+    expect(optionElasticity(26_000, 26_000, 1000, "PE")).toBeCloseTo(-13, 0);
+    expect(optionElasticity(26_000, 30_000, 0.05, "CE")).toBe(25);
   });
 });

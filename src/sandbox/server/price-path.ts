@@ -61,16 +61,44 @@ function sessionMinutes(fromWall: number, toWall: number): number[] {
 }
 
 /**
+ * What moves a derivative's path: its underlying's minute steps, times the option's elasticity
+ * (how many percent it moves for one percent of the underlying), so an option rises and falls with
+ * its underlying instead of on its own.
+ */
+export interface PathDriver {
+  readonly token: number;
+  readonly elasticity: number;
+}
+
+/** The most an option's percentage move may be of its underlying's: deep out-of-the-money ones stay sane. */
+const MAX_ELASTICITY = 25;
+
+/**
+ * An option's elasticity from its moneyness: a smooth delta (0.5 at the money, towards 1 or 0 away
+ * from it) times spot over premium. Puts move against the underlying.
+ */
+export function optionElasticity(spot: number, strike: number, premium: number, type: "CE" | "PE"): number {
+  const x = (spot - strike) / (0.03 * spot);
+  const callDelta = 1 / (1 + Math.exp(-1.7 * x));
+  const delta = type === "CE" ? callDelta : callDelta - 1;
+  const e = (delta * spot) / Math.max(premium, 0.05);
+  return Math.max(-MAX_ELASTICITY, Math.min(MAX_ELASTICITY, e));
+}
+
+/**
  * One-minute bars of `instrument` from `fromWall` to `toWall`, the path anchored so that the
  * minute running at `nowWall` closes at `lastPrice`. Minutes after `nowWall` have not happened.
+ * With a `driver`, the minute steps are the driver's (the underlying's) scaled by its elasticity.
  */
-export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, fromWall: number, toWall: number, nowWall: number): SandboxBar[] {
+export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, fromWall: number, toWall: number, nowWall: number, driver?: PathDriver): SandboxBar[] {
   const end = Math.min(toWall, nowWall);
   const minutes = sessionMinutes(fromWall, nowWall);
   if (minutes.length === 0 || fromWall > end) return [];
   // Walk back from now: the log price of each minute's close relative to the last one. A minute's
   // step is keyed by the minute alone, so every window sees the same bars.
-  const step = (start: number): number => SIGMA * (unit(instrument.token, start / 60, 1) + unit(instrument.token, start / 60, 2) + unit(instrument.token, start / 60, 3) - 1.5) * 2;
+  const walker = driver?.token ?? instrument.token;
+  const scale = driver?.elasticity ?? 1;
+  const step = (start: number): number => scale * SIGMA * (unit(walker, start / 60, 1) + unit(walker, start / 60, 2) + unit(walker, start / 60, 3) - 1.5) * 2;
   const logClose = new Array<number>(minutes.length);
   logClose[minutes.length - 1] = 0;
   for (let i = minutes.length - 2; i >= 0; i -= 1) logClose[i] = logClose[i + 1]! - step(minutes[i + 1]!);
@@ -83,7 +111,7 @@ export function minuteBars(instrument: GeneratedInstrument, lastPrice: number, f
     const close = roundToTick(lastPrice * Math.exp(logClose[i]!), tick);
     // The open is where the minute's own step started: the previous minute's close, even when the window starts here.
     const open = roundToTick(lastPrice * Math.exp(logClose[i]! - step(start)), tick);
-    const reach = lastPrice * SIGMA * unit(instrument.token, start / 60, 4);
+    const reach = lastPrice * SIGMA * Math.abs(scale) * unit(instrument.token, start / 60, 4);
     const high = roundToTick(Math.max(open, close) + reach, tick);
     const low = roundToTick(Math.max(tick, Math.min(open, close) - reach), tick);
     const volume = instrument.kind === "index" ? 0 : lot * (1 + Math.floor(unit(instrument.token, start / 60, 5) * 40));
@@ -133,9 +161,9 @@ export interface SessionSummary {
  * The latest session's open, high, low and volume up to now, the previous session's close and the
  * open interest: the same numbers the OHLC endpoint's bars give, so quotes and candles agree.
  */
-export function sessionSummary(instrument: GeneratedInstrument, lastPrice: number, nowWall: number): SessionSummary {
+export function sessionSummary(instrument: GeneratedInstrument, lastPrice: number, nowWall: number, driver?: PathDriver): SessionSummary {
   // Six days back always reaches the session before the latest, over a weekend and a holiday.
-  const days = foldBars(minuteBars(instrument, lastPrice, nowWall - 6 * DAY_S, nowWall, nowWall), "D");
+  const days = foldBars(minuteBars(instrument, lastPrice, nowWall - 6 * DAY_S, nowWall, nowWall, driver), "D");
   const latest = days.at(-1);
   const previous = days.at(-2);
   if (latest === undefined) return { open: lastPrice, high: lastPrice, low: lastPrice, volume: 0, prevClose: lastPrice, oi: 0 };
