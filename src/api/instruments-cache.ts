@@ -18,13 +18,16 @@ export function symbolData(row: SymbolRow): Record<string, unknown> {
     instrumenttype: row.instrumenttype,
     tick_size: row.tick_size,
     freeze_qty: row.freeze_qty,
+    lower_circuit: row.lower_circuit,
+    upper_circuit: row.upper_circuit,
   };
 }
 
-const CSV_COLUMNS = ["symbol", "brsymbol", "name", "exchange", "brexchange", "token", "expiry", "strike", "lotsize", "instrumenttype", "tick_size", "freeze_qty"] as const;
+const CSV_COLUMNS = ["symbol", "brsymbol", "name", "exchange", "brexchange", "token", "expiry", "strike", "lotsize", "instrumenttype", "tick_size", "freeze_qty", "lower_circuit", "upper_circuit"] as const;
 
+/** A null (no circuit limit in the master) is an empty cell, never the text "null". */
 function csvCell(value: unknown): string {
-  const text = String(value);
+  const text = value === null ? "" : String(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

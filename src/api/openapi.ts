@@ -65,7 +65,7 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
   "/intervals": { request: { apikey: KEY }, response: { status: "success", data: { seconds: [], minutes: ["1m", "2m", "3m", "5m", "15m", "30m"], hours: ["1h"], days: ["D"], weeks: [], months: [] } } },
   "/depth": {
     request: { apikey: KEY, symbol: "SBIN", exchange: "NSE" },
-    response: { status: "success", data: { open: 948.6, high: 953.2, low: 947.1, ltp: 951.6, ltq: 1, prev_close: 949.4, volume: 412_300, oi: 0, totalbuyqty: 7500, totalsellqty: 7300, bids: [{ price: 951.55, quantity: 1500, orders: 2 }], asks: [{ price: 951.65, quantity: 1460, orders: 2 }] } },
+    response: { status: "success", data: { open: 948.6, high: 953.2, low: 947.1, ltp: 951.6, ltq: 1, prev_close: 949.4, volume: 412_300, oi: 0, totalbuyqty: 7500, totalsellqty: 7300, lower_circuit: 854.5, upper_circuit: 1044.3, bids: [{ price: 951.55, quantity: 1500, orders: 2 }], asks: [{ price: 951.65, quantity: 1460, orders: 2 }] } },
   },
   "/multiquotes": {
     request: { apikey: KEY, symbols: [{ symbol: "SBIN", exchange: "NSE" }, { symbol: "NIFTY", exchange: "NSE_INDEX" }] },

@@ -59,6 +59,8 @@ function makeRow(
     instrumenttype,
     tick_size: instrument.TickSize,
     freeze_qty: instrument.FreezeQty,
+    lower_circuit: instrument.PriceBandLow,
+    upper_circuit: instrument.PriceBandHigh,
   };
 }
 
@@ -122,5 +124,7 @@ export function rowFromIndexEntry(broker: string, entry: XtsIndexEntry): SymbolR
     instrumenttype: "INDEX",
     tick_size: 0.05,
     freeze_qty: 0,
+    lower_circuit: null,
+    upper_circuit: null,
   };
 }

@@ -4,8 +4,8 @@ import { parseBalance, parseHoldings, parseOrderBook, parsePositions, parseTrade
 import { holdingsStatistics, mapOrderStatus, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
 
 const rows: SymbolRow[] = [
-  { broker: "b", symbol: "YESBANK", brsymbol: "YESBANK-EQ", name: "YESBANK", exchange: "NSE", brexchange: "NSECM", token: 11915, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.01, freeze_qty: 0 },
-  { broker: "b", symbol: "NIFTY28MAR2420800CE", brsymbol: "X", name: "NIFTY", exchange: "NFO", brexchange: "NSEFO", token: 43567, expiry: "28-MAR-24", strike: 20800, lotsize: 75, instrumenttype: "CE", tick_size: 0.05, freeze_qty: 0 },
+  { broker: "b", symbol: "YESBANK", brsymbol: "YESBANK-EQ", name: "YESBANK", exchange: "NSE", brexchange: "NSECM", token: 11915, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.01, freeze_qty: 0, lower_circuit: null, upper_circuit: null },
+  { broker: "b", symbol: "NIFTY28MAR2420800CE", brsymbol: "X", name: "NIFTY", exchange: "NFO", brexchange: "NSEFO", token: 43567, expiry: "28-MAR-24", strike: 20800, lotsize: 75, instrumenttype: "CE", tick_size: 0.05, freeze_qty: 0, lower_circuit: null, upper_circuit: null },
 ];
 const lookup: TokenLookup = (token, exchange) => rows.find((r) => r.token === token && r.exchange === exchange);
 

@@ -35,6 +35,9 @@ export interface OpenAlgoDepth {
   readonly oi: number;
   readonly totalbuyqty: number;
   readonly totalsellqty: number;
+  /** The day's price band from the master contract; null where the master carries none (indices, some cash lines). */
+  readonly lower_circuit: number | null;
+  readonly upper_circuit: number | null;
   readonly bids: readonly DepthLevel[];
   readonly asks: readonly DepthLevel[];
 }
@@ -89,6 +92,8 @@ export class QuoteService {
       oi: await this.oiOf(row),
       totalbuyqty: q!.TotalBuyQuantity,
       totalsellqty: q!.TotalSellQuantity,
+      lower_circuit: row.lower_circuit,
+      upper_circuit: row.upper_circuit,
       // The levels XTS sent, best first; an index has none, and none are made up.
       bids: q!.Bids.map(level),
       asks: q!.Asks.map(level),

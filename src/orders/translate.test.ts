@@ -12,7 +12,7 @@ const newRequestId = (): string => requestIds.next();
 
 const yesbank: SymbolRow = {
   broker: "jainam_prop", symbol: "YESBANK", brsymbol: "YESBANK-EQ", name: "YESBANK", exchange: "NSE", brexchange: "NSECM",
-  token: 11915, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.01, freeze_qty: 0,
+  token: 11915, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.01, freeze_qty: 0, lower_circuit: null, upper_circuit: null,
 };
 const niftyCe: SymbolRow = {
   ...yesbank, symbol: "NIFTY28MAR2420800CE", brsymbol: "NIFTY24MAR20800CE", name: "NIFTY", exchange: "NFO", brexchange: "NSEFO",

@@ -5,7 +5,7 @@ import type { SymbolRow } from "../store/types.js";
 import { Resolver } from "./resolver.js";
 import { SymbolIndex } from "./symbol-index.js";
 
-const base = { broker: "jainam_prop", brsymbol: "", lotsize: 1, tick_size: 0.05, freeze_qty: 0, strike: 0, expiry: "" };
+const base = { broker: "jainam_prop", brsymbol: "", lotsize: 1, tick_size: 0.05, freeze_qty: 0, lower_circuit: null, upper_circuit: null, strike: 0, expiry: "" };
 const rows: SymbolRow[] = [
   { ...base, symbol: "SBIN", name: "SBIN", exchange: "NSE", brexchange: "NSECM", token: 3045, instrumenttype: "EQ" },
   { ...base, symbol: "SBIN", name: "SBIN", exchange: "BSE", brexchange: "BSECM", token: 500112, instrumenttype: "EQ" },

@@ -109,4 +109,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: CANDLE_TABLES,
     postgres: CANDLE_TABLES,
   },
+  {
+    // The day's price band (circuit limits), refreshed with the contract every morning.
+    version: 5,
+    name: "symbol_token circuit limits",
+    sqlite: "ALTER TABLE symbol_token ADD COLUMN lower_circuit DOUBLE PRECISION; ALTER TABLE symbol_token ADD COLUMN upper_circuit DOUBLE PRECISION;",
+    postgres: "ALTER TABLE symbol_token ADD COLUMN lower_circuit DOUBLE PRECISION; ALTER TABLE symbol_token ADD COLUMN upper_circuit DOUBLE PRECISION;",
+  },
 ];

@@ -14,6 +14,12 @@ export interface SymbolRow {
   readonly instrumenttype: string;
   readonly tick_size: number;
   readonly freeze_qty: number;
+  /**
+   * The day's price band from the master (PriceBand.Low/High): the exchange's circuit limits for
+   * the trading day the contract was downloaded for; null where the master gives none (indices).
+   */
+  readonly lower_circuit: number | null;
+  readonly upper_circuit: number | null;
 }
 
 export const SYMBOL_COLUMNS = [
@@ -30,4 +36,6 @@ export const SYMBOL_COLUMNS = [
   "instrumenttype",
   "tick_size",
   "freeze_qty",
+  "lower_circuit",
+  "upper_circuit",
 ] as const satisfies readonly (keyof SymbolRow)[];

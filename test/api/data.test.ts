@@ -104,10 +104,11 @@ describe("account and data endpoints", () => {
       expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
       expect(res.headers["content-disposition"]).toBe("attachment; filename=instruments_nse.csv");
       const lines = res.body.trimEnd().split("\n");
-      expect(lines[0]).toBe("symbol,brsymbol,name,exchange,brexchange,token,expiry,strike,lotsize,instrumenttype,tick_size,freeze_qty");
+      expect(lines[0]).toBe("symbol,brsymbol,name,exchange,brexchange,token,expiry,strike,lotsize,instrumenttype,tick_size,freeze_qty,lower_circuit,upper_circuit");
       expect(lines.length - 1).toBe(h.gw.resolver.current.rowsOf("NSE").length);
       const eq = h.picks.equity;
-      expect(lines).toContain([eq.symbol, eq.brsymbol, eq.name, "NSE", eq.brexchange, eq.token, "", eq.strike, eq.lotsize, eq.instrumenttype, eq.tick_size, eq.freeze_qty].join(","));
+      expect(lines).toContain([eq.symbol, eq.brsymbol, eq.name, "NSE", eq.brexchange, eq.token, "", eq.strike, eq.lotsize, eq.instrumenttype, eq.tick_size, eq.freeze_qty, eq.lower_circuit ?? "", eq.upper_circuit ?? ""].join(","));
+      expect(lines.some((l) => l.endsWith("null"))).toBe(false);
       const every = await h.call("GET", "instruments", { apikey: h.key, format: "csv" });
       expect(every.headers["content-disposition"]).toBe("attachment; filename=instruments_all.csv");
       const bad = await h.call("GET", "instruments", { apikey: "0".repeat(64), format: "csv" });

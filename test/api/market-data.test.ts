@@ -25,7 +25,7 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
     expect(quotesRequests(1510)).toHaveLength(0);
   });
 
-  it("depth: five levels a side with quantity and orders, the totals, ltq and OI; an index has no levels, none made up", async () => {
+  it("depth: five levels a side with quantity and orders, the totals, ltq, OI and the master's circuit limits; an index has no levels or limits, none made up", async () => {
     const depth = expectSuccess(await h.post("depth", { apikey: h.key, symbol: h.picks.future.symbol, exchange: "NFO" }))["data"] as {
       bids: { price: number; quantity: number; orders: number }[];
       asks: { price: number; quantity: number; orders: number }[];
@@ -34,6 +34,8 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
       ltp: number;
       ltq: number;
       oi: number;
+      lower_circuit: number | null;
+      upper_circuit: number | null;
     };
     expect(depth.bids).toHaveLength(5);
     expect(depth.asks).toHaveLength(5);
@@ -44,9 +46,15 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
     expect(depth.bids.every((l) => l.orders > 0)).toBe(true);
     expect(depth.ltq).toBe(h.picks.future.lotsize);
     expect(depth.oi).toBeGreaterThan(0);
-    const index = expectSuccess(await h.post("depth", { apikey: h.key, symbol: h.picks.index.symbol, exchange: "NSE_INDEX" }))["data"] as { bids: unknown[]; asks: unknown[] };
+    expect(h.picks.future.lower_circuit).toEqual(expect.any(Number));
+    expect(depth.lower_circuit).toBe(h.picks.future.lower_circuit);
+    expect(depth.upper_circuit).toBe(h.picks.future.upper_circuit);
+    expect(depth.lower_circuit!).toBeLessThan(depth.ltp);
+    expect(depth.upper_circuit!).toBeGreaterThan(depth.ltp);
+    const index = expectSuccess(await h.post("depth", { apikey: h.key, symbol: h.picks.index.symbol, exchange: "NSE_INDEX" }))["data"] as { bids: unknown[]; asks: unknown[]; lower_circuit: unknown; upper_circuit: unknown };
     expect(index.bids).toEqual([]);
     expect(index.asks).toEqual([]);
+    expect(index).toMatchObject({ lower_circuit: null, upper_circuit: null });
   });
 
   it("an XTS error on depth or quotes is an error, never an all-zero success", async () => {

@@ -9,7 +9,7 @@ describe("a failed refresh keeps the previous contract serving", () => {
   let totalBefore: number;
   const other: SymbolRow = {
     broker: "other_broker", symbol: "SBIN", brsymbol: "SBIN-EQ", name: "SBIN", exchange: "NSE", brexchange: "NSECM",
-    token: 3045, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.05, freeze_qty: 0,
+    token: 3045, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.05, freeze_qty: 0, lower_circuit: null, upper_circuit: null,
   };
 
   beforeAll(async () => {

@@ -249,7 +249,7 @@ describe("parseMasterStream and ContractBuilder on hostile text", () => {
 describe("importMasterFiles on files of garbage", () => {
   const kept: SymbolRow = {
     broker: "jainam_prop", symbol: "SBIN", brsymbol: "SBIN-EQ", name: "SBIN", exchange: "NSE", brexchange: "NSECM",
-    token: 3045, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.05, freeze_qty: 0,
+    token: 3045, expiry: "", strike: 0, lotsize: 1, instrumenttype: "EQ", tick_size: 0.05, freeze_qty: 0, lower_circuit: null, upper_circuit: null,
   };
 
   it("returns a report with stored:false and leaves the stored contract alone", async () => {

@@ -16,6 +16,8 @@ function row(overrides: Partial<SymbolRow> & Pick<SymbolRow, "symbol" | "token">
     instrumenttype: "EQ",
     tick_size: 0.05,
     freeze_qty: 0,
+    lower_circuit: null,
+    upper_circuit: null,
     ...overrides,
   };
 }
@@ -31,7 +33,7 @@ for (const backend of BACKENDS) {
     afterEach(async () => cleanup());
 
     it("round-trips every column, token as an integer", async () => {
-      const r = row({ symbol: "NIFTY28MAR2420800CE", token: 43567, exchange: "NFO", brexchange: "NSEFO", expiry: "28-MAR-24", strike: 20800, lotsize: 75, instrumenttype: "CE", freeze_qty: 1801 });
+      const r = row({ symbol: "NIFTY28MAR2420800CE", token: 43567, exchange: "NFO", brexchange: "NSEFO", expiry: "28-MAR-24", strike: 20800, lotsize: 75, instrumenttype: "CE", freeze_qty: 1801, lower_circuit: 0.05, upper_circuit: 1245.35 });
       await store.replaceBroker("jainam_prop", [r]);
       expect(await store.findBySymbol("jainam_prop", "NFO", "NIFTY28MAR2420800CE")).toEqual(r);
       const byToken = await store.findByToken("jainam_prop", "NFO", 43567);

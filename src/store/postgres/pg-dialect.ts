@@ -21,6 +21,8 @@ const ARRAY_TYPES: Readonly<Record<(typeof SYMBOL_COLUMNS)[number], string>> = {
   instrumenttype: "text[]",
   tick_size: "float8[]",
   freeze_qty: "integer[]",
+  lower_circuit: "float8[]",
+  upper_circuit: "float8[]",
 };
 const INSERT_UNNEST = `INSERT INTO symbol_token (${SYMBOL_COLUMNS.join(", ")}) SELECT * FROM unnest(${SYMBOL_COLUMNS.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c]}`).join(", ")})`;
 /** Rows per INSERT: one statement per batch keeps memory flat and avoids 65,535-parameter limits. */

@@ -151,5 +151,5 @@ export class SqliteDialect implements SqlDialect {
 
 // Positional binding: a fifth faster than binding the row object by name (150,000 rows a refresh).
 function insertRow(insert: Database.Statement, row: SymbolRow): void {
-  insert.run(row.broker, row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty);
+  insert.run(row.broker, row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty, row.lower_circuit, row.upper_circuit);
 }
