@@ -21,7 +21,7 @@ console.log(`# xtsbridge benchmarks — node ${process.version}, ${new Date().to
 const dir = mkdtempSync(join(tmpdir(), "xtsbridge-bench-"));
 try {
   // First, while the process is fresh: generation is measured cold, as the sandbox pays it.
-  if (run("generator")) generatorBench();
+  if (run("generator")) await generatorBench();
   if (run("master")) {
     const store = await sqliteStore(join(dir, "bench.db"));
     await masterBench(store, "SQLite");
