@@ -6,7 +6,75 @@ import { ConfigError } from "../errors.js";
 export interface LimiterStore {
   readonly kind: Config["rateLimitStore"]["kind"];
   readonly limiters: LimiterFactory;
+  /** False while the shared store fails and each process counts on its own. */
+  shared(): boolean;
   close(): Promise<void>;
+}
+
+/** A change in where the counters are kept, for the operator's log. */
+export type LimiterStoreChange =
+  | { readonly state: "local"; readonly store: "redis" | "postgres" }
+  | { readonly state: "shared"; readonly store: "redis" | "postgres"; readonly localMs: number };
+
+/** How often a failed shared store is asked whether it answers again. */
+const PROBE_EVERY_MS = 2_000;
+
+/**
+ * Watches the insurance limiter: the first request it counts means the shared store has failed, and
+ * the limits are per process from then on (a deployment of N processes allows up to N times the
+ * budget). That is said once, not silently; then the store is probed until it answers, and that is
+ * said too. Between the two, requests are still limited, never refused for the outage.
+ */
+class FallbackWatch {
+  private localSince: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: "redis" | "postgres",
+    private readonly probe: () => Promise<unknown>,
+    private readonly report: (change: LimiterStoreChange) => void,
+  ) {}
+
+  shared(): boolean {
+    return this.localSince === null;
+  }
+
+  /** An in-process limiter to stand in for the store, telling this watch when it is used. */
+  insurance(options: ConstructorParameters<typeof RateLimiterMemory>[0]): RateLimiterMemory {
+    const lost = (): void => this.lost();
+    return new (class extends RateLimiterMemory {
+      override consume(...args: Parameters<RateLimiterMemory["consume"]>): ReturnType<RateLimiterMemory["consume"]> {
+        lost();
+        return super.consume(...args);
+      }
+    })(options);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private lost(): void {
+    if (this.localSince !== null) return;
+    this.localSince = Date.now();
+    this.report({ state: "local", store: this.store });
+    let probing = false;
+    this.timer = setInterval(() => {
+      if (probing) return;
+      probing = true;
+      this.probe().then(
+        () => {
+          const localMs = Date.now() - (this.localSince ?? Date.now());
+          this.localSince = null;
+          this.stop();
+          this.report({ state: "shared", store: this.store, localMs });
+        },
+        () => undefined,
+      ).finally(() => (probing = false));
+    }, PROBE_EVERY_MS);
+    this.timer.unref();
+  }
 }
 
 /** rate-limiter-flexible's own table layout; created here, once, rather than by each limiter racing to. */
@@ -17,17 +85,17 @@ const RATE_LIMIT_TABLE = "rate_limits";
  * at start-up stops the start with the variable named; one that fails later falls back to counting
  * in this process (rate-limiter-flexible's insurance limiter) instead of refusing every request.
  */
-export async function openLimiterStore(store: Config["rateLimitStore"], namespace: string): Promise<LimiterStore> {
-  const opened = await open(store);
+export async function openLimiterStore(store: Config["rateLimitStore"], namespace: string, report: (change: LimiterStoreChange) => void = () => undefined): Promise<LimiterStore> {
+  const opened = await open(store, report);
   // Counters are keyed by API-key id, which another deployment sharing the Redis also has: the
   // namespace (its database) keeps them apart.
   return { ...opened, limiters: (options) => opened.limiters({ ...options, keyPrefix: `${namespace}:${options.keyPrefix}` }) };
 }
 
-async function open(store: Config["rateLimitStore"]): Promise<LimiterStore> {
+async function open(store: Config["rateLimitStore"], report: (change: LimiterStoreChange) => void): Promise<LimiterStore> {
   switch (store.kind) {
     case "memory":
-      return { kind: "memory", limiters: memoryLimiters, close: async () => undefined };
+      return { kind: "memory", limiters: memoryLimiters, shared: () => true, close: async () => undefined };
     case "redis": {
       const { Redis } = await import("ioredis");
       const client = new Redis(store.url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5_000 });
@@ -39,10 +107,13 @@ async function open(store: Config["rateLimitStore"]): Promise<LimiterStore> {
         client.disconnect();
         throw new ConfigError("REDIS_URL", `cannot reach Redis for the rate limits (${(error as Error).message})`);
       }
+      const watch = new FallbackWatch("redis", () => client.ping(), report);
       return {
         kind: "redis",
-        limiters: (options) => new RateLimiterRedis({ ...options, storeClient: client, insuranceLimiter: new RateLimiterMemory(options) }),
+        limiters: (options) => new RateLimiterRedis({ ...options, storeClient: client, insuranceLimiter: watch.insurance(options) }),
+        shared: () => watch.shared(),
         close: async () => {
+          watch.stop();
           await client.quit().catch(() => client.disconnect());
         },
       };
@@ -61,8 +132,10 @@ async function open(store: Config["rateLimitStore"]): Promise<LimiterStore> {
           throw new ConfigError("DATABASE_URL", `cannot prepare the rate-limit table (${(error as Error).message})`);
         }
       }
+      const watch = new FallbackWatch("postgres", () => pool.query("SELECT 1"), report);
       return {
         kind: "postgres",
+        shared: () => watch.shared(),
         limiters: (options) =>
           new RateLimiterPostgres({
             ...options,
@@ -72,9 +145,12 @@ async function open(store: Config["rateLimitStore"]): Promise<LimiterStore> {
             schemaName: target.schema,
             tableCreated: true,
             clearExpiredByTimeout: true,
-            insuranceLimiter: new RateLimiterMemory(options),
+            insuranceLimiter: watch.insurance(options),
           }),
-        close: () => pool.end(),
+        close: async () => {
+          watch.stop();
+          await pool.end();
+        },
       };
     }
     default:

@@ -38,7 +38,11 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   let app: FastifyInstance | null = null;
   let daily: DailyRefresh | null = null;
   try {
-    limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12));
+    const limitsLog = logger.child({ component: "rate-limits" });
+    limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12), (change) => {
+      if (change.state === "local") limitsLog.warn({ store: change.store }, `the ${change.store} rate-limit store is failing: counting in this process until it answers (each process allows the full budget meanwhile)`);
+      else limitsLog.info({ store: change.store, localMs: change.localMs }, `the ${change.store} rate-limit store answers again: limits are shared across processes`);
+    });
     app = buildApp(appDeps(gw, { limiters: limiterStore.limiters }));
     // Bind before the download: a busy port is found in a second, not after the whole contract.
     // Until a contract is loaded, requests that need one are told so (503), not answered wrongly.
