@@ -30,6 +30,24 @@ describe("the sandbox's price path", () => {
     const days = foldBars(minuteBars(stock, 1000, day(18), NOW_WALL, NOW_WALL), "D");
     expect(sessionSummary(stock, 1000, NOW_WALL)).toMatchObject({ open: days.at(-1)!.open, high: days.at(-1)!.high, low: days.at(-1)!.low, prevClose: days.at(-2)!.close });
   });
+
+  // Around Friday 25 December 2026 (a holiday) and the weekend after it: the latest session must be
+  // whole and the one before it found, however far back it lies.
+  it.each([
+    ["Wednesday mid-session", Date.UTC(2026, 11, 23, 11, 0)],
+    ["Wednesday after the close", Date.UTC(2026, 11, 23, 16, 0)],
+    ["Thursday before the open", Date.UTC(2026, 11, 24, 8, 0)],
+    ["the Friday holiday", Date.UTC(2026, 11, 25, 12, 0)],
+    ["Sunday after it", Date.UTC(2026, 11, 27, 12, 0)],
+    ["Monday a minute before the open", Date.UTC(2026, 11, 28, 9, 14)],
+    ["Monday at the open", Date.UTC(2026, 11, 28, 9, 15)],
+    ["Monday after the close", Date.UTC(2026, 11, 28, 17, 0)],
+  ])("a quote's session figures on %s are those of the full path", (_when, nowMs) => {
+    const now = nowMs / 1000;
+    const days = foldBars(minuteBars(stock, 1000, now - 12 * 86_400, now, now), "D");
+    const [previous, latest] = days.slice(-2);
+    expect(sessionSummary(stock, 1000, now)).toEqual({ open: latest!.open, high: latest!.high, low: latest!.low, volume: latest!.volume, prevClose: previous!.close, oi: latest!.oi });
+  });
 });
 
 describe("an option's path", () => {

@@ -162,8 +162,14 @@ export interface SessionSummary {
  * open interest: the same numbers the OHLC endpoint's bars give, so quotes and candles agree.
  */
 export function sessionSummary(instrument: GeneratedInstrument, lastPrice: number, nowWall: number, driver?: PathDriver): SessionSummary {
-  // Six days back always reaches the session before the latest, over a weekend and a holiday.
-  const days = foldBars(minuteBars(instrument, lastPrice, nowWall - 6 * DAY_S, nowWall, nowWall, driver), "D");
+  // The window must start before the latest session (so that session is whole) and reach back
+  // into the one before it (for its close). One day back is enough on most days; a weekend or a
+  // holiday needs more, up to six. The path is keyed by minute, so a wider window changes nothing.
+  let days: SandboxBar[] = [];
+  for (const back of [1, 2, 4, 6]) {
+    days = foldBars(minuteBars(instrument, lastPrice, nowWall - back * DAY_S, nowWall, nowWall, driver), "D");
+    if (days.length >= 2) break;
+  }
   const latest = days.at(-1);
   const previous = days.at(-2);
   if (latest === undefined) return { open: lastPrice, high: lastPrice, low: lastPrice, volume: 0, prevClose: lastPrice, oi: 0 };
