@@ -140,8 +140,8 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     logger: logger.child({ component: "mastercontract" }),
     ...(overrides.refresh === undefined ? {} : { options: overrides.refresh }),
   });
-  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders);
   const quotes = new QuoteService(xts.market, resolver);
+  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders, (rows) => quotes.lastPrices(rows));
   const history = new HistoryService(xts.market, resolver, store, overrides.history);
   const opened = store;
   return {

@@ -1,6 +1,9 @@
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Resolver } from "../resolver/resolver.js";
-import { holdingsStatistics, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
+import { XtsBridgeError } from "../errors.js";
+import type { SymbolRow } from "../store/types.js";
+import type { XtsHolding } from "../xts/client/types.js";
+import { holdingInstrument, holdingsStatistics, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
 import type {
   HoldingsStatistics,
   OpenAlgoFunds,
@@ -15,12 +18,16 @@ import type { OrderClient } from "./order-commands.js";
 import { OrderNotFoundError } from "./order-errors.js";
 import { parseOrderId } from "./translate.js";
 
+/** Last traded prices of contract rows, from market data (a row it cannot price is absent). */
+export type LastPrices = (rows: readonly SymbolRow[]) => Promise<ReadonlyMap<SymbolRow, number>>;
+
 /** The books in OpenAlgo's shapes: reads only, each mapped from XTS's typed records. */
 export class BookQueries {
   constructor(
     private readonly client: OrderClient,
     private readonly resolver: Resolver,
     private readonly lookup: TokenLookup,
+    private readonly prices?: LastPrices,
   ) {}
 
   /** Net quantity of one instrument and product, 0 when there is no position. */
@@ -53,9 +60,32 @@ export class BookQueries {
     return (await this.client.positions("NetWise")).map((p) => toPositionRow(p, this.lookup));
   }
 
+  /**
+   * Holdings with P&L. XTS's holdings may carry no last price (Jainam's do not); then it comes
+   * from a quote of the instrument. If that quote fails too, P&L stays null (unknown), and the
+   * holdings themselves are still answered.
+   */
   async holdings(): Promise<{ holdings: OpenAlgoHoldingRow[]; statistics: HoldingsStatistics }> {
-    const items = (await this.client.holdings()).map((h) => toHoldingRow(h, this.lookup));
+    const entries = await this.client.holdings();
+    const prices = await this.lastPricesOf(entries);
+    const items = entries.map((h) => {
+      const row = holdingInstrument(h, this.lookup);
+      return toHoldingRow(h, this.lookup, row === undefined ? null : (prices.get(row) ?? null));
+    });
     return { holdings: items.map((i) => i.row), statistics: holdingsStatistics(items) };
+  }
+
+  private async lastPricesOf(entries: readonly XtsHolding[]): Promise<ReadonlyMap<SymbolRow, number>> {
+    if (this.prices === undefined) return new Map();
+    const unpriced = entries.filter((e) => e.LTP === null).map((e) => holdingInstrument(e, this.lookup));
+    const wanted = [...new Set(unpriced.filter((row): row is SymbolRow => row !== undefined))];
+    if (wanted.length === 0) return new Map();
+    try {
+      return await this.prices(wanted);
+    } catch (error) {
+      if (error instanceof XtsBridgeError) return new Map();
+      throw error;
+    }
   }
 
   async funds(): Promise<OpenAlgoFunds> {

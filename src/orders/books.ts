@@ -196,13 +196,25 @@ export interface HoldingFigures {
  * Holdings are NSE-keyed by XTS (ExchangeNSEInstrumentId); BSE-only holdings are BSE's. The
  * exchange is the one whose id XTS sent; a holding is delivery stock, which OpenAlgo calls CNC.
  */
-export function toHoldingRow(entry: XtsHolding, lookup: TokenLookup): HoldingFigures {
+function listedOn(entry: XtsHolding): [Exchange, number][] {
   const listed: [Exchange, number][] = [];
   if (entry.ExchangeNSEInstrumentId !== null) listed.push(["NSE", entry.ExchangeNSEInstrumentId]);
   if (entry.ExchangeBSEInstrumentId !== null) listed.push(["BSE", entry.ExchangeBSEInstrumentId]);
-  const found = listed.map(([exchange, token]) => lookup(token, exchange)).find((row) => row !== undefined);
+  return listed;
+}
+
+/** The contract row of a holding: its NSE listing if the contract has it, else its BSE one. */
+export function holdingInstrument(entry: XtsHolding, lookup: TokenLookup): SymbolRow | undefined {
+  return listedOn(entry).map(([exchange, token]) => lookup(token, exchange)).find((row) => row !== undefined);
+}
+
+/** `lastPrice` stands in when XTS sent none (a quote of the instrument); null when that is unknown too. */
+export function toHoldingRow(entry: XtsHolding, lookup: TokenLookup, lastPrice: number | null = null): HoldingFigures {
+  const listed = listedOn(entry);
+  const found = holdingInstrument(entry, lookup);
   const invested = entry.HoldingQuantity * entry.BuyAvgPrice;
-  const value = entry.LTP === null ? null : entry.HoldingQuantity * entry.LTP;
+  const ltp = entry.LTP ?? lastPrice;
+  const value = ltp === null ? null : entry.HoldingQuantity * ltp;
   const pnl = value === null ? null : value - invested;
   return {
     row: {

@@ -2,7 +2,7 @@ import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { XtsPlaceOrderRequest } from "../xts/client/types.js";
 import { BatchOrders, type BatchItem } from "./batch-orders.js";
-import { BookQueries } from "./book-queries.js";
+import { BookQueries, type LastPrices } from "./book-queries.js";
 import type { TokenLookup } from "./books.js";
 import type { ModifyRequest, OrderRequest, Product } from "./openalgo-types.js";
 import { OrderCommands, type OrderClient, type PlacedOrder } from "./order-commands.js";
@@ -32,11 +32,12 @@ export class OrderService {
   readonly smart: SmartOrders;
   readonly books: BookQueries;
 
-  constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}) {
+  /** `prices` prices holdings XTS sends without a last price; without it their P&L is null. */
+  constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}, prices?: LastPrices) {
     const o = { ...DEFAULTS, ...options };
     const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
     this.commands = new OrderCommands(client, resolver, lookup, logger, o);
-    this.books = new BookQueries(client, resolver, lookup);
+    this.books = new BookQueries(client, resolver, lookup, prices);
     this.batches = new BatchOrders(client, this.commands, lookup);
     this.smart = new SmartOrders(client, resolver, this.commands, this.books, o.settleWindowMs);
   }

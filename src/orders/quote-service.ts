@@ -129,6 +129,23 @@ export class QuoteService {
     );
   }
 
+  /**
+   * Last traded prices of contract rows, 50 a request. A row XTS quotes at 0 or less (nothing
+   * traded) is left out: its price is unknown, not zero.
+   */
+  async lastPrices(rows: readonly SymbolRow[]): Promise<Map<SymbolRow, number>> {
+    const prices = new Map<SymbolRow, number>();
+    for (let start = 0; start < rows.length; start += QUOTES_PER_REQUEST) {
+      const batch = rows.slice(start, start + QUOTES_PER_REQUEST);
+      const quotes = await this.market.depthQuotes(batch.map(instrumentOf));
+      batch.forEach((row, i) => {
+        const ltp = quotes[i]!.LastTradedPrice;
+        if (ltp > 0) prices.set(row, ltp);
+      });
+    }
+    return prices;
+  }
+
   private async oiOf(row: SymbolRow): Promise<number> {
     if (!WITH_OI.has(row.exchange)) return 0;
     const [oi] = await this.market.openInterest([instrumentOf(row)]);

@@ -57,6 +57,27 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
     expect(index).toMatchObject({ lower_circuit: null, upper_circuit: null });
   });
 
+  it("holdings XTS sends without a last price get one from a quote: P&L from it, or null when the quote fails", async () => {
+    type Holdings = { holdings: { symbol: string; exchange: string; quantity: number; pnl: number | null; pnlpercent: number | null }[]; statistics: Record<string, number | null> };
+    const priced = expectSuccess(await h.post("holdings", { apikey: h.key }))["data"] as Holdings;
+    expect(priced.holdings.length).toBeGreaterThan(0);
+    let value = 0;
+    for (const row of priced.holdings) {
+      const ltp = (expectSuccess(await h.post("quotes", { apikey: h.key, symbol: row.symbol, exchange: row.exchange }))["data"] as { ltp: number }).ltp;
+      value += row.quantity * ltp;
+      expect(row.pnl).toEqual(expect.any(Number));
+    }
+    expect(priced.statistics["totalholdingvalue"]).toBeCloseTo(value, 2);
+    expect(priced.statistics["totalprofitandloss"]).toBeCloseTo(value - priced.statistics["totalinvvalue"]!, 2);
+    expect(priced.statistics["totalprofitandloss"]).toBeCloseTo(priced.holdings.reduce((sum, r) => sum + r.pnl!, 0), 1);
+
+    h.gw.sandbox.control.inject({ match: { path: "/instruments/quotes" }, times: 5, action: { type: "status", status: 503 } });
+    const unpriced = expectSuccess(await h.post("holdings", { apikey: h.key }))["data"] as Holdings;
+    expect(unpriced.holdings.map((r) => [r.symbol, r.quantity])).toEqual(priced.holdings.map((r) => [r.symbol, r.quantity]));
+    for (const row of unpriced.holdings) expect(row).toMatchObject({ pnl: null, pnlpercent: null });
+    expect(unpriced.statistics).toMatchObject({ totalholdingvalue: null, totalprofitandloss: null, totalinvvalue: priced.statistics["totalinvvalue"] });
+  });
+
   it("an XTS error on depth or quotes is an error, never an all-zero success", async () => {
     h.gw.sandbox.control.inject({ match: { path: "/instruments/quotes" }, times: 5, action: { type: "status", status: 503 } });
     expectError(await h.post("depth", { apikey: h.key, symbol: h.picks.equity.symbol, exchange: "NSE" }), 502, "XTS_UNAVAILABLE");
