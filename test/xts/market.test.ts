@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MASTER_SEGMENTS } from "../../src/xts/segments.js";
 import { parseMasterStream } from "../../src/xts/master-parser.js";
-import { caught, cashStock, collect, master, requestsTo, xtsFixture } from "./xts-harness.js";
+import type { FetchFunction } from "../../src/xts/client/index.js";
+import { caught, cashStock, collect, harness, master, requestsTo, xtsFixture } from "./xts-harness.js";
 
 
 const { sandbox, h } = xtsFixture({ harness: { timeouts: { masterMs: 2_000, readMs: 500 } } });
@@ -166,6 +167,33 @@ describe("quotes", () => {
     const quotes = await h.client.market.quotes([{ exchangeSegment: 1, exchangeInstrumentID: cashStock().token }], 1502);
     expect(quotes).toHaveLength(1);
     expect(requestsTo(sandbox, "POST", "/instruments/quotes")).toHaveLength(2);
+  });
+
+  /** A client whose quotes answers come back with `listQuotes` rewritten. */
+  const rewritingQuotes = (rewrite: (list: unknown[]) => unknown[]) => {
+    const fake: FetchFunction = async (input, init) => {
+      const answer = await fetch(input, init);
+      if (!new URL(String(input)).pathname.endsWith("/instruments/quotes") || answer.status !== 200) return answer;
+      const body = (await answer.json()) as { result: { listQuotes: unknown[] } };
+      body.result.listQuotes = rewrite(body.result.listQuotes);
+      return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+    };
+    return harness(sandbox, { fetch: fake }).client.market;
+  };
+  const twoStocks = () => master().instruments.filter((i) => i.segment === "NSECM" && i.kind === "cash").slice(0, 2).map((i) => ({ exchangeSegment: 1, exchangeInstrumentID: i.token }));
+
+  it("gives each instrument its own quote, in the order asked, whatever order XTS lists them in", async () => {
+    const asked = twoStocks();
+    for (const quotes of [await rewritingQuotes((list) => [...list].reverse()).depthQuotes(asked), await rewritingQuotes((list) => [...list].reverse()).openInterest(asked)]) {
+      expect(quotes.map((q) => q.ExchangeInstrumentID)).toEqual(asked.map((a) => a.exchangeInstrumentID));
+    }
+  });
+
+  it("an instrument XTS sends no quote for is XTS_BAD_RESPONSE naming it, never another's quote", async () => {
+    const asked = twoStocks();
+    const error = await caught(rewritingQuotes((list) => [list[0], list[0]]).depthQuotes(asked));
+    expect(error.code).toBe("XTS_BAD_RESPONSE");
+    expect(error.message).toContain(`none for 1:${asked[1]!.exchangeInstrumentID}`);
   });
 
   it("keeps XTS's description when an instrument is refused", async () => {

@@ -111,20 +111,14 @@ export class XtsMarketDataClient {
     return runInSession(this.http, this.session, operation, (s) => ({ method: "GET", url: `${this.root}/instruments/ohlc`, query, token: s.token }), parseOhlc, () => []);
   }
 
-  /** 1502 quotes, typed: every touchline figure /quotes shows is present and numeric, or XTS_BAD_RESPONSE names it. */
+  /** 1502 quotes, typed, in the order asked: every touchline figure /quotes shows is present and numeric, or XTS_BAD_RESPONSE names it. */
   async depthQuotes(instruments: readonly XtsQuoteInstrument[]): Promise<XtsDepthQuote[]> {
-    const quotes = await this.requestQuotes(instruments, 1502, parseDepthQuotes);
-    if (quotes.length !== instruments.length) {
-      throw new XtsBadResponseError({ operation: "quotes" }, `asked for ${instruments.length} quotes, got ${quotes.length}`);
-    }
-    return quotes;
+    return inAskedOrder(instruments, 1502, await this.requestQuotes(instruments, 1502, parseDepthQuotes));
   }
 
   /** 1510 quotes: each instrument's open interest, in the order asked. */
   async openInterest(instruments: readonly XtsQuoteInstrument[]): Promise<XtsOpenInterest[]> {
-    const quotes = await this.requestQuotes(instruments, 1510, parseOpenInterest);
-    if (quotes.length !== instruments.length) throw new XtsBadResponseError({ operation: "quotes" }, `asked for ${instruments.length} open interests, got ${quotes.length}`);
-    return quotes;
+    return inAskedOrder(instruments, 1510, await this.requestQuotes(instruments, 1510, parseOpenInterest));
   }
 
   private requestQuotes<T>(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode, parse: ResultParser<T[]>): Promise<T[]> {
@@ -155,4 +149,24 @@ export class XtsMarketDataClient {
       parse,
     );
   }
+}
+
+/**
+ * One quote per instrument asked, in the order asked, each matched by segment and id: a quote is
+ * never taken for another instrument's because of where it stands in XTS's list, and an instrument
+ * XTS sent nothing for is XTS_BAD_RESPONSE naming it.
+ */
+function inAskedOrder<T extends { readonly ExchangeSegment: number; readonly ExchangeInstrumentID: number }>(
+  instruments: readonly XtsQuoteInstrument[],
+  xtsMessageCode: XtsQuoteMessageCode,
+  quotes: readonly T[],
+): T[] {
+  const byInstrument = new Map(quotes.map((q) => [`${q.ExchangeSegment}:${q.ExchangeInstrumentID}`, q]));
+  return instruments.map(({ exchangeSegment, exchangeInstrumentID }) => {
+    const quote = byInstrument.get(`${exchangeSegment}:${exchangeInstrumentID}`);
+    if (quote === undefined) {
+      throw new XtsBadResponseError({ operation: "quotes" }, `asked for ${instruments.length} ${xtsMessageCode} quotes, got ${quotes.length}: none for ${exchangeSegment}:${exchangeInstrumentID}`);
+    }
+    return quote;
+  });
 }
