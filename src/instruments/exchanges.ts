@@ -23,27 +23,29 @@ export interface ExchangeInfo {
   readonly brexchange: string;
   /** Numeric segment used for quotes. */
   readonly quoteSegmentCode: number;
+  /** Whether its instruments carry open interest (XTS's 1510); cash and indices have none, so 0 is their true value. */
+  readonly openInterest: boolean;
 }
 
 function info(exchange: Exchange): ExchangeInfo {
   switch (exchange) {
     case "NSE":
-      return { exchange, orderSegment: "NSECM", brexchange: "NSECM", quoteSegmentCode: XTS_SEGMENT_CODES.NSECM };
+      return { exchange, orderSegment: "NSECM", brexchange: "NSECM", quoteSegmentCode: XTS_SEGMENT_CODES.NSECM, openInterest: false };
     case "BSE":
-      return { exchange, orderSegment: "BSECM", brexchange: "BSECM", quoteSegmentCode: XTS_SEGMENT_CODES.BSECM };
+      return { exchange, orderSegment: "BSECM", brexchange: "BSECM", quoteSegmentCode: XTS_SEGMENT_CODES.BSECM, openInterest: false };
     case "NFO":
-      return { exchange, orderSegment: "NSEFO", brexchange: "NSEFO", quoteSegmentCode: XTS_SEGMENT_CODES.NSEFO };
+      return { exchange, orderSegment: "NSEFO", brexchange: "NSEFO", quoteSegmentCode: XTS_SEGMENT_CODES.NSEFO, openInterest: true };
     case "BFO":
-      return { exchange, orderSegment: "BSEFO", brexchange: "BSEFO", quoteSegmentCode: XTS_SEGMENT_CODES.BSEFO };
+      return { exchange, orderSegment: "BSEFO", brexchange: "BSEFO", quoteSegmentCode: XTS_SEGMENT_CODES.BSEFO, openInterest: true };
     case "CDS":
-      return { exchange, orderSegment: "NSECD", brexchange: "NSECD", quoteSegmentCode: XTS_SEGMENT_CODES.NSECD };
+      return { exchange, orderSegment: "NSECD", brexchange: "NSECD", quoteSegmentCode: XTS_SEGMENT_CODES.NSECD, openInterest: true };
     case "MCX":
-      return { exchange, orderSegment: "MCXFO", brexchange: "MCXFO", quoteSegmentCode: XTS_SEGMENT_CODES.MCXFO };
+      return { exchange, orderSegment: "MCXFO", brexchange: "MCXFO", quoteSegmentCode: XTS_SEGMENT_CODES.MCXFO, openInterest: true };
     // Index rows keep the OpenAlgo name as brexchange (as upstream does); quotes go to the cash segment.
     case "NSE_INDEX":
-      return { exchange, orderSegment: null, brexchange: "NSE_INDEX", quoteSegmentCode: XTS_SEGMENT_CODES.NSECM };
+      return { exchange, orderSegment: null, brexchange: "NSE_INDEX", quoteSegmentCode: XTS_SEGMENT_CODES.NSECM, openInterest: false };
     case "BSE_INDEX":
-      return { exchange, orderSegment: null, brexchange: "BSE_INDEX", quoteSegmentCode: XTS_SEGMENT_CODES.BSECM };
+      return { exchange, orderSegment: null, brexchange: "BSE_INDEX", quoteSegmentCode: XTS_SEGMENT_CODES.BSECM, openInterest: false };
     default: {
       const never: never = exchange;
       return never;

@@ -111,7 +111,7 @@ export class HistoryService {
   private lastRequestAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly market: Pick<XtsMarketDataClient, "ohlc" | "depthQuotes">,
+    private readonly market: Pick<XtsMarketDataClient, "ohlc" | "depthQuotes" | "openInterest">,
     private readonly resolver: Resolver,
     /** Where completed candles are kept; null to ask XTS every time. */
     private readonly candles: CandleStore | null,
@@ -154,10 +154,13 @@ export class HistoryService {
     const weekday = new Date(`${today}T00:00:00Z`).getUTCDay() % 6 !== 0;
     // Before today's session opens a quote still shows the last day: no bar for today is made from it.
     if (interval === "D" && startDate <= today && today <= endDate && weekday && nowMs / 1000 + IST_OFFSET_S >= sessionOpen && !bars.has(wallDay(today))) {
-      const [quote] = await this.market.depthQuotes([{ exchangeSegment: info.quoteSegmentCode, exchangeInstrumentID: row.token }]);
+      const instrument = { exchangeSegment: info.quoteSegmentCode, exchangeInstrumentID: row.token };
+      const [quote] = await this.market.depthQuotes([instrument]);
       // A quote with no open has not traded today (a holiday, or before the open): no bar is made up.
       if (quote !== undefined && quote.Open > 0) {
-        bars.set(wallDay(today), { ts: wallDay(today), open: quote.Open, high: quote.High, low: quote.Low, close: quote.LastTradedPrice, volume: quote.TotalTradedQuantity, oi: 0 });
+        // Open interest from XTS's 1510 where the instrument has any; cash and indices have none.
+        const oi = info.openInterest ? (await this.market.openInterest([instrument]))[0]!.OpenInterest : 0;
+        bars.set(wallDay(today), { ts: wallDay(today), open: quote.Open, high: quote.High, low: quote.Low, close: quote.LastTradedPrice, volume: quote.TotalTradedQuantity, oi });
       }
     }
     return [...bars.values()]

@@ -49,8 +49,9 @@ export type MultiQuoteItem =
 /** The most symbols one multiquotes call may ask for: 10 XTS requests of 50. */
 export const MULTIQUOTES_LIMIT = 500;
 
-/** Exchanges whose instruments carry open interest; cash and indices have none (0 is their true value). */
-const WITH_OI: ReadonlySet<string> = new Set(["NFO", "BFO", "CDS", "MCX"]);
+function carriesOpenInterest(row: SymbolRow): boolean {
+  return exchangeInfo(parseExchange(row.exchange)).openInterest;
+}
 
 function instrumentOf(row: SymbolRow): XtsQuoteInstrument {
   return { exchangeSegment: exchangeInfo(parseExchange(row.exchange)).quoteSegmentCode, exchangeInstrumentID: row.token };
@@ -119,7 +120,7 @@ export class QuoteService {
     for (let start = 0; start < rows.length; start += QUOTES_PER_REQUEST) {
       const batch = rows.slice(start, start + QUOTES_PER_REQUEST);
       const depth = await this.market.depthQuotes(batch.map(instrumentOf));
-      const derivatives = batch.filter((row) => WITH_OI.has(row.exchange));
+      const derivatives = batch.filter(carriesOpenInterest);
       const oi = derivatives.length === 0 ? [] : await this.market.openInterest(derivatives.map(instrumentOf));
       const oiByRow = new Map(derivatives.map((row, i) => [row, oi[i]!.OpenInterest]));
       batch.forEach((row, i) => quotes.set(row, quoteOf(depth[i]!, oiByRow.get(row) ?? 0)));
@@ -147,7 +148,7 @@ export class QuoteService {
   }
 
   private async oiOf(row: SymbolRow): Promise<number> {
-    if (!WITH_OI.has(row.exchange)) return 0;
+    if (!carriesOpenInterest(row)) return 0;
     const [oi] = await this.market.openInterest([instrumentOf(row)]);
     return oi!.OpenInterest;
   }

@@ -158,3 +158,34 @@ describe("history under XTS's OHLC rate limit (about one request a second)", () 
     expect(unpaced.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/ohlc" && r.status === 429).length).toBeGreaterThan(0);
   });
 });
+
+/** XTS as it may answer on the day: daily bars up to yesterday, none yet for today. */
+const TODAY_WALL = Date.UTC(2026, 10, 25) / 1000;
+const withoutTodaysDailyBar: typeof fetch = async (input, init) => {
+  const answer = await fetch(input, init);
+  const url = new URL(String(input));
+  if (!url.pathname.endsWith("/instruments/ohlc") || url.searchParams.get("compressionValue") !== "D" || answer.status !== 200) return answer;
+  const body = (await answer.json()) as { result: { dataReponse: string } };
+  body.result.dataReponse = body.result.dataReponse
+    .split(",")
+    .filter((bar) => bar !== "" && Number(bar.split("|")[0]) !== TODAY_WALL)
+    .join(",");
+  return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+};
+
+describe("today's daily bar when XTS has none yet", () => {
+  const h = apiFixture({ gateway: { ...MARKET_GATEWAY, fetch: withoutTodaysDailyBar } });
+  const todaysBar = async (symbol: string, exchange: string): Promise<Candle> =>
+    (expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, interval: "D", start_date: "2026-11-24", end_date: "2026-11-25" }))["data"] as Candle[]).at(-1)!;
+
+  it("is made from the quote, with the future's open interest from XTS's 1510 and none for an equity", async () => {
+    const fut = h.picks.future;
+    const quote = expectSuccess(await h.post("quotes", { apikey: h.key, symbol: fut.symbol, exchange: "NFO" }))["data"] as Record<string, number>;
+    const bar = await todaysBar(fut.symbol, "NFO");
+    expect(bar.timestamp).toBe(ist(25, 0, 0));
+    expect(bar).toMatchObject({ open: quote["open"], high: quote["high"], low: quote["low"], close: quote["ltp"], volume: quote["volume"], oi: quote["oi"] });
+    expect(bar.oi).toBeGreaterThan(0);
+    const equity = await todaysBar(h.picks.equity.symbol, "NSE");
+    expect(equity).toMatchObject({ timestamp: ist(25, 0, 0), close: await ltpOf(h, h.picks.equity), oi: 0 });
+  });
+});
