@@ -1,8 +1,8 @@
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { XtsBridgeError } from "../errors.js";
+import type { Logger } from "../logger.js";
 import type { SymbolRow } from "../store/types.js";
-import type { XtsHolding } from "../xts/client/types.js";
 import { holdingInstrument, holdingsStatistics, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
 import type {
   HoldingsStatistics,
@@ -27,6 +27,7 @@ export class BookQueries {
     private readonly client: OrderClient,
     private readonly resolver: Resolver,
     private readonly lookup: TokenLookup,
+    private readonly logger: Logger,
     private readonly prices?: LastPrices,
   ) {}
 
@@ -67,24 +68,20 @@ export class BookQueries {
    */
   async holdings(): Promise<{ holdings: OpenAlgoHoldingRow[]; statistics: HoldingsStatistics }> {
     const entries = await this.client.holdings();
-    const prices = await this.lastPricesOf(entries);
-    const items = entries.map((h) => {
-      const row = holdingInstrument(h, this.lookup);
-      return toHoldingRow(h, this.lookup, row === undefined ? null : (prices.get(row) ?? null));
-    });
+    const rows = entries.map((h) => holdingInstrument(h, this.lookup));
+    const prices = await this.lastPricesOf(entries.flatMap((h, i) => (h.LTP === null && rows[i] !== undefined ? [rows[i]] : [])));
+    const items = entries.map((h, i) => toHoldingRow(h, this.lookup, rows[i] === undefined ? null : (prices.get(rows[i]) ?? null)));
     return { holdings: items.map((i) => i.row), statistics: holdingsStatistics(items) };
   }
 
-  private async lastPricesOf(entries: readonly XtsHolding[]): Promise<ReadonlyMap<SymbolRow, number>> {
-    if (this.prices === undefined) return new Map();
-    const unpriced = entries.filter((e) => e.LTP === null).map((e) => holdingInstrument(e, this.lookup));
-    const wanted = [...new Set(unpriced.filter((row): row is SymbolRow => row !== undefined))];
-    if (wanted.length === 0) return new Map();
+  private async lastPricesOf(unpriced: readonly SymbolRow[]): Promise<ReadonlyMap<SymbolRow, number>> {
+    if (this.prices === undefined || unpriced.length === 0) return new Map();
     try {
-      return await this.prices(wanted);
+      return await this.prices([...new Set(unpriced)]);
     } catch (error) {
-      if (error instanceof XtsBridgeError) return new Map();
-      throw error;
+      if (!(error instanceof XtsBridgeError)) throw error;
+      this.logger.warn({ code: error.code, holdings: unpriced.length }, `holdings answered without P&L: their quotes failed (${error.message})`);
+      return new Map();
     }
   }
 

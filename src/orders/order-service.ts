@@ -37,7 +37,7 @@ export class OrderService {
     const o = { ...DEFAULTS, ...options };
     const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
     this.commands = new OrderCommands(client, resolver, lookup, logger, o);
-    this.books = new BookQueries(client, resolver, lookup, prices);
+    this.books = new BookQueries(client, resolver, lookup, logger, prices);
     this.batches = new BatchOrders(client, this.commands, lookup);
     this.smart = new SmartOrders(client, resolver, this.commands, this.books, o.settleWindowMs);
   }
