@@ -2,6 +2,7 @@ import type { Fault, PendingFault } from "./server/faults.js";
 import type { XtsOrderRecord } from "./server/order-records.js";
 import type { RecordedRequest } from "./server/request-log.js";
 import type { SandboxState } from "./server/sandbox-state.js";
+import type { StreamControl } from "./server/streams.js";
 
 export interface SetPriceResult {
   /** The price now quoted: the requested one rounded to the tick. */
@@ -26,13 +27,15 @@ export interface SandboxControl {
   price(segment: string, token: number): number;
   /** Every order of every client, latest state, in AppOrderID order: count these to find duplicates. */
   orders(): readonly XtsOrderRecord[];
+  /** Faults on the market-data and interactive sockets: drop, stall, logout, duplicate or reorder events. */
+  readonly streams: StreamControl;
   /** Clears orders, trades, positions and moved prices. Sessions, faults and the request log stay. */
   reset(): void;
 }
 
 export class UnknownInstrumentError extends RangeError {}
 
-export function createControl(state: SandboxState): SandboxControl {
+export function createControl(state: SandboxState, streams: StreamControl): SandboxControl {
   const instrument = (segment: string, token: number) => {
     const found = state.catalog.get(segment, token);
     if (found === undefined) throw new UnknownInstrumentError(`instrument ${segment}:${token} is not in the sandbox master`);
@@ -50,9 +53,11 @@ export function createControl(state: SandboxState): SandboxControl {
       const target = instrument(segment, token);
       const quoted = state.prices.set(target, price);
       const filled = state.engine.priceMoved(target).map((order) => order.appOrderID);
+      state.events.emit("price", target);
       return { price: quoted, filled };
     },
     price: (segment, token) => state.prices.ltp(instrument(segment, token)),
+    streams,
     orders: () => state.engine.all().map((order) => order.history[order.history.length - 1]!),
     reset: () => {
       state.engine.reset();

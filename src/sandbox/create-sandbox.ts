@@ -5,6 +5,7 @@ import { generateMaster, type GeneratedMaster } from "./master/master-generator.
 import { resolveSandboxOptions, type ResolvedSandboxOptions, type SandboxOptions } from "./sandbox-options.js";
 import { createRequestHandler } from "./server/router.js";
 import { createSandboxState } from "./server/sandbox-state.js";
+import { attachStreams } from "./server/streams.js";
 
 export interface Sandbox {
   /** The origin, e.g. http://127.0.0.1:41234: hostlookup at /hostlookup, interactive at /interactive, market data at /apibinarymarketdata. */
@@ -43,9 +44,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ...(options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate }),
     });
   const state = createSandboxState(resolved, master, options.now ?? Date.now);
-  const control = createControl(state);
   const sockets = new Set<Socket>();
-  const server = createServer(createRequestHandler(state, control));
+  // The handler is bound late: the control needs the socket servers, which need the HTTP server.
+  const bound: { handler?: ReturnType<typeof createRequestHandler> } = {};
+  const server = createServer((req, res) => bound.handler!(req, res));
+  const streams = attachStreams(server, state);
+  const control = createControl(state, streams.control);
+  bound.handler = createRequestHandler(state, control);
   // Idle keep-alive sockets would otherwise hold close() open until they time out.
   server.on("connection", (socket) => {
     sockets.add(socket);
@@ -58,6 +63,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolve, reject) => {
       state.timers.cancelAll();
+      streams.close();
       server.close((error) => (error === undefined ? resolve() : reject(error)));
       for (const socket of sockets) socket.destroy();
     });

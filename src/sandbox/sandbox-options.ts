@@ -30,6 +30,10 @@ export interface SandboxOptions {
   readonly now?: () => number;
   /** OHLC requests allowed a second before a 429, as XTS limits them (about one); unlimited when unset. */
   readonly ohlcPerSecond?: number;
+  /** How often the market-data socket sends every subscribed quote (price moves are sent at once too). Default 1000 ms. */
+  readonly streamIntervalMs?: number;
+  /** `binary`: market data as `xts-binary-packet` frames whatever publishFormat asks, as /apibinarymarketdata may do. Default `json`. */
+  readonly streamFormat?: "json" | "binary";
 }
 
 export interface ResolvedSandboxOptions {
@@ -45,6 +49,8 @@ export interface ResolvedSandboxOptions {
   readonly seedHoldings: boolean;
   readonly requestLogCapacity: number;
   readonly ohlcPerSecond: number | null;
+  readonly streamIntervalMs: number;
+  readonly streamFormat: "json" | "binary";
 }
 
 export const SANDBOX_DEFAULTS = Object.freeze({
@@ -60,6 +66,8 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   seedHoldings: true,
   requestLogCapacity: 50_000,
   ohlcPerSecond: null,
+  streamIntervalMs: 1000,
+  streamFormat: "json",
 } satisfies ResolvedSandboxOptions);
 
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
@@ -76,7 +84,11 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     seedHoldings: options.seedHoldings ?? SANDBOX_DEFAULTS.seedHoldings,
     requestLogCapacity: options.requestLogCapacity ?? SANDBOX_DEFAULTS.requestLogCapacity,
     ohlcPerSecond: options.ohlcPerSecond ?? null,
+    streamIntervalMs: options.streamIntervalMs ?? SANDBOX_DEFAULTS.streamIntervalMs,
+    streamFormat: options.streamFormat ?? SANDBOX_DEFAULTS.streamFormat,
   };
+  if (!(Number.isFinite(resolved.streamIntervalMs) && resolved.streamIntervalMs >= 10)) throw new RangeError(`streamIntervalMs ${resolved.streamIntervalMs} must be at least 10`);
+  if (resolved.streamFormat !== "json" && resolved.streamFormat !== "binary") throw new RangeError(`streamFormat ${String(resolved.streamFormat)} must be json or binary`);
   if (resolved.ohlcPerSecond !== null && !(resolved.ohlcPerSecond > 0)) throw new RangeError("ohlcPerSecond must be positive");
   if (!Number.isSafeInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) throw new RangeError(`port ${resolved.port} must be 0-65535`);
   if (!(resolved.sessionTtlMs > 0)) throw new RangeError("sessionTtlMs must be positive");

@@ -5,8 +5,8 @@ import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js
 import { parseXtsTime } from "../../xts/ohlc.js";
 import type { GeneratedInstrument } from "../master/master-generator.js";
 import { foldBars, minuteBars, optionElasticity, sessionSummary, wallClockSeconds, type PathDriver } from "./price-path.js";
-import { quotePayload, isQuoteMessageCode } from "./quotes.js";
-import type { Route, RouteContext } from "./routes.js";
+import { quotePayload, isQuoteMessageCode, type QuoteMessageCode } from "./quotes.js";
+import { session, type Route, type RouteContext } from "./routes.js";
 import { asFields } from "./wire-values.js";
 
 const MASTER_ERROR = "e-instrument-0002";
@@ -76,32 +76,86 @@ function quoteSegment(value: unknown): XtsSegment | undefined {
   return Number.isSafeInteger(code) ? segmentFromCode(code) : undefined;
 }
 
+/** The quote of one instrument now, as quotes, subscriptions and the market-data socket send it. */
+export function livePayload(state: RouteContext["state"], instrument: GeneratedInstrument, segmentCodeValue: number, code: QuoteMessageCode): Record<string, unknown> {
+  const nowMs = state.now();
+  const ltp = state.prices.ltp(instrument);
+  return quotePayload(code, { instrument, segmentCode: segmentCodeValue, ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs), driverOf(state, instrument)), nowMs });
+}
+
+function quotedInstrument(state: RouteContext["state"], item: unknown, errorCode: string): { instrument: GeneratedInstrument; segment: XtsSegment } {
+  const entry = (item ?? {}) as { exchangeSegment?: unknown; exchangeInstrumentID?: unknown };
+  const segment = quoteSegment(entry.exchangeSegment);
+  const token = Number(entry.exchangeInstrumentID);
+  const instrument = segment === undefined || !Number.isSafeInteger(token) ? undefined : state.catalog.get(segment, token);
+  if (instrument === undefined || segment === undefined) {
+    throw badRequest(errorCode, "instruments", `instrument ${JSON.stringify(entry)} is not in the master`);
+  }
+  return { instrument, segment };
+}
+
+function messageCodeOf(fields: Record<string, unknown>, errorCode: string): QuoteMessageCode {
+  const code = typeof fields["xtsMessageCode"] === "string" ? Number(fields["xtsMessageCode"]) : fields["xtsMessageCode"];
+  if (typeof code !== "number" || !isQuoteMessageCode(code)) {
+    throw badRequest(errorCode, "xtsMessageCode", `xtsMessageCode ${JSON.stringify(fields["xtsMessageCode"] ?? null)} is not supported; allowed: 1501, 1502, 1510, 1512`);
+  }
+  return code;
+}
+
+function instrumentList(fields: Record<string, unknown>, errorCode: string): unknown[] {
+  const instruments = fields["instruments"];
+  if (!Array.isArray(instruments) || instruments.length === 0) {
+    throw badRequest(errorCode, "instruments", "instruments must be a non-empty array of {exchangeSegment, exchangeInstrumentID}");
+  }
+  return instruments;
+}
+
+const SUBSCRIPTION_ERROR = "e-session-0002";
+
+/**
+ * `POST /instruments/subscription`: the session's socket gets `{code}-json-full` events (or binary
+ * packets) for these instruments from now on; the reply carries a first snapshot in `listQuotes`
+ * (§1). When every instrument was already subscribed XTS answers "Instrument Already Subscribed".
+ */
+function subscribe(context: RouteContext): Reply {
+  const { state } = context;
+  const token = session(context).token;
+  const fields = asFields(context.body, SUBSCRIPTION_ERROR);
+  const code = messageCodeOf(fields, "e-instrument-0004");
+  const instruments = instrumentList(fields, "e-instrument-0004");
+  const resolved = instruments.map((item) => quotedInstrument(state, item, "e-instrument-0004"));
+  let fresh = 0;
+  for (const { instrument, segment } of resolved) if (!state.subscriptions.add(token, instrument, segmentCode(segment), code)) fresh += 1;
+  if (fresh === 0) throw badRequest(SUBSCRIPTION_ERROR, "instruments", "Instrument Already Subscribed !");
+  const listQuotes = resolved.map(({ instrument, segment }) => JSON.stringify(livePayload(state, instrument, segmentCode(segment), code)));
+  return success("s-subscription-0001", "Instrument subscribed successfully!", { mdp: code, quotesList: instruments, listQuotes, Remaining_Subscription_Count: 2000 - state.subscriptions.count(token) });
+}
+
+/** `PUT /instruments/subscription`: stops the events; an instrument that was not subscribed is simply not there. */
+function unsubscribe(context: RouteContext): Reply {
+  const { state } = context;
+  const token = session(context).token;
+  const fields = asFields(context.body, SUBSCRIPTION_ERROR);
+  const code = messageCodeOf(fields, "e-instrument-0004");
+  const instruments = instrumentList(fields, "e-instrument-0004");
+  for (const item of instruments) {
+    const { instrument, segment } = quotedInstrument(state, item, "e-instrument-0004");
+    state.subscriptions.remove(token, segmentCode(segment), instrument.token, code);
+  }
+  return success("s-unsubscription-0001", "Instrument unsubscribed successfully!", { mdp: code, quotesList: instruments });
+}
+
 /** `POST /instruments/quotes`: `listQuotes` holds one JSON string per instrument (xts-protocol.md §6.1). */
 function quotes(context: RouteContext): Reply {
   const { state } = context;
   const fields = asFields(context.body, QUOTES_ERROR);
-  const code = typeof fields["xtsMessageCode"] === "string" ? Number(fields["xtsMessageCode"]) : fields["xtsMessageCode"];
-  if (typeof code !== "number" || !isQuoteMessageCode(code)) {
-    throw badRequest(QUOTES_ERROR, "xtsMessageCode", `xtsMessageCode ${JSON.stringify(fields["xtsMessageCode"] ?? null)} is not supported; allowed: 1501, 1502, 1510, 1512`);
-  }
+  const code = messageCodeOf(fields, QUOTES_ERROR);
   const format = fields["publishFormat"] ?? "JSON";
   if (format !== "JSON") throw badRequest(QUOTES_ERROR, "publishFormat", `publishFormat ${JSON.stringify(format)} is not supported; the sandbox publishes JSON`);
-  const instruments = fields["instruments"];
-  if (!Array.isArray(instruments) || instruments.length === 0) {
-    throw badRequest(QUOTES_ERROR, "instruments", "instruments must be a non-empty array of {exchangeSegment, exchangeInstrumentID}");
-  }
-  const nowMs = state.now();
+  const instruments = instrumentList(fields, QUOTES_ERROR);
   const listQuotes = instruments.map((item: unknown) => {
-    const entry = (item ?? {}) as { exchangeSegment?: unknown; exchangeInstrumentID?: unknown };
-    const segment = quoteSegment(entry.exchangeSegment);
-    const token = Number(entry.exchangeInstrumentID);
-    const instrument = segment === undefined || !Number.isSafeInteger(token) ? undefined : state.catalog.get(segment, token);
-    if (instrument === undefined || segment === undefined) {
-      throw badRequest(QUOTES_ERROR, "instruments", `instrument ${JSON.stringify(entry)} is not in the master`);
-    }
-    const ltp = state.prices.ltp(instrument);
-    const payload = quotePayload(code, { instrument, segmentCode: segmentCode(segment), ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs), driverOf(state, instrument)), nowMs });
-    return JSON.stringify(payload);
+    const { instrument, segment } = quotedInstrument(state, item, QUOTES_ERROR);
+    return JSON.stringify(livePayload(state, instrument, segmentCode(segment), code));
   });
   return success("s-quotes-0001", "Get quotes successfully!", { mdp: code, quotesList: instruments, listQuotes });
 }
@@ -148,4 +202,6 @@ export const MARKET_DATA_ROUTES: readonly Route[] = [
   { method: "POST", path: "/instruments/master", auth: "market", handler: master },
   { method: "GET", path: "/instruments/indexlist", auth: "market", handler: indexList },
   { method: "POST", path: "/instruments/quotes", auth: "market", handler: quotes },
+  { method: "POST", path: "/instruments/subscription", auth: "market", handler: subscribe },
+  { method: "PUT", path: "/instruments/subscription", auth: "market", handler: unsubscribe },
 ];

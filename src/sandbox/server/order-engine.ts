@@ -47,6 +47,8 @@ export interface OrderEngineDeps {
   /** Net quantity the client holds of an instrument and product (positive long, negative short). */
   readonly netPosition: (clientID: string, instrument: GeneratedInstrument, productType: XtsProductType) => number;
   readonly onFill: (trade: SimTrade) => void;
+  /** Every new state of an order, as the record the order book shows (the interactive socket's `order` event). */
+  readonly onOrderEvent?: (order: SimOrder, record: XtsOrderRecord) => void;
 }
 
 const FIRST_APP_ORDER_ID = 1_100_000_001;
@@ -257,6 +259,8 @@ export class OrderEngine {
 
   private snapshot(order: SimOrder): void {
     order.sequence = ++this.sequence;
-    order.history.push(orderRecord(order, this.deps.loginID));
+    const record = orderRecord(order, this.deps.loginID);
+    order.history.push(record);
+    this.deps.onOrderEvent?.(order, record);
   }
 }

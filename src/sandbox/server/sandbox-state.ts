@@ -1,13 +1,16 @@
-import type { GeneratedMaster } from "../master/master-generator.js";
+import { EventEmitter } from "node:events";
+import type { GeneratedInstrument, GeneratedMaster } from "../master/master-generator.js";
 import type { ResolvedSandboxOptions } from "../sandbox-options.js";
 import { buildAccount, type Account } from "./accounts.js";
 import { FaultQueue } from "./faults.js";
 import { InstrumentCatalog } from "./instrument-catalog.js";
 import { MarketPrices } from "./market-prices.js";
-import { OrderEngine } from "./order-engine.js";
+import { OrderEngine, type SimOrder, type SimTrade } from "./order-engine.js";
+import type { XtsOrderRecord } from "./order-records.js";
 import { Portfolio, type Holding } from "./portfolio.js";
 import { RequestLog } from "./request-log.js";
 import { SessionStore } from "./sessions.js";
+import { Subscriptions } from "./subscriptions.js";
 import { roundToTick } from "./wire-values.js";
 
 /** Timers the sandbox owns (fault delays), so close() can cancel them and never hang a test run. */
@@ -31,6 +34,13 @@ export class Timers {
   }
 }
 
+/** What the socket servers push: order states, fills and price moves, as they happen. */
+export interface SandboxEvents {
+  order: [order: SimOrder, record: XtsOrderRecord];
+  trade: [trade: SimTrade];
+  price: [instrument: GeneratedInstrument];
+}
+
 /** Everything one sandbox instance knows; nothing lives at module level. */
 export interface SandboxState {
   readonly options: ResolvedSandboxOptions;
@@ -44,6 +54,9 @@ export interface SandboxState {
   readonly faults: FaultQueue;
   readonly requests: RequestLog;
   readonly timers: Timers;
+  readonly events: EventEmitter<SandboxEvents>;
+  /** Market-data subscriptions per session token (`POST /instruments/subscription`). */
+  readonly subscriptions: Subscriptions;
   /** When recent OHLC requests came, for the XTS-like limit (`ohlcPerSecond`). */
   readonly ohlcRequests: number[];
   readonly now: () => number;
@@ -68,6 +81,7 @@ function seedHoldings(catalog: InstrumentCatalog, account: Account, enabled: boo
 export function createSandboxState(options: ResolvedSandboxOptions, master: GeneratedMaster, now: () => number = Date.now): SandboxState {
   const catalog = new InstrumentCatalog(master);
   const prices = new MarketPrices();
+  const events = new EventEmitter<SandboxEvents>();
   const account = buildAccount(options.dealer);
   const portfolio = new Portfolio(prices, options.openingBalance, seedHoldings(catalog, account, options.seedHoldings));
   const engine: OrderEngine = new OrderEngine({
@@ -76,7 +90,11 @@ export function createSandboxState(options: ResolvedSandboxOptions, master: Gene
     now,
     availableMargin: (clientID) => portfolio.summary(clientID, engine.openOrdersOf(clientID), (order) => engine.referencePrice(order)).netMarginAvailable,
     netPosition: (clientID, instrument, productType) => portfolio.netPosition(clientID, instrument, productType),
-    onFill: (trade) => portfolio.applyFill(trade),
+    onFill: (trade) => {
+      portfolio.applyFill(trade);
+      events.emit("trade", trade);
+    },
+    onOrderEvent: (order, record) => events.emit("order", order, record),
   });
   return {
     options,
@@ -90,6 +108,8 @@ export function createSandboxState(options: ResolvedSandboxOptions, master: Gene
     faults: new FaultQueue(),
     requests: new RequestLog(options.requestLogCapacity),
     timers: new Timers(),
+    events,
+    subscriptions: new Subscriptions(),
     ohlcRequests: [],
     now,
     origin: "",

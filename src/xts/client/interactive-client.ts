@@ -18,6 +18,7 @@ import {
 import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type {
+  StreamEndpoint,
   XtsBalance,
   XtsCancelAllAck,
   XtsDayOrNet,
@@ -81,6 +82,24 @@ export class XtsInteractiveClient {
   /** Ends the session on the server; a session the server already dropped counts as ended. */
   logout(): Promise<void> {
     return this.sessions.logout();
+  }
+
+  /**
+   * Where the interactive socket connects: `{interactive base}/socket.io` with this client's
+   * session token, `userID` and `apiType=INTERACTIVE` (without it at least one XTS server says
+   * "joined" and hangs up after 10 s, streaming-and-market-data.md §3).
+   */
+  async streamEndpoint(): Promise<StreamEndpoint> {
+    const session = await this.session.get();
+    const url = new URL(session.base);
+    return {
+      origin: url.origin,
+      path: `${url.pathname.replace(/\/$/, "")}/socket.io`,
+      query: { token: session.token, userID: session.userID, apiType: "INTERACTIVE" },
+      renew: async () => {
+        await this.session.renew(session);
+      },
+    };
   }
 
   /** `POST /orders`. Never resent; a lost answer is OrderOutcomeUnknownError (§5.1). */

@@ -5,12 +5,12 @@ import type { JainamConfig } from "./jainam-config.js";
 import { loginMarket, type MarketSession } from "./login.js";
 import { downloadMaster, type DownloadMasterOptions } from "./master-download.js";
 import type { Operation } from "./operation.js";
-import { XtsBadResponseError } from "./errors.js";
+import { XtsBadResponseError, XtsRejectedError } from "./errors.js";
 import { xtsTimeOf, type XtsBar, type XtsCompression } from "../ohlc.js";
 import { parseDepthQuotes, parseIndexList, parseOhlc, parseOpenInterest, parseQuotes } from "./results.js";
 import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
-import type { XtsDepthQuote, XtsIndexListSegment, XtsOpenInterest, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
+import type { StreamEndpoint, XtsDepthQuote, XtsIndexListSegment, XtsOpenInterest, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
 
 export type XtsMarketSessionInfo = Omit<MarketSession, "token">;
 
@@ -121,7 +121,51 @@ export class XtsMarketDataClient {
     return inAskedOrder(instruments, 1510, await this.requestQuotes(instruments, 1510, parseOpenInterest));
   }
 
-  private requestQuotes<T>(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode, parse: ResultParser<T[]>): Promise<T[]> {
+  /**
+   * `POST /instruments/subscription` (§1): the market-data socket streams these instruments from
+   * now on. "Instrument Already Subscribed" (e-session-0002) is success: after a reconnect the
+   * server may still hold them. A read for retries: subscribing twice does no harm.
+   */
+  async subscribe(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<void> {
+    await this.subscription("POST", instruments, xtsMessageCode);
+  }
+
+  /** `PUT /instruments/subscription`: stops the stream of these instruments. */
+  async unsubscribe(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<void> {
+    await this.subscription("PUT", instruments, xtsMessageCode);
+  }
+
+  /**
+   * Where the market-data socket connects, with this client's session: the socket must use the
+   * REST session's token, because a second login would end the first (§2, xts-protocol.md §1.6).
+   * `renew` logs in again when the socket is refused the token (it joins a login in flight).
+   */
+  async streamEndpoint(): Promise<StreamEndpoint> {
+    const session = await this.session.get();
+    const url = new URL(this.root);
+    return {
+      origin: url.origin,
+      path: `${url.pathname.replace(/\/$/, "")}/socket.io`,
+      query: { token: session.token, userID: session.userID, publishFormat: "JSON", broadcastMode: "Full" },
+      renew: async () => {
+        await this.session.renew(session);
+      },
+    };
+  }
+
+  private async subscription(method: "POST" | "PUT", instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<void> {
+    this.checkQuoteRequest(instruments, xtsMessageCode);
+    const operation: Operation = { name: method === "POST" ? "subscribe" : "unsubscribe", kind: "read", timeoutMs: this.timeouts.readMs };
+    const body = { instruments: instruments.map(({ exchangeSegment, exchangeInstrumentID }) => ({ exchangeSegment, exchangeInstrumentID })), xtsMessageCode };
+    try {
+      await runInSession(this.http, this.session, operation, (s) => ({ method, url: `${this.root}/instruments/subscription`, body, token: s.token }), () => undefined);
+    } catch (error) {
+      if (error instanceof XtsRejectedError && isAlreadySubscribed(error)) return;
+      throw error;
+    }
+  }
+
+  private checkQuoteRequest(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): void {
     if (instruments.length === 0) throw new ValidationError("instruments", "at least one instrument is required");
     if (instruments.length > QUOTES_PER_REQUEST) throw new ValidationError("instruments", `XTS takes at most ${QUOTES_PER_REQUEST} instruments a request, got ${instruments.length}`);
     for (const instrument of instruments) {
@@ -135,6 +179,10 @@ export class XtsMarketDataClient {
     if (!QUOTE_MESSAGE_CODES.includes(xtsMessageCode)) {
       throw new ValidationError("xtsMessageCode", `xtsMessageCode must be one of ${QUOTE_MESSAGE_CODES.join(", ")}`);
     }
+  }
+
+  private requestQuotes<T>(instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode, parse: ResultParser<T[]>): Promise<T[]> {
+    this.checkQuoteRequest(instruments, xtsMessageCode);
     const operation: Operation = { name: "quotes", kind: "read", timeoutMs: this.timeouts.readMs };
     const body = {
       instruments: instruments.map(({ exchangeSegment, exchangeInstrumentID }) => ({ exchangeSegment, exchangeInstrumentID })),
@@ -149,6 +197,11 @@ export class XtsMarketDataClient {
       parse,
     );
   }
+}
+
+/** e-session-0002 "Instrument Already Subscribed" (streaming-and-market-data.md §1). */
+function isAlreadySubscribed(error: XtsRejectedError): boolean {
+  return error.xtsCode === "e-session-0002" || /already subscribed/i.test(error.message);
 }
 
 /**

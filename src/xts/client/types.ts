@@ -281,3 +281,11 @@ export interface XtsOpenInterest {
 }
 
 export type XtsIndexListSegment = 1 | 11;
+
+/** Where a socket connects and with what query; `renew` replaces a token the socket was refused. */
+export interface StreamEndpoint {
+  readonly origin: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  renew(): Promise<void>;
+}
