@@ -135,18 +135,18 @@ const READINGS: readonly ((version: number) => boolean)[] = [() => true, (versio
 
 function decodeMessage(code: number, message: Uint8Array, segment: number, token: number, where: string): XtsTick {
   const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
-  let lastError: unknown = null;
   for (const skipReserved of READINGS) {
+    const r = new Reader(view, 0, where);
+    let matches: boolean;
     try {
-      const r = new Reader(view, 0, where);
-      if (!messageHeader(r, skipReserved, segment, token)) continue;
-      return body(code, r, segment, token);
+      matches = messageHeader(r, skipReserved, segment, token);
     } catch (error) {
       if (!(error instanceof BinaryFrameError)) throw error;
-      lastError = error;
+      continue;
     }
+    // The reading whose header names the packet's instrument is the layout: its body errors are real.
+    if (matches) return body(code, r, segment, token);
   }
-  if (lastError instanceof BinaryFrameError) throw lastError;
   throw new BinaryFrameError(`${where}: the message header does not name instrument ${segment}:${token} under any known layout`);
 }
 
