@@ -40,6 +40,14 @@ export interface Config {
   readonly rateLimitStore: { readonly kind: "memory" } | { readonly kind: "redis"; readonly url: string } | { readonly kind: "postgres"; readonly url: string };
   /** How often a process checks the stored contract version (the NOTIFY fallback), in ms. */
   readonly contractCheckMs: number;
+  /**
+   * OpenAlgo's WebSocket: its own port (WEBSOCKET_HOST, default HOST; WEBSOCKET_PORT, default 8765
+   * as OpenAlgo, `off` for none, 0 for any free port) besides `/ws` on the API port; LTP mode's XTS
+   * message code (XTS_LTP_MESSAGE_CODE: 1501 touchline, every build; 1512 on newer ones).
+   */
+  readonly websocket: { readonly host: string; readonly port: number | null; readonly ltpCode: 1501 | 1512 };
+  /** REDIS_URL: besides rate limits, the primary publishes ticks and order events there for replicas. */
+  readonly redisUrl: string | null;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -79,6 +87,10 @@ export function loadConfig(env: Env = process.env): Config {
   const contractCheckMs = integer(env, "CONTRACT_CHECK_MS", 5_000, 100, 3_600_000);
   const replicaSecret = loadReplicaSecret(env, primaryUrl !== null);
   const rateLimitStore = loadRateLimitStore(env, databaseUrl);
+  const websocketPort = (read(env, "WEBSOCKET_PORT") ?? "").toLowerCase() === "off" ? null : integer(env, "WEBSOCKET_PORT", 8765, 0, 65_535);
+  const ltp = read(env, "XTS_LTP_MESSAGE_CODE") ?? "1501";
+  if (ltp !== "1501" && ltp !== "1512") throw new ConfigError("XTS_LTP_MESSAGE_CODE", `'${ltp}' is not one of 1501, 1512`);
+  const websocket = Object.freeze({ host: read(env, "WEBSOCKET_HOST") ?? host, port: websocketPort, ltpCode: Number(ltp) as 1501 | 1512 });
   return Object.freeze({
     databaseUrl,
     broker,
@@ -91,6 +103,8 @@ export function loadConfig(env: Env = process.env): Config {
     replicaSecret,
     rateLimitStore,
     contractCheckMs,
+    websocket,
+    redisUrl: read(env, "REDIS_URL") ?? null,
   });
 }
 

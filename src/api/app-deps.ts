@@ -35,6 +35,8 @@ export interface AppDeps {
   readonly replicaSecret?: Secret | null;
   /** Where request ids (and so order tags) come from; one per process. */
   readonly requestIds?: RequestIds;
+  /** The streaming health `/stream/status` shows (the XTS sockets, live books, WebSocket clients); absent where nothing streams. */
+  readonly streamStatus?: () => Record<string, unknown>;
   /** Today's date in IST (`YYYY-MM-DD`), for dropping past expiries; injectable for tests. */
   readonly today?: () => string;
 }

@@ -204,6 +204,10 @@ export const ROUTES: readonly Route[] = [
     handle: async (_b, { deps }) => ok({ data: { ...(await deps.master.status()), index: deps.resolver.stats } }),
   }),
   route({
+    method: "POST", path: "/stream/status", summary: "Streaming health: the XTS sockets, subscriptions, live books and WebSocket clients", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: deps.streamStatus?.() ?? { enabled: false, message: "streaming is not running in this process" } }),
+  }),
+  route({
     method: "POST", path: "/mastercontract/refresh", summary: "Download the master contract now", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.refreshSchema,
     handle: async (b, { deps }) => {
       const report = await deps.master.refresh({ force: b.force });

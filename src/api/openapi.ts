@@ -73,6 +73,10 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
   },
   "/ping": { request: { apikey: KEY }, response: { status: "success", data: { message: "pong", broker: "jainam_prop" } } },
   "/mastercontract/status": { request: { apikey: KEY }, response: { status: "success", data: { status: "success", total: 147680 } } },
+  "/stream/status": {
+    request: { apikey: KEY },
+    response: { status: "success", data: { enabled: true, market: { state: "connected", subscriptions: 12 }, interactive: { state: "connected", booksHealthy: true }, websocket: { clients: 3 } } },
+  },
   "/mastercontract/refresh": { request: { apikey: KEY, force: false }, response: { status: "success", message: "stored 147680 instruments", data: {} } },
 };
 

@@ -5,7 +5,9 @@ import type { Logger } from "../logger.js";
 import { MasterContractService } from "../mastercontract/refresh.js";
 import type { RefreshOptions } from "../mastercontract/refresh-types.js";
 import { HistoryService, type HistoryOptions } from "../marketdata/history.js";
+import { LiveBooks } from "../orders/live-books.js";
 import { OrderService, type OrderServiceOptions } from "../orders/order-service.js";
+import { StreamService, type StreamOptions } from "../streaming/stream-service.js";
 import { QuoteService } from "../orders/quote-service.js";
 import { Resolver } from "../resolver/resolver.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
@@ -46,6 +48,11 @@ export interface Gateway {
   readonly quotes: QuoteService;
   readonly history: HistoryService;
   readonly apiKeys: ApiKeys;
+  /**
+   * The XTS sockets, the market feed and the live books; null on a replica (the primary owns the
+   * sockets). Built here, started by `serve` (tests start it when they stream).
+   */
+  readonly streams: StreamService | null;
   /** The in-process sandbox, when no broker credentials were configured and it was allowed. */
   readonly sandbox: Sandbox | null;
   /** Set on a replica: the primary that owns the XTS session. */
@@ -75,6 +82,7 @@ export interface GatewayOverrides {
   readonly orders?: Partial<OrderServiceOptions>;
   /** OHLC windows and pacing (a test need not wait a second between requests). */
   readonly history?: Partial<HistoryOptions>;
+  readonly streams?: Partial<StreamOptions>;
 }
 
 /** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
@@ -141,7 +149,17 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     ...(overrides.refresh === undefined ? {} : { options: overrides.refresh }),
   });
   const quotes = new QuoteService(xts.market, resolver);
-  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders, (rows) => quotes.lastPrices(rows));
+  const live = replica ? undefined : new LiveBooks();
+  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders, (rows) => quotes.lastPrices(rows), live);
+  const streams =
+    live === undefined
+      ? null
+      : new StreamService(xts, resolver, live, logger.child({ component: "streams" }), {
+          broker: overrides.broker ?? config.broker,
+          ltpCode: config.websocket.ltpCode,
+          reconcileMs: 60_000,
+          ...overrides.streams,
+        });
   const history = new HistoryService(xts.market, resolver, store, overrides.history);
   const opened = store;
   return {
@@ -155,9 +173,11 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     quotes,
     history,
     apiKeys: new ApiKeys(opened),
+    streams,
     sandbox,
     primaryUrl: config.primaryUrl,
     async close() {
+      streams?.stop();
       if (ownsStore) await opened.close();
       await sandbox?.close();
     },

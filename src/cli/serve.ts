@@ -7,6 +7,7 @@ import { DailyRefresh, needsRefresh } from "../mastercontract/schedule.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import type { LimiterStore } from "./rate-limit-store.js";
 import type { Gateway } from "./gateway.js";
+import type { RunningWebSocket } from "./websocket.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
 async function firstRunKey(gw: Gateway): Promise<string | null> {
@@ -21,12 +22,13 @@ async function firstRunKey(gw: Gateway): Promise<string | null> {
  * contract is new each start); a first-run API key; the API until SIGINT/SIGTERM.
  */
 export async function serve(config: Config, io: CliIo, until: () => Promise<unknown>): Promise<number> {
-  const [{ createLogger }, { appDeps, createGateway }, { buildApp }, { ContractWatcher }, { openLimiterStore }] = await Promise.all([
+  const [{ createLogger }, { appDeps, createGateway }, { buildApp }, { ContractWatcher }, { openLimiterStore }, { startWebSocket }] = await Promise.all([
     import("../logger.js"),
     import("./gateway.js"),
     import("../api/app.js"),
     import("../resolver/contract-watcher.js"),
     import("./rate-limit-store.js"),
+    import("./websocket.js"),
   ]);
   const logger: Logger = createLogger({ level: config.logLevel });
   const say = (text: string): void => io.err(`${text}\n`);
@@ -37,13 +39,16 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   let limiterStore: LimiterStore | null = null;
   let app: FastifyInstance | null = null;
   let daily: DailyRefresh | null = null;
+  let websocket: RunningWebSocket | null = null;
   try {
     const limitsLog = logger.child({ component: "rate-limits" });
     limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12), (change) => {
       if (change.state === "local") limitsLog.warn({ store: change.store }, `the ${change.store} rate-limit store is failing: counting in this process until it answers (each process allows the full budget meanwhile)`);
       else limitsLog.info({ store: change.store, localMs: change.localMs }, `the ${change.store} rate-limit store answers again: limits are shared across processes`);
     });
-    app = buildApp(appDeps(gw, { limiters: limiterStore.limiters }));
+    const streamStatus = (): Record<string, unknown> =>
+      gw.streams === null ? { enabled: false, message: "this process is a replica: the primary owns the XTS sockets" } : { enabled: true, ...gw.streams.status(), websocket: websocket?.server.stats() ?? null };
+    app = buildApp(appDeps(gw, { limiters: limiterStore.limiters, streamStatus }));
     // Bind before the download: a busy port is found in a second, not after the whole contract.
     // Until a contract is loaded, requests that need one are told so (503), not answered wrongly.
     const address = await listen(app, config.http.host, config.http.port);
@@ -69,8 +74,11 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     // Only the process that owns the XTS session downloads; replicas follow through the watcher.
     daily = gw.primaryUrl === null ? new DailyRefresh(gw.master, () => gw.resolver.current.size, logger.child({ component: "daily-refresh" })) : null;
     daily?.start();
+    websocket = await startWebSocket(gw, app);
     const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
     say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
+    if (websocket !== null) say(`OpenAlgo WebSocket (live ticks and order updates): ${websocket.url ?? "WEBSOCKET_PORT off"} and ${url.replace(/^http/, "ws")}/ws`);
+    else say("OpenAlgo WebSocket: served by the primary (replicas do not stream yet).");
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
     const example = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
     if (key !== null) {
@@ -84,6 +92,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     return 0;
   } finally {
     daily?.stop();
+    await websocket?.close();
     await app?.close();
     await watcher.stop();
     await limiterStore?.close();
@@ -123,7 +132,7 @@ export function addServeCommand(program: Command, io: CliIo, config: () => Confi
     .description("serve the OpenAlgo-compatible REST API (npm start); without JAINAM_* credentials it runs against the built-in sandbox")
     .addHelpText(
       "after",
-      "\nEnvironment: HOST (127.0.0.1), PORT (5000), DATABASE_URL, JAINAM_SERVER and JAINAM_*_API_KEY/SECRET,\nORDER_RATE_LIMIT / SMART_ORDER_RATE_LIMIT / API_RATE_LIMIT (10 per second), LOG_LEVEL, SANDBOX_INSTRUMENTS.",
+      "\nEnvironment: HOST (127.0.0.1), PORT (5000), DATABASE_URL, JAINAM_SERVER and JAINAM_*_API_KEY/SECRET,\nORDER_RATE_LIMIT / SMART_ORDER_RATE_LIMIT / API_RATE_LIMIT (10 per second), LOG_LEVEL, SANDBOX_INSTRUMENTS,\nWEBSOCKET_HOST / WEBSOCKET_PORT (OpenAlgo's WebSocket; 8765, 'off' for none; also at /ws), XTS_LTP_MESSAGE_CODE (1501).",
     )
     .action(async () => {
       exit(await serve(config(), io, untilSignal));

@@ -15,6 +15,7 @@ import type {
   Product,
 } from "./openalgo-types.js";
 import type { OrderClient } from "./order-commands.js";
+import type { LiveBooks } from "./live-books.js";
 import { OrderNotFoundError } from "./order-errors.js";
 import { parseOrderId } from "./translate.js";
 
@@ -29,6 +30,8 @@ export class BookQueries {
     private readonly lookup: TokenLookup,
     private readonly logger: Logger,
     private readonly prices?: LastPrices,
+    /** Books kept from the interactive socket; read while healthy, else REST. */
+    private readonly live?: LiveBooks,
   ) {}
 
   /** Net quantity of one instrument and product, 0 when there is no position. */
@@ -42,19 +45,22 @@ export class BookQueries {
   }
 
   async orderBook(): Promise<{ orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics }> {
-    const orders = (await this.client.orderBook()).map((o) => toOrderRow(o, this.lookup));
+    const entries = this.live?.orders() ?? (await this.client.orderBook());
+    const orders = entries.map((o) => toOrderRow(o, this.lookup));
     return { orders, statistics: orderStatistics(orders) };
   }
 
   async orderStatus(orderid: string): Promise<OpenAlgoOrderRow> {
     const id = parseOrderId(orderid);
-    const entry = (await this.client.orderBook()).find((o) => o.AppOrderID === id);
+    const live = this.live?.order(id);
+    // A live miss is not proof of absence (the event may be in flight): only REST says "not found".
+    const entry = live ?? (await this.client.orderBook()).find((o) => o.AppOrderID === id);
     if (entry === undefined) throw new OrderNotFoundError(orderid);
     return toOrderRow(entry, this.lookup);
   }
 
   async tradeBook(): Promise<OpenAlgoTradeRow[]> {
-    return (await this.client.tradeBook()).map((t) => toTradeRow(t, this.lookup));
+    return (this.live?.trades() ?? (await this.client.tradeBook())).map((t) => toTradeRow(t, this.lookup));
   }
 
   async positionBook(): Promise<OpenAlgoPositionRow[]> {

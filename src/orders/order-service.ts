@@ -4,6 +4,7 @@ import type { XtsPlaceOrderRequest } from "../xts/client/types.js";
 import { BatchOrders, type BatchItem } from "./batch-orders.js";
 import { BookQueries, type LastPrices } from "./book-queries.js";
 import type { TokenLookup } from "./books.js";
+import type { LiveBooks } from "./live-books.js";
 import type { ModifyRequest, OrderRequest, Product } from "./openalgo-types.js";
 import { OrderCommands, type OrderClient, type PlacedOrder } from "./order-commands.js";
 import { SmartOrders } from "./smart-orders.js";
@@ -33,11 +34,12 @@ export class OrderService {
   readonly books: BookQueries;
 
   /** `prices` prices holdings XTS sends without a last price; without it their P&L is null. */
-  constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}, prices?: LastPrices) {
+  /** `live`: books kept from the interactive socket, read by orderbook/orderstatus/tradebook while healthy. */
+  constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}, prices?: LastPrices, live?: LiveBooks) {
     const o = { ...DEFAULTS, ...options };
     const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
     this.commands = new OrderCommands(client, resolver, lookup, logger, o);
-    this.books = new BookQueries(client, resolver, lookup, logger, prices);
+    this.books = new BookQueries(client, resolver, lookup, logger, prices, live);
     this.batches = new BatchOrders(client, this.commands, lookup);
     this.smart = new SmartOrders(client, resolver, this.commands, this.books, o.settleWindowMs);
   }

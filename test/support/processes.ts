@@ -34,7 +34,8 @@ export interface CliProcess {
 export function startCli(args: readonly string[], env: Record<string, string>, cwd: string): CliProcess {
   const child = spawn(process.execPath, [join(ROOT, "bin", "xtsbridge.js"), ...args], {
     cwd,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", ...env },
+    // WEBSOCKET_PORT 0: test processes run side by side, and 8765 can be held by only one of them.
+    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "", WEBSOCKET_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";

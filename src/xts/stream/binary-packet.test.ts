@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { BinaryFrameError, decodeBinaryFrame } from "./binary-packet.js";
 
 /** Bytes laid out by hand from the SDK's field list, not by any encoder the decoder could share a mistake with. */
-function bytes(fields: readonly [kind: "i8" | "u16" | "i16" | "i32" | "u32" | "f64" | "u64" | "skip", value: number][]): Buffer {
+type Field = readonly [kind: "i8" | "u16" | "i16" | "i32" | "u32" | "f64" | "u64" | "skip", value: number];
+
+function bytes(fields: readonly Field[]): Buffer {
   const size = { i8: 1, u16: 2, i16: 2, i32: 4, u32: 4, f64: 8, u64: 8 };
   const length = fields.reduce((n, [kind, value]) => n + (kind === "skip" ? value : size[kind]), 0);
   const out = Buffer.alloc(length);
@@ -21,13 +23,13 @@ function bytes(fields: readonly [kind: "i8" | "u16" | "i16" | "i32" | "u32" | "f
   return out;
 }
 
-const level = (size: number, price: number, orders: number) => [["i32", size], ["f64", price], ["i32", orders], ["u16", 0]] as const;
+const level = (size: number, price: number, orders: number): Field[] => [["i32", size], ["f64", price], ["i32", orders], ["u16", 0]];
 
 function touchlineMessage(version: number, reserved: boolean, segment: number, token: number, ltp: number): Buffer {
   return bytes([
     ["u16", 1501], ["u16", version], ["u16", 0], ["u64", 0],
-    ...(version >= 4 ? ([["u64", 77]] as const) : []),
-    ...(reserved ? ([["skip", 4]] as const) : []),
+    ...(version >= 4 ? [["u64", 77] as const] : []),
+    ...(reserved ? [["skip", 4] as const] : []),
     ["u16", segment], ["i32", token], ["u64", 1_417_000_000],
     ...level(150, ltp - 0.05, 3), ...level(75, ltp + 0.05, 2),
     ["u64", 1_417_000_001], ["f64", ltp], ["i32", 25], ["u32", 9000], ["u32", 8000], ["u32", 123_456],
@@ -38,7 +40,7 @@ function touchlineMessage(version: number, reserved: boolean, segment: number, t
 
 function packet(code: number, segment: number, token: number, message: Buffer, compress: boolean): Buffer {
   const stored = compress ? deflateRawSync(message) : message;
-  const header = bytes([["i8", compress ? 1 : 0], ["u16", code], ["i16", segment], ["i32", token], ["i16", 1], ["i16", 1], ["u16", message.length], ...(compress ? ([["u16", stored.length]] as const) : [])]);
+  const header = bytes([["i8", compress ? 1 : 0], ["u16", code], ["i16", segment], ["i32", token], ["i16", 1], ["i16", 1], ["u16", message.length], ...(compress ? [["u16", stored.length] as const] : [])]);
   return Buffer.concat([header, stored]);
 }
 

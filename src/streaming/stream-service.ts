@@ -1,0 +1,108 @@
+import type { Logger } from "../logger.js";
+import type { TokenLookup } from "../orders/books.js";
+import type { LiveBooks } from "../orders/live-books.js";
+import type { Resolver } from "../resolver/resolver.js";
+import type { XtsClient } from "../xts/client/create-client.js";
+import { XtsInteractiveStream, type InteractiveStreamStatus } from "../xts/stream/interactive-stream.js";
+import { XtsMarketStream, type MarketStreamStatus } from "../xts/stream/market-stream.js";
+import type { LinkStatus } from "../xts/stream/socket-link.js";
+import { MarketFeed, type FeedStats } from "./market-feed.js";
+import { OrderFeed } from "./order-feed.js";
+
+export interface StreamOptions {
+  readonly broker: string;
+  readonly ltpCode: 1501 | 1512;
+  /** The slow reconcile of the live books with REST while the socket is up. Default 60 s. */
+  readonly reconcileMs: number;
+  readonly baseDelayMs?: number;
+  readonly maxDelayMs?: number;
+}
+
+export interface StreamStatus {
+  readonly market: MarketStreamStatus & { readonly feed: FeedStats };
+  readonly interactive: InteractiveStreamStatus & { readonly booksHealthy: boolean; readonly orders: number; readonly orderUpdatesSent: number; readonly lastReconcileAt: number | null };
+}
+
+/**
+ * The primary's streaming: the two XTS sockets, the market feed over the market-data socket, and
+ * the live books and order feed over the interactive socket. Only the process that owns the XTS
+ * session runs this (a replica serves its clients from the primary's Redis messages).
+ */
+export class StreamService {
+  readonly market: XtsMarketStream;
+  readonly interactive: XtsInteractiveStream;
+  readonly feed: MarketFeed;
+  readonly orders: OrderFeed;
+  private timer: NodeJS.Timeout | null = null;
+  private lastReconcileAt: number | null = null;
+
+  constructor(
+    private readonly xts: XtsClient,
+    resolver: Resolver,
+    private readonly books: LiveBooks,
+    private readonly logger: Logger,
+    private readonly options: StreamOptions,
+  ) {
+    const backoff = { ...(options.baseDelayMs === undefined ? {} : { baseDelayMs: options.baseDelayMs }), ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }) };
+    const log = (name: string) => (status: LinkStatus) => logger.info({ socket: name, state: status.state, lastError: status.lastError }, `XTS ${name} socket: ${status.state}`);
+    this.market = new XtsMarketStream(xts.market, (tick) => this.feed.onTick(tick), logger.child({ component: "market-stream" }), { ...backoff, onState: log("market") });
+    this.feed = new MarketFeed(this.market, resolver, { broker: options.broker, ltpCode: options.ltpCode });
+    this.interactive = new XtsInteractiveStream(
+      xts.interactive,
+      {
+        onOrder: (entry) => books.applyOrder(entry),
+        onTrade: (entry) => books.applyTrade(entry),
+        onConnect: () => this.reconcile(),
+      },
+      logger.child({ component: "interactive-stream" }),
+      {
+        ...backoff,
+        onState: (status) => {
+          if (status.state !== "connected") books.markUnhealthy();
+          log("interactive")(status);
+        },
+      },
+    );
+    const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
+    this.orders = new OrderFeed(books, lookup, options.broker, logger.child({ component: "order-feed" }));
+  }
+
+  start(): void {
+    this.market.start();
+    this.interactive.start();
+    this.timer = setInterval(() => {
+      if (!this.interactive.connected) return;
+      this.reconcile().catch((error: unknown) => this.logger.warn({ err: error }, "the slow reconcile of the live books failed; they keep the events"));
+    }, this.options.reconcileMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    this.market.stop();
+    this.interactive.stop();
+    this.books.markUnhealthy();
+  }
+
+  /** One REST fetch of the order and trade books, merged into the live books. */
+  private async reconcile(): Promise<void> {
+    const [orders, trades] = await Promise.all([this.xts.interactive.orderBook(), this.xts.interactive.tradeBook()]);
+    const { changed } = this.books.reconcile(orders, trades);
+    this.lastReconcileAt = Date.now();
+    this.logger.info({ orders: orders.length, trades: trades.length, changed }, "live books reconciled with the REST books");
+  }
+
+  status(): StreamStatus {
+    return {
+      market: { ...this.market.status(), feed: this.feed.stats() },
+      interactive: {
+        ...this.interactive.status(),
+        booksHealthy: this.books.isHealthy,
+        orders: this.books.size,
+        orderUpdatesSent: this.orders.messagesSent,
+        lastReconcileAt: this.lastReconcileAt,
+      },
+    };
+  }
+}
