@@ -43,7 +43,7 @@ interface SymbolRef {
  * most one message per subscription, never an unbounded backlog; replies and order updates are
  * sent in order, and a client too slow even for those is closed.
  */
-class Client implements FeedSubscriber, OrderListener {
+export class Client implements FeedSubscriber, OrderListener {
   keyId: number | null = null;
   keyName = "";
   private readonly pending = new Map<string, string>();
@@ -53,7 +53,7 @@ class Client implements FeedSubscriber, OrderListener {
   closed = false;
 
   constructor(
-    readonly socket: WebSocket,
+    readonly socket: Pick<WebSocket, "send" | "close" | "bufferedAmount">,
     private readonly limits: WsLimits,
   ) {}
 

@@ -201,6 +201,7 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     master: gw.master,
     limits: config.rateLimits,
     replicaSecret: config.replicaSecret,
+    ...(gw.streams === null ? {} : { streamStatus: () => ({ enabled: true, ...gw.streams!.status() }) }),
     ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
     ...extra,
   };

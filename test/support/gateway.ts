@@ -28,7 +28,8 @@ export async function startTestGateway(
 ): Promise<TestGateway> {
   const dir = tempDir("xtsbridge-gw-");
   const { logger, sqlite, dbPath = dir.file("gateway.db"), ...overrides } = options;
-  const config = loadConfig({ DATABASE_URL: `sqlite:${dbPath}`, LOG_LEVEL: "silent" });
+  // WEBSOCKET_PORT 0: test gateways run side by side; 8765 can be held by one only.
+  const config = loadConfig({ DATABASE_URL: `sqlite:${dbPath}`, LOG_LEVEL: "silent", WEBSOCKET_PORT: "0" });
   const store = sqlite === undefined ? undefined : openSqliteStore(dbPath, sqlite);
   const gw = await createGateway(config, logger ?? silentLogger(), {
     ...overrides,

@@ -140,16 +140,23 @@ export function attachStreams(http: HttpServer, state: SandboxState): StreamServ
 
   let duplicate = 0;
   let reorder = 0;
-  let held: string | null = null;
+  let held: { text: string; timer: NodeJS.Timeout } | null = null;
   const onOrder = (_order: unknown, record: Readonly<Record<string, unknown>>): void => {
     const text = JSON.stringify(record);
     if (reorder > 0) {
       if (held === null) {
-        held = text;
+        // Held until the next event overtakes it; sent alone if none comes within 500 ms.
+        const timer = setTimeout(() => {
+          if (held !== null) toAccount("order", held.text);
+          held = null;
+        }, 500);
+        timer.unref();
+        held = { text, timer };
         return;
       }
+      clearTimeout(held.timer);
       toAccount("order", text);
-      toAccount("order", held);
+      toAccount("order", held.text);
       held = null;
       reorder -= 1;
       return;
