@@ -8,10 +8,11 @@ import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { generatorBench } from "./generator-bench.js";
 import { marketBench } from "./market-bench.js";
+import { streamBench } from "./stream-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -45,6 +46,11 @@ try {
   if (run("market")) {
     const store = await sqliteStore(join(dir, "market.db"));
     await marketBench(store, "SQLite");
+    await store.close();
+  }
+  if (run("stream")) {
+    const store = await sqliteStore(join(dir, "stream.db"));
+    await streamBench(store);
     await store.close();
   }
   if (run("postgres")) {

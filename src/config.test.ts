@@ -35,8 +35,17 @@ describe("loadConfig", () => {
       replicaSecret: null,
       rateLimitStore: { kind: "memory" },
       contractCheckMs: 5_000,
+      websocket: { host: "127.0.0.1", port: 8765, ltpCode: 1501 },
+      redisUrl: null,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reads OpenAlgo's WEBSOCKET_HOST/PORT ('off' for none) and the LTP message code, naming a wrong one", () => {
+    expect(loadConfig({ HOST: "0.0.0.0", WEBSOCKET_PORT: "9000" }).websocket).toEqual({ host: "0.0.0.0", port: 9000, ltpCode: 1501 });
+    expect(loadConfig({ WEBSOCKET_PORT: "off", WEBSOCKET_HOST: "127.0.0.2", XTS_LTP_MESSAGE_CODE: "1512" }).websocket).toEqual({ host: "127.0.0.2", port: null, ltpCode: 1512 });
+    expect(() => loadConfig({ WEBSOCKET_PORT: "ws" })).toThrow(/WEBSOCKET_PORT: 'ws' must be a whole number from 0 to 65535, or off/);
+    expect(() => loadConfig({ XTS_LTP_MESSAGE_CODE: "1502" })).toThrow(/XTS_LTP_MESSAGE_CODE: '1502' is not one of 1501, 1512/);
   });
 
   it("reads HOST, PORT and OpenAlgo-style rate limits", () => {

@@ -87,7 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
   const contractCheckMs = integer(env, "CONTRACT_CHECK_MS", 5_000, 100, 3_600_000);
   const replicaSecret = loadReplicaSecret(env, primaryUrl !== null);
   const rateLimitStore = loadRateLimitStore(env, databaseUrl);
-  const websocketPort = (read(env, "WEBSOCKET_PORT") ?? "").toLowerCase() === "off" ? null : integer(env, "WEBSOCKET_PORT", 8765, 0, 65_535);
+  const websocketPort = loadWebsocketPort(env);
   const ltp = read(env, "XTS_LTP_MESSAGE_CODE") ?? "1501";
   if (ltp !== "1501" && ltp !== "1512") throw new ConfigError("XTS_LTP_MESSAGE_CODE", `'${ltp}' is not one of 1501, 1512`);
   const websocket = Object.freeze({ host: read(env, "WEBSOCKET_HOST") ?? host, port: websocketPort, ltpCode: Number(ltp) as 1501 | 1512 });
@@ -106,6 +106,15 @@ export function loadConfig(env: Env = process.env): Config {
     websocket,
     redisUrl: read(env, "REDIS_URL") ?? null,
   });
+}
+
+/** WEBSOCKET_PORT: 8765 (OpenAlgo's) by default, 0 for any free port, `off` for none. */
+function loadWebsocketPort(env: Env): number | null {
+  const value = read(env, "WEBSOCKET_PORT");
+  if (value === undefined) return 8765;
+  if (value.toLowerCase() === "off") return null;
+  if (!/^\d+$/.test(value) || Number(value) > 65_535) throw new ConfigError("WEBSOCKET_PORT", `'${value}' must be a whole number from 0 to 65535, or off`);
+  return Number(value);
 }
 
 const RATE_LIMIT_STORES = ["memory", "redis", "postgres"] as const;

@@ -63,8 +63,9 @@ describe("two gateway processes on one PostgreSQL database", () => {
     const r = await post(replica.url, "/symbol", { apikey, symbol, exchange });
     expect(r.status).toBe(200);
     expect((r.json["data"] as { token: number }).token).toBe(instrument.token);
-    // The primary logged in to market data for its refresh; nothing else has logged in yet.
-    expect(today.control.requests().filter((q) => q.method === "POST" && (q.path === "/user/session" || q.path === "/auth/login")).map((q) => q.path)).toEqual(["/auth/login"]);
+    // The primary logged in once to each API: market data for its refresh (and its market socket),
+    // interactive for its order-event socket. The replica never logged in: a second login would end those.
+    expect(today.control.requests().filter((q) => q.method === "POST" && (q.path === "/user/session" || q.path === "/auth/login")).map((q) => q.path).sort()).toEqual(["/auth/login", "/user/session"]);
   });
 
   it("orders sent to the replica are placed once, through the primary's session", async () => {

@@ -1,0 +1,151 @@
+import type { AddressInfo } from "node:net";
+import { io } from "socket.io-client";
+import WebSocket from "ws";
+import { buildApp } from "../src/api/app.js";
+import { appDeps, createGateway } from "../src/cli/gateway.js";
+import { startWebSocket } from "../src/cli/websocket.js";
+import { loadConfig } from "../src/config.js";
+import { silentLogger } from "../src/logger.js";
+import type { GatewayStore } from "../src/store/symbol-store.js";
+import { fmt, report, settledHeap, summary, type BenchResult } from "./stats.js";
+
+const CLIENTS = 100;
+const INSTRUMENTS = 1000;
+const PER_CLIENT = 100;
+const PROBES = 300;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function open(url: string, key: string, onMessage: (text: string) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once("error", reject);
+    socket.once("open", () => {
+      socket.send(JSON.stringify({ action: "authenticate", api_key: key }));
+      socket.on("message", (data) => onMessage(data.toString()));
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * Issue 14: a price move in the sandbox to the OpenAlgo client, through the XTS market-data socket,
+ * the feed and the WebSocket — 1,000 instruments streaming at XTS, 100 clients of 100 symbols each
+ * (every instrument watched by 10 clients), the sandbox re-sending every subscribed quote each
+ * second. Baseline from the same run: the same moves seen by a bare socket.io client on the
+ * sandbox's market socket (what any XTS client pays before the gateway). Then the memory a
+ * client costs, and orderbook answered from the live books against the REST fetch it replaces.
+ */
+export async function streamBench(store: GatewayStore): Promise<BenchResult> {
+  const lines: string[] = [];
+  const gw = await createGateway(loadConfig({ WEBSOCKET_PORT: "0", WEBSOCKET_HOST: "127.0.0.1" }), silentLogger(), {
+    store,
+    sandbox: { instruments: 20_000, streamIntervalMs: 1000 },
+    orders: { reconcileDelayMs: 50 },
+  });
+  const app = buildApp(appDeps(gw, { limits: { ordersPerSecond: 100_000, smartOrdersPerSecond: 100_000, othersPerSecond: 100_000, invalidKeysPerMinute: 100_000 } }));
+  try {
+    const refreshed = await gw.master.refresh({ force: true });
+    if (refreshed.status !== "success") throw new Error(refreshed.message);
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const ws = await startWebSocket(gw, app, { connectionsPerKey: 1000, symbolsPerKey: 1_000_000 });
+    if (ws === null || ws.url === null) throw new Error("no websocket");
+    const { key } = await gw.apiKeys.create("bench");
+    const rows = gw.resolver.current.rows.filter((r) => r.exchange === "NSE" && r.instrumenttype === "EQ").slice(0, INSTRUMENTS);
+    if (rows.length < INSTRUMENTS) throw new Error(`only ${rows.length} NSE equities`);
+    const sandbox = gw.sandbox!;
+
+    // Latency probes: a moved price, stamped when it was set, is looked for in every client's ticks.
+    const probes = new Map<string, number>();
+    const gateway: number[] = [];
+    const record = (sink: number[], symbol: string, ltp: number) => {
+      const at = probes.get(`${symbol}|${ltp}`);
+      if (at !== undefined) sink.push(performance.now() - at);
+    };
+
+    const heapBefore = settledHeap();
+    const sockets: WebSocket[] = [];
+    for (let c = 0; c < CLIENTS; c += 1) {
+      const socket = await open(ws.url, key, (text) => {
+        if (!text.startsWith('{"type":"market_data"')) return;
+        const m = JSON.parse(text) as { symbol: string; data: { ltp: number } };
+        record(gateway, m.symbol, m.data.ltp);
+      });
+      const mine = Array.from({ length: PER_CLIENT }, (_, i) => rows[(c * PER_CLIENT + i) % INSTRUMENTS]!);
+      socket.send(JSON.stringify({ action: "subscribe", symbols: mine.map((r) => ({ symbol: r.symbol, exchange: "NSE" })), mode: 1 }));
+      sockets.push(socket);
+    }
+    while (gw.streams!.feed.stats().upstream < INSTRUMENTS) await sleep(50);
+    await sleep(1500);
+    const perClient = (settledHeap() - heapBefore) / CLIENTS;
+
+    // The bare XTS client: the sandbox's own market socket, on the gateway's session, no gateway in between.
+    const endpoint = await gw.xts.market.streamEndpoint();
+    const raw: number[] = [];
+    const bySegmentToken = new Map(rows.map((r) => [r.token, r.symbol]));
+    const bare = io(endpoint.origin, { path: endpoint.path, query: { ...endpoint.query }, transports: ["websocket"], reconnection: false, forceNew: true });
+    bare.on("1501-json-full", (data: string) => {
+      const q = JSON.parse(data) as { ExchangeInstrumentID: number; Touchline: { LastTradedPrice: number } };
+      const symbol = bySegmentToken.get(q.ExchangeInstrumentID);
+      if (symbol !== undefined) record(raw, symbol, q.Touchline.LastTradedPrice);
+    });
+    await new Promise<void>((resolve) => bare.once("connect", () => resolve()));
+
+    for (let i = 0; i < PROBES; i += 1) {
+      const row = rows[(i * 37) % INSTRUMENTS]!;
+      const price = sandbox.control.price("NSECM", row.token) + row.tick_size * (i % 2 === 0 ? 1 : -1);
+      probes.set(`${row.symbol}|${Number(price.toFixed(2))}`, performance.now());
+      sandbox.control.setPrice("NSECM", row.token, price);
+      await sleep(20);
+    }
+    await sleep(500);
+    bare.close();
+    const g = summary(gateway);
+    const r = summary(raw);
+    const rss = process.memoryUsage().rss;
+    lines.push(
+      `tick latency, price move → OpenAlgo client (${CLIENTS} clients × ${PER_CLIENT} symbols, ${INSTRUMENTS} instruments streaming, all in one process on 2 cores): p50 ${fmt(g.p50, 2)} ms, p99 ${fmt(g.p99, 2)} ms, max ${fmt(g.max, 1)} ms over ${fmt(g.n, 0)} deliveries (${PROBES} moves × 10 watchers)`,
+      `  baseline, the same moves seen by a bare socket.io client on the sandbox's market socket: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms over ${fmt(r.n, 0)}`,
+      `memory per WebSocket client with ${PER_CLIENT} subscriptions: ${fmt(perClient / 1024, 1)} KiB of heap (process RSS ${fmt(rss / 1024 / 1024, 0)} MB with all ${CLIENTS})`,
+    );
+    for (const socket of sockets) socket.close();
+
+    // orderbook: the live books against the REST fetch (the sandbox's book mapped as today).
+    const row = rows[0]!;
+    let placed = 0;
+    for (const size of [100, 1000, 5000]) {
+      while (placed < size) {
+        const burst = Array.from({ length: Math.min(50, size - placed) }, (_, i) =>
+          gw.xts.interactive.placeOrder({
+            exchangeSegment: "NSECM", exchangeInstrumentID: row.token, productType: "MIS", orderType: "LIMIT", orderSide: "BUY", timeInForce: "DAY",
+            disclosedQuantity: 0, orderQuantity: 1, limitPrice: Number((sandbox.control.price("NSECM", row.token) * 0.5).toFixed(1)), stopPrice: 0, orderUniqueIdentifier: `bench${placed + i}`,
+          }),
+        );
+        await Promise.all(burst);
+        placed += burst.length;
+      }
+      while (gw.streams!.status().interactive.orders < size) await sleep(20);
+      const time = async (n: number) => {
+        const samples: number[] = [];
+        for (let i = 0; i < n; i += 1) {
+          const started = performance.now();
+          const book = await gw.orders.orderBook();
+          samples.push(performance.now() - started);
+          if (book.orders.length !== size) throw new Error(`orderbook has ${book.orders.length} orders, expected ${size}`);
+        }
+        return summary(samples);
+      };
+      const live = await time(size >= 5000 ? 50 : 200);
+      gw.streams!.interactive.stop();
+      const rest = await time(size >= 5000 ? 10 : 50);
+      gw.streams!.interactive.start();
+      while (!gw.streams!.status().interactive.booksHealthy) await sleep(20);
+      lines.push(`orderbook at ${fmt(size, 0)} orders: live books p50 ${fmt(live.p50, 2)} ms (p99 ${fmt(live.p99, 2)}); REST fallback (baseline, today's path) p50 ${fmt(rest.p50, 1)} ms (p99 ${fmt(rest.p99, 1)})`);
+    }
+    await ws.close();
+    return report("streaming (issue 14)", lines);
+  } finally {
+    await app.close();
+    await gw.close();
+  }
+}
