@@ -14,6 +14,7 @@ const INSTRUMENTS = 1000;
 const PER_CLIENT = 100;
 const PROBES = 300;
 
+const progress = (text: string): void => void process.stderr.write(`  stream bench: ${text}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function open(url: string, key: string, onMessage: (text: string) => void): Promise<WebSocket> {
@@ -40,7 +41,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
   const lines: string[] = [];
   const gw = await createGateway(loadConfig({ WEBSOCKET_PORT: "0", WEBSOCKET_HOST: "127.0.0.1" }), silentLogger(), {
     store,
-    sandbox: { instruments: 20_000, streamIntervalMs: 1000 },
+    sandbox: { instruments: 40_000, streamIntervalMs: 1000 },
     orders: { reconcileDelayMs: 50 },
   });
   const app = buildApp(appDeps(gw, { limits: { ordersPerSecond: 100_000, smartOrdersPerSecond: 100_000, othersPerSecond: 100_000, invalidKeysPerMinute: 100_000 } }));
@@ -63,6 +64,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
       if (at !== undefined) sink.push(performance.now() - at);
     };
 
+    progress(`opening ${CLIENTS} clients`);
     const heapBefore = settledHeap();
     const sockets: WebSocket[] = [];
     for (let c = 0; c < CLIENTS; c += 1) {
@@ -91,6 +93,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
     });
     await new Promise<void>((resolve) => bare.once("connect", () => resolve()));
 
+    progress(`probing with ${PROBES} price moves`);
     for (let i = 0; i < PROBES; i += 1) {
       const row = rows[(i * 37) % INSTRUMENTS]!;
       const price = sandbox.control.price("NSECM", row.token) + row.tick_size * (i % 2 === 0 ? 1 : -1);
@@ -124,6 +127,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
         await Promise.all(burst);
         placed += burst.length;
       }
+      progress(`orderbook at ${size} orders`);
       while (gw.streams!.status().interactive.orders < size) await sleep(20);
       const time = async (n: number) => {
         const samples: number[] = [];

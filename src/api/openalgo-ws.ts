@@ -24,7 +24,7 @@ export const DEFAULT_WS_LIMITS: WsLimits = Object.freeze({ connectionsPerKey: 10
 
 export interface WsDeps {
   readonly apiKeys: ApiKeys;
-  readonly feed: Pick<MarketFeed, "subscribe" | "unsubscribe" | "unsubscribeAll" | "countOf">;
+  readonly feed: Pick<MarketFeed, "subscribeMany" | "unsubscribe" | "unsubscribeAll" | "countOf">;
   readonly orders: Pick<OrderFeed, "add" | "remove">;
   readonly broker: string;
   readonly logger: Logger;
@@ -235,6 +235,7 @@ export class OpenAlgoWebSocket {
     }
   }
 
+  /** Subscriptions across one key's connections (each client's count is kept by the feed). */
   private symbolsOfKey(keyId: number): number {
     let n = 0;
     for (const c of this.clients) if (c.keyId === keyId) n += this.deps.feed.countOf(c);
@@ -324,21 +325,15 @@ export class OpenAlgoWebSocket {
       if (!(error instanceof XtsBridgeError)) throw error;
       return client.send({ type: "subscribe", ...errorReply(error.code, error.message), broker });
     }
-    const subscriptions: Record<string, unknown>[] = [];
-    for (const s of symbols) {
+    const room = Math.max(0, this.limits.symbolsPerKey - this.symbolsOfKey(client.keyId!));
+    const results = await this.deps.feed.subscribeMany(client, symbols.slice(0, room), mode);
+    const subscriptions: Record<string, unknown>[] = symbols.map((s, i) => {
       const base = { symbol: s.symbol, exchange: s.exchange, mode, depth: 5, broker };
-      if (this.symbolsOfKey(client.keyId!) >= this.limits.symbolsPerKey) {
-        subscriptions.push({ ...base, status: "error", code: "TOO_MANY_SYMBOLS", message: `this API key already has ${this.limits.symbolsPerKey} subscriptions (the limit)` });
-        continue;
-      }
-      try {
-        const row = await this.deps.feed.subscribe(client, s.symbol, s.exchange, mode);
-        subscriptions.push({ ...base, symbol: row.symbol, exchange: row.exchange, status: "success" });
-      } catch (error) {
-        if (!(error instanceof XtsBridgeError)) throw error;
-        subscriptions.push({ ...base, status: "error", code: error.code, message: error.message });
-      }
-    }
+      const result = results[i];
+      if (result === undefined) return { ...base, status: "error", code: "TOO_MANY_SYMBOLS", message: `this API key has reached its ${this.limits.symbolsPerKey} subscriptions` };
+      if (!result.ok) return { ...base, status: "error", code: result.error.code, message: result.error.message };
+      return { ...base, symbol: result.row.symbol, exchange: result.row.exchange, status: "success" };
+    });
     const ok = subscriptions.filter((s) => s.status === "success").length;
     const status = ok === subscriptions.length ? "success" : ok === 0 ? "error" : "partial";
     client.send({ type: "subscribe", status, subscriptions, message: `subscribed to ${ok} of ${subscriptions.length} symbols`, broker });

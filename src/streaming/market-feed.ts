@@ -62,6 +62,8 @@ interface Watched {
   readonly subscribers: Map<FeedSubscriber, Set<FeedMode>>;
 }
 
+export type SubscribeResult = { readonly ok: true; readonly row: SymbolRow } | { readonly ok: false; readonly error: XtsBridgeError };
+
 export interface FeedStats {
   readonly instruments: number;
   readonly subscribers: number;
@@ -84,6 +86,7 @@ export class MarketFeed {
   private readonly byInstrument = new Map<string, Watched>();
   /** Upstream subscriptions: how many (subscriber, mode) pairs need each, and when XTS confirmed it. */
   private readonly references = new Map<string, { readonly instrument: StreamInstrument; count: number; ready: Promise<void> }>();
+  private readonly counts = new Map<FeedSubscriber, number>();
   private ticks = 0;
   private readonly now: () => number;
 
@@ -107,44 +110,81 @@ export class MarketFeed {
     return oi ? [1502, 1510] : [1502];
   }
 
-  /**
-   * Adds one symbol in one mode for a subscriber; the latest known figures are sent at once.
-   * Throws SYMBOL_NOT_FOUND / VALIDATION_ERROR / the upstream's error; nothing is kept on failure.
-   */
+  /** One symbol; throws what subscribeMany would report for it. */
   async subscribe(subscriber: FeedSubscriber, symbol: string, exchange: string, mode: FeedMode): Promise<SymbolRow> {
-    const row = this.resolver.resolve(symbol, exchange);
-    const info = exchangeInfo(parseExchange(row.exchange));
-    const key = `${row.exchange}:${row.symbol}`;
-    let watched = this.watched.get(key);
-    const created = watched === undefined;
-    if (watched === undefined) {
-      watched = {
-        row,
-        segment: info.quoteSegmentCode,
-        oi: info.openInterest,
-        snapshot: { ltp: null, ltq: 0, ltt: 0, volume: null, open: 0, high: 0, low: 0, close: 0, averagePrice: 0, totalBuyQuantity: 0, totalSellQuantity: 0, bids: null, asks: null, oi: info.openInterest ? null : 0 },
-        subscribers: new Map(),
-      };
+    const [result] = await this.subscribeMany(subscriber, [{ symbol, exchange }], mode);
+    if (!result!.ok) throw result!.error;
+    return result!.row;
+  }
+
+  /**
+   * Adds symbols in one mode for a subscriber, with one upstream subscription request for all the
+   * new ones (XTS takes 50 a request; not one blocking POST per symbol). Each symbol's result is
+   * its row, or its error (SYMBOL_NOT_FOUND, the upstream's failure); nothing is kept for a failed
+   * one. The latest known figures of each are sent at once.
+   */
+  async subscribeMany(subscriber: FeedSubscriber, symbols: readonly { symbol: string; exchange: string }[], mode: FeedMode): Promise<SubscribeResult[]> {
+    const results: SubscribeResult[] = [];
+    const adding: { index: number; watched: Watched; wanted: StreamInstrument[] }[] = [];
+    for (const [index, { symbol, exchange }] of symbols.entries()) {
+      let row: SymbolRow;
+      try {
+        row = this.resolver.resolve(symbol, exchange);
+      } catch (error) {
+        if (!(error instanceof XtsBridgeError)) throw error;
+        results.push({ ok: false, error });
+        continue;
+      }
+      const watched = this.watch(row);
+      results.push({ ok: true, row });
+      if (watched.subscribers.get(subscriber)?.has(mode) === true || adding.some((a) => a.watched === watched)) continue;
+      adding.push({ index, watched, wanted: this.codesOf(mode, watched.oi).map((code) => ({ segment: watched.segment, token: row.token, code })) });
     }
-    const modes = watched.subscribers.get(subscriber) ?? new Set<FeedMode>();
-    if (modes.has(mode)) return row;
-    const wanted = this.codesOf(mode, watched.oi).map((code) => ({ segment: watched.segment, token: row.token, code }));
+    const wanted = adding.flatMap((a) => a.wanted);
     try {
       // A subscription another client started is waited for too: its failure is this one's.
       await Promise.all(this.retain(wanted));
     } catch (error) {
       this.release(wanted);
-      throw error;
+      for (const a of adding) {
+        this.unwatchIfUnused(a.watched);
+        results[a.index] = { ok: false, error: error instanceof XtsBridgeError ? error : new XtsBridgeError("XTS_UNAVAILABLE", `subscribing at XTS failed: ${(error as Error).message}`) };
+      }
+      return results;
     }
-    if (created) {
-      this.watched.set(key, watched);
-      this.byInstrument.set(`${watched.segment}:${row.token}`, watched);
+    for (const { watched } of adding) {
+      const modes = watched.subscribers.get(subscriber) ?? new Set<FeedMode>();
+      modes.add(mode);
+      watched.subscribers.set(subscriber, modes);
+      this.counts.set(subscriber, (this.counts.get(subscriber) ?? 0) + 1);
+      const message = this.message(watched, mode);
+      if (message !== null) subscriber.deliver(`${watched.row.exchange}:${watched.row.symbol}:${mode}`, message);
     }
-    modes.add(mode);
-    watched.subscribers.set(subscriber, modes);
-    const message = this.message(watched, mode);
-    if (message !== null) subscriber.deliver(`${key}:${mode}`, message);
-    return row;
+    return results;
+  }
+
+  /** The instrument's entry, created (and findable by its ticks) on first use. */
+  private watch(row: SymbolRow): Watched {
+    const key = `${row.exchange}:${row.symbol}`;
+    const found = this.watched.get(key);
+    if (found !== undefined) return found;
+    const info = exchangeInfo(parseExchange(row.exchange));
+    const watched: Watched = {
+      row,
+      segment: info.quoteSegmentCode,
+      oi: info.openInterest,
+      snapshot: { ltp: null, ltq: 0, ltt: 0, volume: null, open: 0, high: 0, low: 0, close: 0, averagePrice: 0, totalBuyQuantity: 0, totalSellQuantity: 0, bids: null, asks: null, oi: info.openInterest ? null : 0 },
+      subscribers: new Map(),
+    };
+    this.watched.set(key, watched);
+    this.byInstrument.set(`${watched.segment}:${row.token}`, watched);
+    return watched;
+  }
+
+  private unwatchIfUnused(watched: Watched): void {
+    if (watched.subscribers.size > 0) return;
+    this.watched.delete(`${watched.row.exchange}:${watched.row.symbol}`);
+    this.byInstrument.delete(`${watched.segment}:${watched.row.token}`);
   }
 
   /** Removes one symbol (in one mode, or all of its modes); unknown subscriptions are a no-op answering false. */
@@ -157,11 +197,9 @@ export class MarketFeed {
     const leaving = mode === undefined ? [...modes] : modes.has(mode) ? [mode] : [];
     if (leaving.length === 0) return false;
     for (const m of leaving) modes.delete(m);
+    this.counts.set(subscriber, (this.counts.get(subscriber) ?? leaving.length) - leaving.length);
     if (modes.size === 0) watched.subscribers.delete(subscriber);
-    if (watched.subscribers.size === 0) {
-      this.watched.delete(key);
-      this.byInstrument.delete(`${watched.segment}:${watched.row.token}`);
-    }
+    this.unwatchIfUnused(watched);
     await this.releaseUpstream(leaving.flatMap((m) => this.codesOf(m, watched.oi).map((code) => ({ segment: watched.segment, token: watched.row.token, code }))));
     return true;
   }
@@ -170,26 +208,22 @@ export class MarketFeed {
   async unsubscribeAll(subscriber: FeedSubscriber): Promise<number> {
     let removed = 0;
     const released: StreamInstrument[] = [];
-    for (const [key, watched] of this.watched) {
+    for (const watched of [...this.watched.values()]) {
       const modes = watched.subscribers.get(subscriber);
       if (modes === undefined) continue;
       removed += modes.size;
       for (const m of modes) for (const code of this.codesOf(m, watched.oi)) released.push({ segment: watched.segment, token: watched.row.token, code });
       watched.subscribers.delete(subscriber);
-      if (watched.subscribers.size === 0) {
-        this.watched.delete(key);
-        this.byInstrument.delete(`${watched.segment}:${watched.row.token}`);
-      }
+      this.unwatchIfUnused(watched);
     }
+    this.counts.delete(subscriber);
     await this.releaseUpstream(released);
     return removed;
   }
 
   /** Subscriptions (symbol × mode) a subscriber holds. */
   countOf(subscriber: FeedSubscriber): number {
-    let n = 0;
-    for (const w of this.watched.values()) n += w.subscribers.get(subscriber)?.size ?? 0;
-    return n;
+    return this.counts.get(subscriber) ?? 0;
   }
 
   private async releaseUpstream(list: readonly StreamInstrument[]): Promise<void> {

@@ -62,6 +62,15 @@ describe("authentication", () => {
     expect(c.closed?.code).toBe(4401);
   });
 
+  it("refuses a key's 11th connection with TOO_MANY_CONNECTIONS and closes it with 4429", async () => {
+    await until("earlier tests' clients released", () => (ws.server.stats().authenticated === 0 ? true : undefined));
+    for (let i = 0; i < 10; i += 1) await authed();
+    const extra = await client();
+    expect(await extra.authenticate(h.key)).toMatchObject({ type: "auth", status: "error", code: "TOO_MANY_CONNECTIONS" });
+    await until("the close", () => extra.closed ?? undefined);
+    expect(extra.closed?.code).toBe(4429);
+  });
+
   it("is served at /ws on the API port too", async () => {
     const c = await client(`${apiUrl}/ws`);
     expect((await c.authenticate(h.key)).status).toBe("success");
