@@ -4,7 +4,7 @@ import { faultStatusReply } from "./error-pages.js";
 import { applyMasterFault, writeMaster, type MasterPart } from "./master-body.js";
 import { parseXtsTime } from "../../xts/ohlc.js";
 import type { GeneratedInstrument } from "../master/master-generator.js";
-import { foldBars, minuteBars, optionElasticity, sessionSummary, wallClockSeconds, type PathDriver } from "./price-path.js";
+import { foldBars, minuteBars, optionElasticity, sessionSummary, wallClockSeconds, type PathDriver, type SessionSummary } from "./price-path.js";
 import { quotePayload, isQuoteMessageCode, type QuoteMessageCode } from "./quotes.js";
 import { session, type Route, type RouteContext } from "./routes.js";
 import { asFields } from "./wire-values.js";
@@ -76,11 +76,33 @@ function quoteSegment(value: unknown): XtsSegment | undefined {
   return Number.isSafeInteger(code) ? segmentFromCode(code) : undefined;
 }
 
+type SummaryCache = Map<GeneratedInstrument, { readonly key: string; readonly summary: SessionSummary }>;
+const summaryCaches = new WeakMap<RouteContext["state"], SummaryCache>();
+
+/**
+ * The session figures change only with the minute, the price or the underlying's pull: computing
+ * them walks a day or more of minute bars, too slow to repeat for every streamed quote.
+ */
+function summaryOf(state: RouteContext["state"], instrument: GeneratedInstrument, ltp: number, nowWall: number): SessionSummary {
+  let cache = summaryCaches.get(state);
+  if (cache === undefined) {
+    cache = new Map();
+    summaryCaches.set(state, cache);
+  }
+  const driver = driverOf(state, instrument);
+  const key = `${Math.floor(nowWall / 60)}|${ltp}|${driver === undefined ? "" : `${driver.token}:${driver.elasticity}`}`;
+  const hit = cache.get(instrument);
+  if (hit !== undefined && hit.key === key) return hit.summary;
+  const summary = sessionSummary(instrument, ltp, nowWall, driver);
+  cache.set(instrument, { key, summary });
+  return summary;
+}
+
 /** The quote of one instrument now, as quotes, subscriptions and the market-data socket send it. */
 export function livePayload(state: RouteContext["state"], instrument: GeneratedInstrument, segmentCodeValue: number, code: QuoteMessageCode): Record<string, unknown> {
   const nowMs = state.now();
   const ltp = state.prices.ltp(instrument);
-  return quotePayload(code, { instrument, segmentCode: segmentCodeValue, ltp, session: sessionSummary(instrument, ltp, wallClockSeconds(nowMs), driverOf(state, instrument)), nowMs });
+  return quotePayload(code, { instrument, segmentCode: segmentCodeValue, ltp, session: summaryOf(state, instrument, ltp, wallClockSeconds(nowMs)), nowMs });
 }
 
 function quotedInstrument(state: RouteContext["state"], item: unknown, errorCode: string): { instrument: GeneratedInstrument; segment: XtsSegment } {
