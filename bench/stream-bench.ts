@@ -49,7 +49,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
     const refreshed = await gw.master.refresh({ force: true });
     if (refreshed.status !== "success") throw new Error(refreshed.message);
     await app.listen({ host: "127.0.0.1", port: 0 });
-    const ws = await startWebSocket(gw, app, { connectionsPerKey: 1000, symbolsPerKey: 1_000_000 });
+    const ws = await startWebSocket(gw, app, { limits: { connectionsPerKey: 1000, symbolsPerKey: 1_000_000 } });
     if (ws === null || ws.url === null) throw new Error("no websocket");
     const { key } = await gw.apiKeys.create("bench");
     const rows = gw.resolver.current.rows.filter((r) => r.exchange === "NSE" && r.instrumenttype === "EQ").slice(0, INSTRUMENTS);

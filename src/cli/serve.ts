@@ -7,7 +7,7 @@ import { DailyRefresh, needsRefresh } from "../mastercontract/schedule.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import type { LimiterStore } from "./rate-limit-store.js";
 import type { Gateway } from "./gateway.js";
-import type { RunningWebSocket } from "./websocket.js";
+import type { FeedSource, RunningWebSocket } from "./websocket.js";
 import { formatRefreshReport, progressPrinter } from "./progress.js";
 
 async function firstRunKey(gw: Gateway): Promise<string | null> {
@@ -40,14 +40,18 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   let app: FastifyInstance | null = null;
   let daily: DailyRefresh | null = null;
   let websocket: RunningWebSocket | null = null;
+  const bridges: { close(): Promise<void> }[] = [];
+  let replicaCount = (): number | null => null;
   try {
     const limitsLog = logger.child({ component: "rate-limits" });
-    limiterStore = await openLimiterStore(config.rateLimitStore, createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12), (change) => {
+    // One deployment's processes share one database and broker: they share rate limits and streams.
+    const namespace = createHash("sha256").update(`${config.databaseUrl}|${config.broker}`).digest("hex").slice(0, 12);
+    limiterStore = await openLimiterStore(config.rateLimitStore, namespace, (change) => {
       if (change.state === "local") limitsLog.warn({ store: change.store }, `the ${change.store} rate-limit store is failing: counting in this process until it answers (each process allows the full budget meanwhile)`);
       else limitsLog.info({ store: change.store, localMs: change.localMs }, `the ${change.store} rate-limit store answers again: limits are shared across processes`);
     });
     const streamStatus = (): Record<string, unknown> =>
-      gw.streams === null ? { enabled: false, message: "this process is a replica: the primary owns the XTS sockets" } : { enabled: true, ...gw.streams.status(), websocket: websocket?.server.stats() ?? null };
+      gw.streams === null ? { enabled: false, message: "this process is a replica: the primary owns the XTS sockets" } : { enabled: true, ...gw.streams.status(), websocket: websocket?.server.stats() ?? null, replicas: replicaCount() };
     app = buildApp(appDeps(gw, { limiters: limiterStore.limiters, streamStatus }));
     // Bind before the download: a busy port is found in a second, not after the whole contract.
     // Until a contract is loaded, requests that need one are told so (503), not answered wrongly.
@@ -74,11 +78,26 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     // Only the process that owns the XTS session downloads; replicas follow through the watcher.
     daily = gw.primaryUrl === null ? new DailyRefresh(gw.master, () => gw.resolver.current.size, logger.child({ component: "daily-refresh" })) : null;
     daily?.start();
-    websocket = await startWebSocket(gw, app);
+    let source: FeedSource | undefined;
+    if (config.redisUrl !== null) {
+      const { PrimaryBridge, RemoteFeed } = await import("../streaming/redis-bridge.js");
+      if (gw.streams !== null) {
+        const primary = new PrimaryBridge(config.redisUrl, namespace, gw.streams.feed, gw.streams.orders, logger.child({ component: "redis-streams" }));
+        await primary.start();
+        bridges.push(primary);
+        replicaCount = () => primary.replicaCount();
+      } else {
+        const remote = new RemoteFeed(config.redisUrl, namespace, gw.resolver, logger.child({ component: "redis-streams" }));
+        await remote.start();
+        bridges.push(remote);
+        source = { feed: remote, orders: remote.orders };
+      }
+    }
+    websocket = await startWebSocket(gw, app, source === undefined ? {} : { source });
     const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
     say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
     if (websocket !== null) say(`OpenAlgo WebSocket (live ticks and order updates): ${websocket.url ?? "WEBSOCKET_PORT off"} and ${url.replace(/^http/, "ws")}/ws`);
-    else say("OpenAlgo WebSocket: served by the primary (replicas do not stream yet).");
+    else say("OpenAlgo WebSocket: not served here (a replica streams through the primary over Redis: set REDIS_URL).");
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
     const example = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
     if (key !== null) {
@@ -93,6 +112,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   } finally {
     daily?.stop();
     await websocket?.close();
+    for (const bridge of bridges) await bridge.close();
     await app?.close();
     await watcher.stop();
     await limiterStore?.close();

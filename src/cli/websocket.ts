@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
-import { OpenAlgoWebSocket, type WsLimits } from "../api/openalgo-ws.js";
+import { OpenAlgoWebSocket, type WsDeps, type WsLimits } from "../api/openalgo-ws.js";
 import { CliExit, EXIT } from "./io.js";
 import type { Gateway } from "./gateway.js";
 
@@ -20,14 +20,19 @@ function plainAnswer(server: Server): void {
   });
 }
 
+/** Where a WebSocket's ticks and order updates come from: the gateway's own streams, or the primary's over Redis. */
+export type FeedSource = Pick<WsDeps, "feed" | "orders">;
+
 /**
- * OpenAlgo's WebSocket over the gateway's streams: at `/ws` on the API port and on WEBSOCKET_PORT,
- * then the XTS sockets are started. Only where the gateway streams (the primary).
+ * OpenAlgo's WebSocket at `/ws` on the API port and on WEBSOCKET_PORT. On the primary it runs over
+ * the gateway's streams and starts the XTS sockets; on a replica over `source` (the primary's feed
+ * through Redis). Null on a replica without one.
  */
-export async function startWebSocket(gw: Gateway, app: FastifyInstance, limits: Partial<WsLimits> = {}): Promise<RunningWebSocket | null> {
+export async function startWebSocket(gw: Gateway, app: FastifyInstance, options: { limits?: Partial<WsLimits>; source?: FeedSource } = {}): Promise<RunningWebSocket | null> {
   const streams = gw.streams;
-  if (streams === null) return null;
-  const server = new OpenAlgoWebSocket({ apiKeys: gw.apiKeys, feed: streams.feed, orders: streams.orders, broker: gw.resolver.broker, logger: gw.logger.child({ component: "websocket" }), limits });
+  const source: FeedSource | undefined = options.source ?? (streams === null ? undefined : { feed: streams.feed, orders: streams.orders });
+  if (source === undefined) return null;
+  const server = new OpenAlgoWebSocket({ apiKeys: gw.apiKeys, ...source, broker: gw.resolver.broker, logger: gw.logger.child({ component: "websocket" }), ...(options.limits === undefined ? {} : { limits: options.limits }) });
   server.attach(app.server, "/ws");
   const { host, port } = gw.config.websocket;
   let dedicated: Server | null = null;
@@ -46,12 +51,12 @@ export async function startWebSocket(gw: Gateway, app: FastifyInstance, limits: 
     });
     url = `ws://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}`;
   }
-  streams.start();
+  streams?.start();
   return {
     server,
     url,
     async close() {
-      streams.stop();
+      streams?.stop();
       await server.close();
       if (dedicated !== null) {
         const closing = dedicated;

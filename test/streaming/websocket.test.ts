@@ -15,7 +15,7 @@ beforeAll(async () => {
   h = await startApi({ gateway: { sandbox: { streamIntervalMs: 100 }, streams: { baseDelayMs: 20, maxDelayMs: 200 } } });
   await h.app.listen({ host: "127.0.0.1", port: 0 });
   apiUrl = `ws://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`;
-  const running = await startWebSocket(h.gw, h.app, { authTimeoutMs: 300 });
+  const running = await startWebSocket(h.gw, h.app, { limits: { authTimeoutMs: 300 } });
   if (running === null || running.url === null) throw new Error("the gateway did not start its WebSocket");
   ws = running;
   url = running.url;
