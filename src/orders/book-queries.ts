@@ -16,6 +16,7 @@ import type {
 } from "./openalgo-types.js";
 import type { OrderClient } from "./order-commands.js";
 import type { LiveBooks } from "./live-books.js";
+import type { XtsOrderBookEntry } from "../xts/client/types.js";
 import { OrderNotFoundError } from "./order-errors.js";
 import { parseOrderId } from "./translate.js";
 
@@ -45,9 +46,37 @@ export class BookQueries {
   }
 
   async orderBook(): Promise<{ orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics }> {
-    const entries = this.live?.orders() ?? (await this.client.orderBook());
-    const orders = entries.map((o) => toOrderRow(o, this.lookup));
+    const live = this.live?.orders();
+    if (live != null) {
+      const version = `${this.live!.version}|${this.resolver.version}`;
+      if (this.liveBook?.version !== version) {
+        // A live entry is replaced, never changed, when its order changes: its row is mapped once.
+        const orders = live.map((o) => this.liveRow(o));
+        this.liveBook = { version, book: { orders, statistics: orderStatistics(orders) } };
+      }
+      return { orders: [...this.liveBook.book.orders], statistics: this.liveBook.book.statistics };
+    }
+    const orders = (await this.client.orderBook()).map((o) => toOrderRow(o, this.lookup));
     return { orders, statistics: orderStatistics(orders) };
+  }
+
+  /** The last live answer, kept until the book or the contract changes. */
+  private liveBook: { version: string; book: { orders: OpenAlgoOrderRow[]; statistics: OrderBookStatistics } } | null = null;
+  private liveRows = new WeakMap<XtsOrderBookEntry, OpenAlgoOrderRow>();
+  private liveRowsVersion = -1;
+
+  private liveRow(entry: XtsOrderBookEntry): OpenAlgoOrderRow {
+    // A new contract may name a token differently: rows mapped under the old one are dropped.
+    if (this.resolver.version !== this.liveRowsVersion) {
+      this.liveRows = new WeakMap();
+      this.liveRowsVersion = this.resolver.version;
+    }
+    let row = this.liveRows.get(entry);
+    if (row === undefined) {
+      row = toOrderRow(entry, this.lookup);
+      this.liveRows.set(entry, row);
+    }
+    return row;
   }
 
   async orderStatus(orderid: string): Promise<OpenAlgoOrderRow> {

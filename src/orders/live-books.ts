@@ -37,6 +37,19 @@ export class LiveBooks {
   private readonly orderMap = new Map<number, XtsOrderBookEntry>();
   private readonly tradeMap = new Map<string, XtsTradeBookEntry>();
   private healthy = false;
+  /**
+   * The orders in AppOrderID order, kept up to date in place: a changed order replaces its slot,
+   * a new one (ids grow) is appended, so a read after a change costs no sort. Rebuilt (sorted) only
+   * when an id arrives out of order. Changed in place: read it at once, do not keep it.
+   */
+  private sorted: XtsOrderBookEntry[] | null = [];
+  private slots = new Map<number, number>();
+  private changes = 0;
+
+  /** Grows with every change of the order book, so a reader can keep what it derived from it. */
+  get version(): number {
+    return this.changes;
+  }
   private listeners = new Set<(entry: XtsOrderBookEntry, change: OrderChange) => void>();
 
   /** Called for every new or changed order, from an event or from a reconcile. */
@@ -63,9 +76,25 @@ export class LiveBooks {
     else change = "changed";
     if (change === "new" || change === "changed") {
       this.orderMap.set(entry.AppOrderID, entry);
+      this.place(entry);
+      this.changes += 1;
       for (const listener of this.listeners) listener(entry, change);
     }
     return change;
+  }
+
+  private place(entry: XtsOrderBookEntry): void {
+    if (this.sorted === null) return;
+    const slot = this.slots.get(entry.AppOrderID);
+    const last = this.sorted[this.sorted.length - 1];
+    if (slot !== undefined) {
+      this.sorted[slot] = entry;
+    } else if (last === undefined || entry.AppOrderID > last.AppOrderID) {
+      this.slots.set(entry.AppOrderID, this.sorted.length);
+      this.sorted.push(entry);
+    } else {
+      this.sorted = null;
+    }
   }
 
   applyTrade(entry: XtsTradeBookEntry): boolean {
@@ -91,9 +120,13 @@ export class LiveBooks {
   }
 
   /** Orders in AppOrderID order (as placed), or null while the books cannot be trusted. */
-  orders(): XtsOrderBookEntry[] | null {
+  orders(): readonly XtsOrderBookEntry[] | null {
     if (!this.healthy) return null;
-    return [...this.orderMap.values()].sort((a, b) => a.AppOrderID - b.AppOrderID);
+    if (this.sorted === null) {
+      this.sorted = [...this.orderMap.values()].sort((a, b) => a.AppOrderID - b.AppOrderID);
+      this.slots = new Map(this.sorted.map((o, i) => [o.AppOrderID, i]));
+    }
+    return this.sorted;
   }
 
   order(appOrderID: number): XtsOrderBookEntry | undefined | null {
@@ -110,6 +143,9 @@ export class LiveBooks {
   clear(): void {
     this.orderMap.clear();
     this.tradeMap.clear();
+    this.sorted = [];
+    this.slots = new Map();
+    this.changes += 1;
     this.healthy = false;
   }
 

@@ -39,7 +39,7 @@ export class StreamService {
   constructor(
     private readonly xts: XtsClient,
     resolver: Resolver,
-    private readonly books: LiveBooks,
+    readonly books: LiveBooks,
     private readonly logger: Logger,
     private readonly options: StreamOptions,
   ) {

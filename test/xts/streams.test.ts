@@ -96,6 +96,41 @@ describe("reconnecting", () => {
   });
 });
 
+describe("a stalled feed", () => {
+  it("goes quiet while the sandbox stalls, the socket stays up, and ticks resume afterwards", async () => {
+    const sandbox = await sandboxWith();
+    const ticks: XtsTick[] = [];
+    const { stream } = marketStream(sandbox, ticks);
+    await stream.subscribe([{ segment: 1, token: equity().token, code: 1501 }]);
+    stream.start();
+    await until("ticks", () => (ticks.length > 0 ? true : undefined));
+    sandbox.control.streams.stall(400);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const during = ticks.length;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(ticks.length).toBe(during);
+    expect(stream.status()).toMatchObject({ state: "connected", connects: 1 });
+    await until("ticks after the stall", () => (ticks.length > during ? true : undefined));
+  });
+});
+
+describe("the sandbox's socket faults over HTTP", () => {
+  it("drops sockets on request, counts them, and names the allowed actions when asked for another", async () => {
+    const sandbox = await sandboxWith();
+    const ticks: XtsTick[] = [];
+    const { stream } = marketStream(sandbox, ticks);
+    stream.start();
+    await until("connected", () => (stream.connected ? true : undefined));
+    const post = (body: unknown) => fetch(`${sandbox.url}/_sandbox/streams`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect(await (await fetch(`${sandbox.url}/_sandbox/streams`)).json()).toEqual({ ok: true, connected: { market: 1, interactive: 0 } });
+    expect(await (await post({ action: "drop", socket: "market" })).json()).toEqual({ ok: true, sockets: 1 });
+    await until("the reconnect", () => (stream.status().connects === 2 ? true : undefined));
+    const bad = await post({ action: "explode" });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/drop, stall, logout, duplicate-orders, reorder-orders/);
+  });
+});
+
 describe("the XTS interactive socket", () => {
   it("delivers every state of an order as typed order-book entries, and its trade", async () => {
     const sandbox = await sandboxWith();

@@ -20,6 +20,36 @@ function priceBody(body: unknown): { segment: string; token: number; price: numb
   return { segment, token: Number(token), price };
 }
 
+const STREAM_ACTIONS = ["drop", "stall", "logout", "duplicate-orders", "reorder-orders"] as const;
+
+/** `POST /_sandbox/streams {"action": "drop"|"stall"|"logout"|"duplicate-orders"|"reorder-orders", "socket"?, "ms"?, "count"?}`. */
+function streamFault(control: SandboxControl, body: unknown): Reply {
+  const { action, socket, ms, count } = (body ?? {}) as { action?: unknown; socket?: unknown; ms?: unknown; count?: unknown };
+  if (socket !== undefined && socket !== "market" && socket !== "interactive") throw new ControlRequestError(`socket ${JSON.stringify(socket)} must be market or interactive (or absent for both)`);
+  const n = (value: unknown, name: string): number => {
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) throw new ControlRequestError(`${name} must be a whole number ≥ 0`);
+    return value;
+  };
+  const s = control.streams;
+  switch (action) {
+    case "drop":
+      return ok({ sockets: s.drop(socket) });
+    case "logout":
+      return ok({ sockets: s.logout(socket) });
+    case "stall":
+      s.stall(n(ms, "ms"));
+      return ok();
+    case "duplicate-orders":
+      s.duplicateOrderEvents(n(count, "count"));
+      return ok();
+    case "reorder-orders":
+      s.reorderOrderEvents(n(count, "count"));
+      return ok();
+    default:
+      throw new ControlRequestError(`action ${JSON.stringify(action ?? null)} is not one of ${STREAM_ACTIONS.join(", ")}`);
+  }
+}
+
 /** Null when the path is not a control route, so the router answers 404. */
 export function handleControl(control: SandboxControl, method: string, path: string, body: unknown): Reply | null {
   switch (`${method} ${path}`) {
@@ -54,6 +84,10 @@ export function handleControl(control: SandboxControl, method: string, path: str
     case "POST /reset":
       control.reset();
       return ok();
+    case "GET /streams":
+      return ok({ connected: control.streams.connected() });
+    case "POST /streams":
+      return streamFault(control, body);
     default:
       return null;
   }
