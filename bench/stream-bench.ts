@@ -112,6 +112,8 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
     }
     await sleep(500);
     bare.close();
+    const missed = [...probes.keys()].filter((probe) => !seen.has(`-1|${probe}`));
+    if (missed.length > 0) progress(`moves no receiver saw: ${missed.length}, e.g. ${missed.slice(0, 3).join(", ")}`);
     const g = summary(gateway);
     const r = summary(raw);
     const rss = process.memoryUsage().rss;
