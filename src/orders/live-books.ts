@@ -45,6 +45,8 @@ export class LiveBooks {
   private sorted: XtsOrderBookEntry[] | null = [];
   private slots = new Map<number, number>();
   private changes = 0;
+  private readonly tags = new Map<string, number>();
+  private readonly tagWaiters = new Map<string, Set<() => void>>();
 
   /** Grows with every change of the order book, so a reader can keep what it derived from it. */
   get version(): number {
@@ -78,6 +80,12 @@ export class LiveBooks {
       this.orderMap.set(entry.AppOrderID, entry);
       this.place(entry);
       this.changes += 1;
+      if (entry.OrderUniqueIdentifier !== "") {
+        this.tags.set(entry.OrderUniqueIdentifier, entry.AppOrderID);
+        const waiters = this.tagWaiters.get(entry.OrderUniqueIdentifier);
+        this.tagWaiters.delete(entry.OrderUniqueIdentifier);
+        for (const wake of waiters ?? []) wake();
+      }
       for (const listener of this.listeners) listener(entry, change);
     }
     return change;
@@ -95,6 +103,29 @@ export class LiveBooks {
     } else {
       this.sorted = null;
     }
+  }
+
+  /** The order seen under this tag (`orderUniqueIdentifier`), healthy or not: an event is a fact even if others were missed. */
+  findByTag(tag: string): XtsOrderBookEntry | undefined {
+    const id = this.tags.get(tag);
+    return id === undefined ? undefined : this.orderMap.get(id);
+  }
+
+  /** Resolves when an order under `tag` is seen, or after `ms`; never rejects. */
+  waitForTag(tag: string, ms: number): Promise<void> {
+    if (this.tags.has(tag)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.tagWaiters.get(tag) ?? new Set<() => void>();
+      const wake = () => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        if (waiters.size === 0 && this.tagWaiters.get(tag) === waiters) this.tagWaiters.delete(tag);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      waiters.add(wake);
+      this.tagWaiters.set(tag, waiters);
+    });
   }
 
   applyTrade(entry: XtsTradeBookEntry): boolean {
@@ -143,6 +174,7 @@ export class LiveBooks {
   clear(): void {
     this.orderMap.clear();
     this.tradeMap.clear();
+    this.tags.clear();
     this.sorted = [];
     this.slots = new Map();
     this.changes += 1;

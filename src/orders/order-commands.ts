@@ -3,6 +3,7 @@ import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { OrderOutcomeUnknownError } from "../xts/client/errors.js";
+import type { LiveBooks } from "./live-books.js";
 import type { XtsInteractiveClient } from "../xts/client/interactive-client.js";
 import type { XtsOrderBookEntry, XtsPlaceOrderRequest } from "../xts/client/types.js";
 import { toOrderRow, type TokenLookup } from "./books.js";
@@ -43,6 +44,8 @@ export class OrderCommands {
     private readonly lookup: TokenLookup,
     private readonly logger: Logger,
     private readonly options: ReconcileOptions,
+    /** Interactive events: an order seen there under the tag settles a lost answer at once. */
+    private readonly live?: Pick<LiveBooks, "findByTag" | "waitForTag">,
   ) {}
 
   /** Translates without sending: what `--dry-run` prints. */
@@ -84,25 +87,32 @@ export class OrderCommands {
     }
   }
 
-  /** Reads the order book a few times for an order carrying `tag`; never places anything. */
+  /**
+   * Reads the order book a few times for an order carrying `tag`; never places anything. An
+   * interactive event for the tag ends the search at once (between reads too). Only a sighting
+   * counts: no event is never taken as "not placed".
+   */
   private async findByTag(tag: string): Promise<XtsOrderBookEntry | undefined> {
     for (let attempt = 1; attempt <= this.options.reconcileAttempts; attempt += 1) {
+      const seen = this.live?.findByTag(tag);
+      if (seen !== undefined) {
+        this.logger.info({ tag, orderid: seen.AppOrderID }, "an interactive event shows the order");
+        return seen;
+      }
       try {
         const entry = (await this.client.orderBook()).find((o) => o.OrderUniqueIdentifier === tag);
         if (entry !== undefined) return entry;
       } catch (error) {
         this.logger.warn({ tag, attempt, err: error }, "order book read failed while reconciling");
       }
-      if (attempt < this.options.reconcileAttempts) await new Promise((r) => setTimeout(r, this.options.reconcileDelayMs));
+      if (attempt < this.options.reconcileAttempts) {
+        if (this.live === undefined) await new Promise((r) => setTimeout(r, this.options.reconcileDelayMs));
+        else await this.live.waitForTag(tag, this.options.reconcileDelayMs);
+      }
     }
-    return undefined;
+    return this.live?.findByTag(tag);
   }
 
-  /**
-   * Modifies price, quantity, type and trigger of an open order. The symbol, exchange, action and
-   * product XTS cannot change must be the order's own: a request naming another instrument or
-   * side is refused, not applied to whatever order the id points at.
-   */
   /**
    * Modifies price, quantity, type and trigger of an open order. The symbol, exchange, action and
    * product XTS cannot change must be the order's own: a request naming another instrument or

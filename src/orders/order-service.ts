@@ -38,7 +38,7 @@ export class OrderService {
   constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}, prices?: LastPrices, live?: LiveBooks) {
     const o = { ...DEFAULTS, ...options };
     const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
-    this.commands = new OrderCommands(client, resolver, lookup, logger, o);
+    this.commands = new OrderCommands(client, resolver, lookup, logger, o, live);
     this.books = new BookQueries(client, resolver, lookup, logger, prices, live);
     this.batches = new BatchOrders(client, this.commands, lookup);
     this.smart = new SmartOrders(client, resolver, this.commands, this.books, o.settleWindowMs);

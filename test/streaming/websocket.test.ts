@@ -185,6 +185,24 @@ describe("order updates", () => {
   });
 });
 
+describe("a lost order answer", () => {
+  it("is settled by the interactive event for the order, even when the order book cannot be read", async () => {
+    const control = h.gw.sandbox.control;
+    const row = h.picks.equity;
+    const price = restingBuyPrice(await ltpOf(h, row), row.tick_size);
+    control.inject({ match: { method: "POST", path: "/orders" }, action: { type: "drop-after-processing" } });
+    control.inject({ match: { method: "GET", path: "/orders" }, times: 50, action: { type: "status", status: 503 } });
+    try {
+      const placed = expectSuccess(await h.post("placeorder", { apikey: h.key, strategy: "ws", symbol: row.symbol, exchange: "NSE", action: "BUY", quantity: "1", pricetype: "LIMIT", price: String(price), product: "MIS" }));
+      expect(placed["reconciled"]).toBe(true);
+      const booked = control.orders().filter((o) => o.OrderUniqueIdentifier === placed["order_unique_identifier"] || String(o.AppOrderID) === placed["orderid"]);
+      expect(booked).toHaveLength(1);
+    } finally {
+      control.clearFaults();
+    }
+  });
+});
+
 describe("the books and the stream's health", () => {
   const orderBookGets = () => h.gw.sandbox.control.requests().filter((r) => r.method === "GET" && r.path === "/orders").length;
 
