@@ -19,6 +19,8 @@ export interface SandboxCommandOptions {
   readonly interactiveSecret?: string;
   readonly marketKey?: string;
   readonly marketSecret?: string;
+  readonly streamFormat?: "json" | "binary";
+  readonly streamInterval?: number;
 }
 
 function port(value: string): number {
@@ -30,6 +32,17 @@ function port(value: string): number {
 function instruments(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1 || n > MAX_INSTRUMENTS) throw new InvalidArgumentError(`must be an integer from 1 to ${MAX_INSTRUMENTS}`);
+  return n;
+}
+
+function streamFormat(value: string): "json" | "binary" {
+  if (value !== "json" && value !== "binary") throw new InvalidArgumentError("must be json or binary");
+  return value;
+}
+
+function streamInterval(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 10 || n > 3_600_000) throw new InvalidArgumentError("must be milliseconds from 10 to 3600000");
   return n;
 }
 
@@ -80,7 +93,8 @@ function banner(sandbox: Sandbox, startedMs: number): string {
     `  hostlookup    POST ${url}/hostlookup  (connection string ${url}${HOSTLOOKUP_INTERACTIVE_BASE})`,
     `  interactive   ${url}/interactive`,
     `  market data   ${url}/apibinarymarketdata`,
-    `  control       ${url}/_sandbox/{faults,requests,orders,price,expire-sessions,reset}  (see docs/sandbox.md)`,
+    `  sockets       ${url}/apibinarymarketdata/socket.io (${options.streamFormat === "binary" ? "binary frames" : "JSON events"}, every ${options.streamIntervalMs} ms), ${url}/interactive/socket.io`,
+    `  control       ${url}/_sandbox/{faults,requests,orders,price,expire-sessions,reset,streams}  (see docs/sandbox.md)`,
     "",
     "Demo credentials (sandbox only):",
     `  interactive  appKey ${options.interactiveKey}  secretKey ${options.interactiveSecret}`,
@@ -112,6 +126,8 @@ export async function runSandbox(options: SandboxCommandOptions, io: CliIo, stop
     ...(options.interactiveSecret === undefined ? {} : { interactiveSecret: options.interactiveSecret }),
     ...(options.marketKey === undefined ? {} : { marketKey: options.marketKey }),
     ...(options.marketSecret === undefined ? {} : { marketSecret: options.marketSecret }),
+    ...(options.streamFormat === undefined ? {} : { streamFormat: options.streamFormat }),
+    ...(options.streamInterval === undefined ? {} : { streamIntervalMs: options.streamInterval }),
   };
   const sandbox = await createSandbox(sandboxOptions);
   io.out(banner(sandbox, Math.round(performance.now() - started)));
@@ -134,7 +150,9 @@ export function addSandboxCommand(program: Command, io: CliIo): void {
     .option("--interactive-secret <secret>", "interactive secretKey to accept", SANDBOX_DEFAULTS.interactiveSecret)
     .option("--market-key <key>", "market-data appKey to accept", SANDBOX_DEFAULTS.marketKey)
     .option("--market-secret <secret>", "market-data secretKey to accept", SANDBOX_DEFAULTS.marketSecret)
-    .addHelpText("after", "\nExample: xtsbridge sandbox --port 8710 --instruments 3000 --dealer")
+    .option("--stream-format <format>", "market data on the socket: json ({code}-json-full events) or binary (xts-binary-packet frames)", streamFormat)
+    .option("--stream-interval <ms>", "how often every subscribed quote is re-sent on the socket (price moves are sent at once)", streamInterval)
+    .addHelpText("after", "\nExample: xtsbridge sandbox --port 8710 --instruments 3000 --dealer --stream-format binary")
     .action(async (options: SandboxCommandOptions) => {
       await runSandbox(options, io);
     });
