@@ -15,7 +15,7 @@ import {
   parseProfile,
   parseTradeBook,
 } from "./results.js";
-import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
+import { runInSession, sessionStreamEndpoint, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type {
   StreamEndpoint,
@@ -89,17 +89,8 @@ export class XtsInteractiveClient {
    * session token, `userID` and `apiType=INTERACTIVE` (without it at least one XTS server says
    * "joined" and hangs up after 10 s, streaming-and-market-data.md §3).
    */
-  async streamEndpoint(): Promise<StreamEndpoint> {
-    const session = await this.session.get();
-    const url = new URL(session.base);
-    return {
-      origin: url.origin,
-      path: `${url.pathname.replace(/\/$/, "")}/socket.io`,
-      query: { token: session.token, userID: session.userID, apiType: "INTERACTIVE" },
-      renew: async () => {
-        await this.session.renew(session);
-      },
-    };
+  streamEndpoint(): Promise<StreamEndpoint> {
+    return sessionStreamEndpoint(this.session, (s) => s.base, { apiType: "INTERACTIVE" });
   }
 
   /** `POST /orders`. Never resent; a lost answer is OrderOutcomeUnknownError (§5.1). */

@@ -8,7 +8,7 @@ import type { Operation } from "./operation.js";
 import { XtsBadResponseError, XtsRejectedError } from "./errors.js";
 import { xtsTimeOf, type XtsBar, type XtsCompression } from "../ohlc.js";
 import { parseDepthQuotes, parseIndexList, parseOhlc, parseOpenInterest, parseQuotes } from "./results.js";
-import { runInSession, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
+import { runInSession, sessionStreamEndpoint, SessionClient, type ResultParser, type SessionOwner } from "./session.js";
 import type { XtsTimeouts } from "./timeouts.js";
 import type { StreamEndpoint, XtsDepthQuote, XtsIndexListSegment, XtsOpenInterest, XtsQuote, XtsQuoteInstrument, XtsQuoteMessageCode } from "./types.js";
 
@@ -140,17 +140,8 @@ export class XtsMarketDataClient {
    * REST session's token, because a second login would end the first (§2, xts-protocol.md §1.6).
    * `renew` logs in again when the socket is refused the token (it joins a login in flight).
    */
-  async streamEndpoint(): Promise<StreamEndpoint> {
-    const session = await this.session.get();
-    const url = new URL(this.root);
-    return {
-      origin: url.origin,
-      path: `${url.pathname.replace(/\/$/, "")}/socket.io`,
-      query: { token: session.token, userID: session.userID, publishFormat: "JSON", broadcastMode: "Full" },
-      renew: async () => {
-        await this.session.renew(session);
-      },
-    };
+  streamEndpoint(): Promise<StreamEndpoint> {
+    return sessionStreamEndpoint(this.session, () => this.root, { publishFormat: "JSON", broadcastMode: "Full" });
   }
 
   private async subscription(method: "POST" | "PUT", instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<void> {

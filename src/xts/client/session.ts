@@ -4,6 +4,7 @@ import { XtsSessionExpiredError } from "./errors.js";
 import type { XtsHttp, XtsRequest } from "./http.js";
 import { badResponseError, outcomeError, type Operation } from "./operation.js";
 import { ResultShapeError } from "./results.js";
+import type { StreamEndpoint } from "./types.js";
 
 /**
  * The one owner of a session token in this process. XTS allows one session per app key and a
@@ -156,4 +157,26 @@ export class SessionClient<S extends { readonly token: string }> {
     const outcome = await this.http.send(this.logoutOperation, this.logoutRequest(session));
     if (outcome.kind !== "ok" && outcome.kind !== "invalid-token") throw outcomeError(this.logoutOperation, outcome);
   }
+}
+
+/**
+ * A socket's endpoint under `base` (`{base}/socket.io`) with the session's own token: sockets
+ * never log in themselves, since a second login would end this session. `renew` replaces a token
+ * the socket was refused (joining a login in flight).
+ */
+export async function sessionStreamEndpoint<S extends { readonly token: string; readonly userID: string }>(
+  owner: SessionOwner<S>,
+  base: (session: S) => string,
+  query: Readonly<Record<string, string>>,
+): Promise<StreamEndpoint> {
+  const session = await owner.get();
+  const url = new URL(base(session));
+  return {
+    origin: url.origin,
+    path: `${url.pathname.replace(/\/$/, "")}/socket.io`,
+    query: { token: session.token, userID: session.userID, ...query },
+    renew: async () => {
+      await owner.renew(session);
+    },
+  };
 }

@@ -3,7 +3,7 @@ import type { XtsInteractiveClient } from "../client/interactive-client.js";
 import { ResultShapeError } from "../client/record-reader.js";
 import { parseOrderBook, parseTradeBook } from "../client/results.js";
 import type { XtsOrderBookEntry, XtsTradeBookEntry } from "../client/types.js";
-import { SocketLink, type LinkStatus, type SocketLinkOptions } from "./socket-link.js";
+import { LinkedStream, SocketLink, type LinkStatus, type SocketLinkOptions } from "./socket-link.js";
 
 export interface InteractiveHandlers {
   onOrder(entry: XtsOrderBookEntry): void;
@@ -30,8 +30,8 @@ function parsed(data: unknown, what: string): unknown {
  * trade-book rows, streaming-and-market-data.md §3), read with the same typed parse as the REST
  * books so an event and a book row can never disagree about a field.
  */
-export class XtsInteractiveStream {
-  private readonly link: SocketLink;
+export class XtsInteractiveStream extends LinkedStream {
+  protected readonly link: SocketLink;
   private rejected = 0;
 
   constructor(
@@ -40,6 +40,7 @@ export class XtsInteractiveStream {
     private readonly logger: Logger,
     options: Partial<Pick<SocketLinkOptions, "baseDelayMs" | "maxDelayMs" | "random" | "onState">> = {},
   ) {
+    super();
     this.link = new SocketLink({
       ...options,
       name: "interactive",
@@ -51,18 +52,6 @@ export class XtsInteractiveStream {
       },
       logger,
     });
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  get connected(): boolean {
-    return this.link.state.state === "connected";
   }
 
   status(): InteractiveStreamStatus {

@@ -4,7 +4,7 @@ import { QUOTES_PER_REQUEST } from "../client/market-client.js";
 import { ResultShapeError } from "../client/record-reader.js";
 import { BinaryFrameError, decodeBinaryFrame } from "./binary-packet.js";
 import { parseJsonTick } from "./json-events.js";
-import { SocketLink, type LinkStatus, type SocketLinkOptions } from "./socket-link.js";
+import { LinkedStream, SocketLink, type LinkStatus, type SocketLinkOptions } from "./socket-link.js";
 import { STREAM_CODES, type XtsStreamCode, type XtsTick } from "./ticks.js";
 
 export interface StreamInstrument {
@@ -41,9 +41,9 @@ function groupByCode(list: Iterable<StreamInstrument>): Map<XtsStreamCode, Strea
  * had. Ticks arrive as `{code}-json-full` events or `xts-binary-packet` frames; both become the
  * same typed ticks.
  */
-export class XtsMarketStream {
+export class XtsMarketStream extends LinkedStream {
   private readonly wanted = new Map<string, StreamInstrument>();
-  private readonly link: SocketLink;
+  protected readonly link: SocketLink;
   private rejected = 0;
   private skipped = 0;
 
@@ -53,6 +53,7 @@ export class XtsMarketStream {
     private readonly logger: Logger,
     options: Partial<Pick<SocketLinkOptions, "baseDelayMs" | "maxDelayMs" | "random" | "onState">> = {},
   ) {
+    super();
     const events: Record<string, (data: unknown) => void> = {};
     for (const code of STREAM_CODES) events[`${code}-json-full`] = (data) => this.json(code, data);
     events["xts-binary-packet"] = (data) => this.binary(data);
@@ -64,18 +65,6 @@ export class XtsMarketStream {
       events,
       logger,
     });
-  }
-
-  start(): void {
-    this.link.start();
-  }
-
-  stop(): void {
-    this.link.stop();
-  }
-
-  get connected(): boolean {
-    return this.link.state.state === "connected";
   }
 
   status(): MarketStreamStatus {

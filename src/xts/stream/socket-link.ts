@@ -178,3 +178,20 @@ export class SocketLink {
     this.timer.unref();
   }
 }
+
+/** A stream over one SocketLink: started, stopped and asked whether it is up the same way. */
+export abstract class LinkedStream {
+  protected abstract readonly link: SocketLink;
+
+  start(): void {
+    this.link.start();
+  }
+
+  stop(): void {
+    this.link.stop();
+  }
+
+  get connected(): boolean {
+    return this.link.state.state === "connected";
+  }
+}
