@@ -14,6 +14,7 @@ import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS, type SandboxOptions } from "../sandbox/sandbox-options.js";
 import { openStore } from "../store/open-store.js";
 import type { GatewayStore } from "../store/symbol-store.js";
+import type { SymbolRow } from "../store/types.js";
 import type { AppDeps } from "../api/app-deps.js";
 import { httpForwarder } from "../api/forward.js";
 import type { RetryPolicy } from "../xts/client/backoff.js";
@@ -150,8 +151,11 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
   });
   const quotes = new QuoteService(xts.market, resolver);
   const live = replica ? undefined : new LiveBooks();
-  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders, (rows) => quotes.lastPrices(rows), live);
-  const streams =
+  // The streams are built after the orders (they need the same books): prices are looked up through them late.
+  // Only while the market socket is up: a price kept from before a drop is not live.
+  const lastPrice = (row: SymbolRow): number | null => (streams?.market.connected === true ? streams.feed.lastPrice(row) : null);
+  const orders = new OrderService(xts.interactive, resolver, logger.child({ component: "orders" }), overrides.orders, (rows) => quotes.lastPrices(rows), live === undefined ? undefined : { books: live, lastPrice });
+  const streams: StreamService | null =
     live === undefined
       ? null
       : new StreamService(xts, resolver, live, logger.child({ component: "streams" }), {

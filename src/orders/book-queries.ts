@@ -3,7 +3,7 @@ import type { Resolver } from "../resolver/resolver.js";
 import { XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { SymbolRow } from "../store/types.js";
-import { holdingInstrument, holdingsStatistics, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
+import { exchangeOf, holdingInstrument, holdingsStatistics, orderStatistics, toFunds, toHoldingRow, toOrderRow, toPositionRow, toTradeRow, type TokenLookup } from "./books.js";
 import type {
   HoldingsStatistics,
   OpenAlgoFunds,
@@ -33,6 +33,8 @@ export class BookQueries {
     private readonly prices?: LastPrices,
     /** Books kept from the interactive socket; read while healthy, else REST. */
     private readonly live?: LiveBooks,
+    /** Last prices from live ticks, which move positions' ltp and P&L. */
+    private readonly livePrice?: (row: SymbolRow) => number | null,
   ) {}
 
   /** Net quantity of one instrument and product, 0 when there is no position. */
@@ -93,7 +95,10 @@ export class BookQueries {
   }
 
   async positionBook(): Promise<OpenAlgoPositionRow[]> {
-    return (await this.client.positions("NetWise")).map((p) => toPositionRow(p, this.lookup));
+    return (await this.client.positions("NetWise")).map((p) => {
+      const row = this.livePrice === undefined ? undefined : this.lookup(p.ExchangeInstrumentID, exchangeOf(p.ExchangeSegment));
+      return toPositionRow(p, this.lookup, row === undefined ? null : this.livePrice!(row));
+    });
   }
 
   /**

@@ -171,17 +171,20 @@ export function toTradeRow(entry: XtsTradeBookEntry, lookup: TokenLookup): OpenA
  * A NetWise position. `quantity` is a number (XTS sends a string such as "-75"; OpenAlgo passes
  * it through, which breaks arithmetic in clients); `average_price` keeps OpenAlgo's 2-dp string.
  */
-export function toPositionRow(entry: XtsPosition, lookup: TokenLookup): OpenAlgoPositionRow {
+export function toPositionRow(entry: XtsPosition, lookup: TokenLookup, livePrice: number | null = null): OpenAlgoPositionRow {
   const { symbol, exchange } = instrument(entry.ExchangeSegment, entry.ExchangeInstrumentID, entry.TradingSymbol, lookup);
   const average = entry.Quantity < 0 ? entry.SellAveragePrice : entry.BuyAveragePrice;
+  // A live tick's price moves the P&L too: (sold − bought) + net × price × multiplier, XTS's own MTM
+  // at that price. Without the amounts to do it with, XTS's figures stand together, never mixed.
+  const live = livePrice !== null && entry.NetAmount !== null && entry.Multiplier !== null;
   return {
     symbol,
     exchange,
     product: entry.ProductType,
     quantity: entry.Quantity,
     average_price: average.toFixed(2),
-    ltp: entry.LastTradedPrice,
-    pnl: round2(entry.MTM),
+    ltp: live ? livePrice : entry.LastTradedPrice,
+    pnl: round2(live ? entry.NetAmount! + entry.Quantity * livePrice! * entry.Multiplier! : entry.MTM),
   };
 }
 

@@ -5,6 +5,7 @@ import { BatchOrders, type BatchItem } from "./batch-orders.js";
 import { BookQueries, type LastPrices } from "./book-queries.js";
 import type { TokenLookup } from "./books.js";
 import type { LiveBooks } from "./live-books.js";
+import type { SymbolRow } from "../store/types.js";
 import type { ModifyRequest, OrderRequest, Product } from "./openalgo-types.js";
 import { OrderCommands, type OrderClient, type PlacedOrder } from "./order-commands.js";
 import { SmartOrders } from "./smart-orders.js";
@@ -35,11 +36,18 @@ export class OrderService {
 
   /** `prices` prices holdings XTS sends without a last price; without it their P&L is null. */
   /** `live`: books kept from the interactive socket, read by orderbook/orderstatus/tradebook while healthy. */
-  constructor(client: OrderClient, resolver: Resolver, logger: Logger, options: Partial<OrderServiceOptions> = {}, prices?: LastPrices, live?: LiveBooks) {
+  constructor(
+    client: OrderClient,
+    resolver: Resolver,
+    logger: Logger,
+    options: Partial<OrderServiceOptions> = {},
+    prices?: LastPrices,
+    live?: { readonly books: LiveBooks; readonly lastPrice: (row: SymbolRow) => number | null },
+  ) {
     const o = { ...DEFAULTS, ...options };
     const lookup: TokenLookup = (token, exchange) => resolver.findByToken(token, exchange);
-    this.commands = new OrderCommands(client, resolver, lookup, logger, o, live);
-    this.books = new BookQueries(client, resolver, lookup, logger, prices, live);
+    this.commands = new OrderCommands(client, resolver, lookup, logger, o, live?.books);
+    this.books = new BookQueries(client, resolver, lookup, logger, prices, live?.books, live?.lastPrice);
     this.batches = new BatchOrders(client, this.commands, lookup);
     this.smart = new SmartOrders(client, resolver, this.commands, this.books, o.settleWindowMs);
   }

@@ -221,6 +221,11 @@ export class MarketFeed {
     return removed;
   }
 
+  /** The latest traded price the feed holds for a contract row, or null (not watched, or no tick yet). */
+  lastPrice(row: Pick<SymbolRow, "exchange" | "symbol">): number | null {
+    return this.watched.get(`${row.exchange}:${row.symbol}`)?.snapshot.ltp ?? null;
+  }
+
   /** Subscriptions (symbol × mode) a subscriber holds. */
   countOf(subscriber: FeedSubscriber): number {
     return this.counts.get(subscriber) ?? 0;

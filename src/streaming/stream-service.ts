@@ -1,5 +1,5 @@
 import type { Logger } from "../logger.js";
-import type { TokenLookup } from "../orders/books.js";
+import { exchangeOf, type TokenLookup } from "../orders/books.js";
 import type { LiveBooks } from "../orders/live-books.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { XtsClient } from "../xts/client/create-client.js";
@@ -38,7 +38,7 @@ export class StreamService {
 
   constructor(
     private readonly xts: XtsClient,
-    resolver: Resolver,
+    private readonly resolver: Resolver,
     readonly books: LiveBooks,
     private readonly logger: Logger,
     private readonly options: StreamOptions,
@@ -51,7 +51,9 @@ export class StreamService {
       xts.interactive,
       {
         onOrder: (entry) => books.applyOrder(entry),
-        onTrade: (entry) => books.applyTrade(entry),
+        onTrade: (entry) => {
+          if (books.applyTrade(entry)) this.positionsChanged();
+        },
         onConnect: () => this.reconcile(),
       },
       logger.child({ component: "interactive-stream" }),
@@ -80,6 +82,8 @@ export class StreamService {
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    if (this.positionsTimer !== null) clearTimeout(this.positionsTimer);
+    this.positionsTimer = null;
     this.market.stop();
     this.interactive.stop();
     this.books.markUnhealthy();
@@ -91,6 +95,31 @@ export class StreamService {
     const { changed } = this.books.reconcile(orders, trades);
     this.lastReconcileAt = Date.now();
     this.logger.info({ orders: orders.length, trades: trades.length, changed }, "live books reconciled with the REST books");
+    this.positionsChanged();
+  }
+
+  /** Ticks for the instruments held, so positions' ltp and P&L move with the market. */
+  private readonly positionWatcher = { deliver: () => undefined };
+  private positionsTimer: NodeJS.Timeout | null = null;
+
+  /** After a fill (or a reconnect): look at the positions once things settle, and watch any new instrument. */
+  private positionsChanged(): void {
+    if (this.positionsTimer !== null) return;
+    this.positionsTimer = setTimeout(() => {
+      this.positionsTimer = null;
+      this.watchPositions().catch((error: unknown) => this.logger.warn({ err: error }, "could not read the positions to stream their prices"));
+    }, 200);
+    this.positionsTimer.unref();
+  }
+
+  private async watchPositions(): Promise<void> {
+    const positions = await this.xts.interactive.positions("NetWise");
+    const symbols: { symbol: string; exchange: string }[] = [];
+    for (const p of positions) {
+      const row = this.resolver.findByToken(p.ExchangeInstrumentID, exchangeOf(p.ExchangeSegment));
+      if (row !== undefined) symbols.push({ symbol: row.symbol, exchange: row.exchange });
+    }
+    if (symbols.length > 0) await this.feed.subscribeMany(this.positionWatcher, symbols, 1);
   }
 
   status(): StreamStatus {

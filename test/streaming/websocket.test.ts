@@ -185,6 +185,27 @@ describe("order updates", () => {
   });
 });
 
+describe("positions", () => {
+  it("carry the last price from live ticks, and the P&L at that price, which XTS's positions lack", async () => {
+    const row = h.picks.future;
+    expectSuccess(await h.post("placeorder", { apikey: h.key, strategy: "ws", symbol: row.symbol, exchange: "NFO", action: "BUY", quantity: String(row.lotsize), pricetype: "MARKET", product: "NRML" }));
+    const moved = h.gw.sandbox.control.setPrice("NSEFO", row.token, (await ltpOf(h, row)) + row.tick_size * 40).price;
+    const position = await until("the position at the moved price", async () => {
+      const data = expectSuccess(await h.post("positionbook", { apikey: h.key }))["data"] as Record<string, unknown>[];
+      const p = data.find((d) => d["symbol"] === row.symbol && d["product"] === "NRML");
+      return p?.["ltp"] === moved ? p : undefined;
+    });
+    // The sandbox's own MTM at that price is what the gateway works out from the tick.
+    h.gw.streams!.stop();
+    const rest = (expectSuccess(await h.post("positionbook", { apikey: h.key }))["data"] as Record<string, unknown>[]).find((d) => d["symbol"] === row.symbol && d["product"] === "NRML")!;
+    h.gw.streams!.start();
+    expect(rest["ltp"]).toBeNull();
+    expect(position["pnl"]).toBe(rest["pnl"]);
+    expect(position["pnl"]).not.toBe(0);
+    await until("streams back", () => (h.gw.streams!.market.connected && h.gw.streams!.status().interactive.booksHealthy ? true : undefined), { timeoutMs: 5000 });
+  });
+});
+
 describe("a lost order answer", () => {
   it("is settled by the interactive event for the order, even when the order book cannot be read", async () => {
     const control = h.gw.sandbox.control;

@@ -173,6 +173,8 @@ export function parsePositions(result: unknown): XtsPosition[] {
       UnrealizedMTM: unrealized,
       RealizedMTM: realized,
       LastTradedPrice: r.optionalNumber("LastTradedPrice"),
+      NetAmount: r.optionalNumber("NetAmount"),
+      Multiplier: r.optionalNumber("Multiplier"),
     };
   });
 }

@@ -161,6 +161,9 @@ export interface XtsPosition {
   readonly RealizedMTM: number | null;
   /** Only some builds send a last price with positions. */
   readonly LastTradedPrice: number | null;
+  /** SellAmount − BuyAmount so far, and the contract multiplier: with a last price they give the MTM (null when not sent). */
+  readonly NetAmount: number | null;
+  readonly Multiplier: number | null;
 }
 
 /**
