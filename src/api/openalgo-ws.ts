@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type RawData, type WebSocket } from "ws";
-import { XtsBridgeError } from "../errors.js";
+import { ValidationError, XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { parseMode, type FeedMode, type FeedSubscriber, type MarketFeed } from "../streaming/market-feed.js";
 import type { OrderFeed, OrderListener } from "../streaming/order-feed.js";
@@ -134,13 +134,13 @@ function symbolsOf(message: Record<string, unknown>): SymbolRef[] {
     return list.map((item, i) => {
       const entry = (item ?? {}) as Record<string, unknown>;
       if (typeof entry["symbol"] !== "string" || typeof entry["exchange"] !== "string") {
-        throw new XtsBridgeError("VALIDATION_ERROR", `symbols[${i}] must be {"symbol": "...", "exchange": "..."}`, { details: { field: `symbols[${i}]` } });
+        throw new ValidationError(`symbols[${i}]`, `symbols[${i}] must be {"symbol": "...", "exchange": "..."}`);
       }
       return { symbol: entry["symbol"], exchange: entry["exchange"], ...(entry["mode"] === undefined ? {} : { mode: entry["mode"] }) };
     });
   }
   if (typeof message["symbol"] === "string" && typeof message["exchange"] === "string") return [{ symbol: message["symbol"], exchange: message["exchange"] }];
-  throw new XtsBridgeError("VALIDATION_ERROR", 'subscribe needs "symbols": [{"symbol": "RELIANCE", "exchange": "NSE"}, …]', { details: { field: "symbols" } });
+  throw new ValidationError("symbols", 'subscribe needs "symbols": [{"symbol": "RELIANCE", "exchange": "NSE"}, …]');
 }
 
 export interface WsStats {

@@ -60,8 +60,10 @@ export async function startWebSocket(gw: Gateway, app: FastifyInstance, options:
       await server.close();
       if (dedicated !== null) {
         const closing = dedicated;
-        await new Promise<void>((resolve) => closing.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+        // Idle keep-alive sockets (a browser that looked at the port) would hold close() open.
         closing.closeAllConnections();
+        await closed;
       }
     },
   };

@@ -1,5 +1,6 @@
 import { ValidationError, XtsBridgeError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
+import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { SymbolRow } from "../store/types.js";
 import type { StreamInstrument } from "../xts/stream/market-stream.js";
@@ -35,6 +36,7 @@ export interface FeedOptions {
   /** The message code behind LTP mode: 1501 touchline (every XTS build) or 1512 (newer ones). */
   readonly ltpCode: 1501 | 1512;
   readonly now?: () => number;
+  readonly logger?: Logger;
 }
 
 interface Snapshot {
@@ -239,6 +241,7 @@ export class MarketFeed {
     } catch (error) {
       // The client is gone either way; XTS keeps streaming what nobody reads until the next reconnect.
       if (!(error instanceof XtsBridgeError)) throw error;
+      this.options.logger?.warn({ err: error, instruments: gone.length }, "unsubscribing at XTS failed; its ticks are dropped until the next reconnect");
     }
   }
 

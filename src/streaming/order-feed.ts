@@ -16,6 +16,8 @@ export interface OrderListener {
 export class OrderFeed {
   private readonly listeners = new Set<OrderListener>();
   private sent = 0;
+  /** Set by the Redis publisher on the primary. */
+  onMessage: ((text: string) => void) | null = null;
 
   constructor(
     books: LiveBooks,
@@ -82,7 +84,4 @@ export class OrderFeed {
     this.onMessage?.(text);
     this.deliverText(text);
   }
-
-  /** Set by the Redis publisher on the primary. */
-  onMessage: ((text: string) => void) | null = null;
 }

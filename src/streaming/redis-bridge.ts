@@ -179,8 +179,15 @@ export class RemoteFeed {
       const cut = text.indexOf("\n");
       if (cut < 0) return;
       if (cut === 0) {
-        const reply = JSON.parse(text.slice(1)) as { reply: string; results: never[] };
-        this.pending.get(reply.reply)?.(reply.results);
+        // A garbled reply is dropped (the request then times out as unanswered), never thrown into ioredis.
+        let reply: { reply?: unknown; results?: unknown };
+        try {
+          reply = JSON.parse(text.slice(1)) as typeof reply;
+        } catch {
+          this.logger.warn({ channel }, "an unreadable reply from the primary was dropped");
+          return;
+        }
+        if (typeof reply.reply === "string" && Array.isArray(reply.results)) this.pending.get(reply.reply)?.(reply.results as never[]);
         return;
       }
       const key = text.slice(0, cut);

@@ -46,7 +46,7 @@ export class StreamService {
     const backoff = { ...(options.baseDelayMs === undefined ? {} : { baseDelayMs: options.baseDelayMs }), ...(options.maxDelayMs === undefined ? {} : { maxDelayMs: options.maxDelayMs }) };
     const log = (name: string) => (status: LinkStatus) => logger.info({ socket: name, state: status.state, lastError: status.lastError }, `XTS ${name} socket: ${status.state}`);
     this.market = new XtsMarketStream(xts.market, (tick) => this.feed.onTick(tick), logger.child({ component: "market-stream" }), { ...backoff, onState: log("market") });
-    this.feed = new MarketFeed(this.market, resolver, { broker: options.broker, ltpCode: options.ltpCode });
+    this.feed = new MarketFeed(this.market, resolver, { broker: options.broker, ltpCode: options.ltpCode, logger: logger.child({ component: "market-feed" }) });
     this.interactive = new XtsInteractiveStream(
       xts.interactive,
       {

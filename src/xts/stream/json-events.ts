@@ -7,7 +7,7 @@ import type { XtsLevel, XtsStreamCode, XtsTick, XtsTickTouchline } from "./ticks
  * A payload without a figure the tick needs throws ResultShapeError naming it: a missing price is
  * never read as 0.
  */
-function payloadRecord(data: unknown, event: string): Record<string, unknown> {
+function payloadReader(data: unknown, event: string): RecordReader {
   let value = data;
   if (typeof data === "string") {
     try {
@@ -18,7 +18,7 @@ function payloadRecord(data: unknown, event: string): Record<string, unknown> {
   } else if (data instanceof Uint8Array) {
     throw new ResultShapeError(`${event} payload is binary, not JSON`);
   }
-  return new RecordReader(value, event).value;
+  return new RecordReader(value, event);
 }
 
 function level(value: unknown, what: string): XtsLevel {
@@ -55,8 +55,8 @@ function touchline(value: unknown, what: string): XtsTickTouchline {
 /** One `{code}-json-full` payload as a tick. */
 export function parseJsonTick(code: XtsStreamCode, data: unknown): XtsTick {
   const event = `${code}-json-full`;
-  const payload = payloadRecord(data, event);
-  const q = new RecordReader(payload, event);
+  const q = payloadReader(data, event);
+  const payload = q.value;
   const segment = q.whole("ExchangeSegment");
   const token = q.id("ExchangeInstrumentID");
   switch (code) {

@@ -45,16 +45,19 @@ export class SocketLink {
   private timer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private running = false;
-  private status: LinkStatus;
+  /** Status without the event counters, which change on every tick and are kept as plain fields. */
+  private status: Omit<LinkStatus, "lastEventAt" | "events">;
+  private lastEventAt: number | null = null;
+  private events = 0;
   private readonly now: () => number;
 
   constructor(private readonly options: SocketLinkOptions) {
     this.now = options.now ?? Date.now;
-    this.status = { state: "stopped", since: this.now(), connects: 0, lastError: null, lastEventAt: null, events: 0 };
+    this.status = { state: "stopped", since: this.now(), connects: 0, lastError: null };
   }
 
   get state(): LinkStatus {
-    return this.status;
+    return { ...this.status, lastEventAt: this.lastEventAt, events: this.events };
   }
 
   start(): void {
@@ -73,10 +76,10 @@ export class SocketLink {
     this.set({ state: "stopped" });
   }
 
-  private set(change: Partial<LinkStatus>): void {
+  private set(change: Partial<Omit<LinkStatus, "lastEventAt" | "events">>): void {
     const stateChanged = change.state !== undefined && change.state !== this.status.state;
     this.status = { ...this.status, ...change, ...(stateChanged ? { since: this.now() } : {}) };
-    if (stateChanged) this.options.onState?.(this.status);
+    if (stateChanged) this.options.onState?.(this.state);
   }
 
   private async connect(): Promise<void> {
@@ -135,7 +138,9 @@ export class SocketLink {
     });
     for (const [event, handler] of Object.entries(this.options.events)) {
       socket.on(event, (data: unknown) => {
-        this.set({ lastEventAt: this.now(), events: this.status.events + 1 });
+        // On every tick: two field writes, no new status object.
+        this.lastEventAt = this.now();
+        this.events += 1;
         try {
           handler(data);
         } catch (error) {
