@@ -48,6 +48,11 @@ export interface Config {
   readonly websocket: { readonly host: string; readonly port: number | null; readonly ltpCode: 1501 | 1512 };
   /** REDIS_URL: besides rate limits, the primary publishes ticks and order events there for replicas. */
   readonly redisUrl: string | null;
+  /**
+   * XTS_MARGIN_DETAILS: whether the broker's XTS serves `POST /orders/margindetails` for /margin.
+   * Off by default (Jainam has no margin calculator); the built-in sandbox always serves it.
+   */
+  readonly marginDetails: boolean;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -105,7 +110,18 @@ export function loadConfig(env: Env = process.env): Config {
     contractCheckMs,
     websocket,
     redisUrl: read(env, "REDIS_URL") ?? null,
+    marginDetails: onOff(env, "XTS_MARGIN_DETAILS", false),
   });
+}
+
+/** A switch: on/off (also true/false, 1/0, yes/no), any case. */
+function onOff(env: Env, name: string, fallback: boolean): boolean {
+  const value = read(env, name);
+  if (value === undefined) return fallback;
+  const v = value.toLowerCase();
+  if (["on", "true", "1", "yes"].includes(v)) return true;
+  if (["off", "false", "0", "no"].includes(v)) return false;
+  throw new ConfigError(name, `'${value}' must be on or off`);
 }
 
 /** WEBSOCKET_PORT: 8765 (OpenAlgo's) by default, 0 for any free port, `off` for none. */

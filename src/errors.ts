@@ -44,6 +44,9 @@ export const ERROR_CODES = [
   "CONTRACT_NOT_LOADED",
   "XTS_TIMEOUT",
   "ORDER_OUTCOME_UNKNOWN",
+  "PRICE_UNAVAILABLE",
+  "NO_IMPLIED_VOLATILITY",
+  "NOT_SUPPORTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

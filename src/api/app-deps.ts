@@ -3,6 +3,10 @@ import type { HistoryService } from "../marketdata/history.js";
 import type { MasterContractService } from "../mastercontract/refresh.js";
 import type { OrderService } from "../orders/order-service.js";
 import type { QuoteService } from "../orders/quote-service.js";
+import type { MarginService } from "../orders/margin-service.js";
+import type { MultiOrders } from "../orders/multi-orders.js";
+import type { OptionsService } from "../options/options-service.js";
+import type { ExchangeCalendar } from "../calendar/exchange-calendar.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { ApiKeys } from "./api-keys.js";
 import type { RequestIds } from "../orders/order-tag.js";
@@ -20,6 +24,10 @@ export interface AppDeps {
   readonly quotes: QuoteService;
   readonly history: HistoryService;
   readonly master: MasterContractService;
+  readonly options: OptionsService;
+  readonly multi: MultiOrders;
+  readonly margin: MarginService;
+  readonly calendar: ExchangeCalendar;
   readonly limits?: Partial<RateLimits>;
   /** Where rate-limit counters live (memory by default; Redis or PostgreSQL across processes). */
   readonly limiters?: LimiterFactory;

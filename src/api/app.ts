@@ -190,7 +190,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
     }
     const result = await route.handle(parsed.data, { requestId: request.id, deps, instruments });
-    if (result.kind === "json") return reply.send(result.body);
+    if (result.kind === "json") return reply.status(result.httpStatus ?? 200).send(result.body);
     // Large answers: a few per key at a time, each streamed from the shared serialised copy.
     const active = downloads.get(key.id) ?? 0;
     if (active >= downloadsPerKey) return tooMany(reply, 1000, `at most ${downloadsPerKey} instrument downloads at a time per API key; wait for one to finish`);

@@ -24,6 +24,8 @@ export const STATUS_BY_CODE = {
   RATE_LIMITED: 429,
   XTS_RATE_LIMITED: 429,
   HEADERS_TOO_LARGE: 431,
+  // The request was understood and the figures are XTS's, but they admit no volatility.
+  NO_IMPLIED_VOLATILITY: 422,
   // A configuration error reaching a request is a deployment fault, not the client's.
   CONFIG_ERROR: 500,
   INTERNAL_ERROR: 500,
@@ -35,7 +37,10 @@ export const STATUS_BY_CODE = {
   MASTER_REFRESH_FAILED: 502,
   PRIMARY_UNAVAILABLE: 502,
   PRIMARY_ONLY: 502,
+  NOT_SUPPORTED: 501,
   STORE_ERROR: 503,
+  // Nothing has traded yet: a price the answer needs is unknown (never taken as 0).
+  PRICE_UNAVAILABLE: 503,
   CONTRACT_NOT_LOADED: 503,
   XTS_TIMEOUT: 504,
   ORDER_OUTCOME_UNKNOWN: 504,

@@ -1,8 +1,9 @@
 import type { z } from "zod";
-import { XtsBridgeError } from "../errors.js";
+import { XtsBridgeError, type ErrorCode } from "../errors.js";
 import { istToday } from "../instruments/ist.js";
 import { intervalsData } from "../marketdata/history.js";
 import type { AppDeps } from "./app-deps.js";
+import { httpStatusFor } from "./error-status.js";
 import { symbolData, type InstrumentsCache } from "./instruments-cache.js";
 import * as s from "./schemas.js";
 
@@ -16,7 +17,7 @@ export interface HandlerContext {
 
 /** A JSON answer, or bytes already serialised (the instrument lists), streamed with backpressure. */
 export type Reply =
-  | { readonly kind: "json"; readonly body: Record<string, unknown> }
+  | { readonly kind: "json"; readonly body: Record<string, unknown>; readonly httpStatus?: number }
   | { readonly kind: "bytes"; readonly contentType: string; readonly filename?: string; readonly body: Buffer };
 
 /**
@@ -49,6 +50,20 @@ function route<S extends z.ZodType>(r: Route<S>): Route {
 }
 
 const ok = (body: Record<string, unknown>): Reply => ({ kind: "json", body: { status: "success", ...body } });
+
+/** A batch succeeds when any of its orders did; its results say which. */
+function batchReply(results: readonly { status: string }[], extra: Record<string, unknown>, noun: string): Reply {
+  const failed = results.filter((r) => r.status !== "success").length;
+  if (failed === results.length) {
+    // Nothing was placed: an error in the usual envelope, with the first failure's code and status.
+    const first = results[0] as { code?: ErrorCode; message?: string };
+    const code = first.code ?? "INTERNAL_ERROR";
+    return { kind: "json", httpStatus: httpStatusFor(code), body: { status: "error", message: `every ${noun} failed; the first: ${first.message ?? "unknown"}`, code, ...extra, results } };
+  }
+  return ok({ ...extra, results });
+}
+
+const CALENDAR_TIMEZONE = "Asia/Kolkata";
 
 
 export const ROUTES: readonly Route[] = [
@@ -194,6 +209,69 @@ export const ROUTES: readonly Route[] = [
   route({
     method: "POST", path: "/multiquotes", summary: "Quotes of many instruments (an unknown one is reported in its place)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.multiquotesSchema,
     handle: async (b, { deps }) => ok({ results: await deps.quotes.multiquotes(b.symbols) }),
+  }),
+  route({
+    method: "POST", path: "/optionsymbol", summary: "The option ATM/ITMn/OTMn strikes from the underlying's price, on the expiry's listed strikes", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.optionSymbolSchema,
+    handle: async (b, { deps }) => ok(await deps.options.optionSymbol(b)),
+  }),
+  route({
+    method: "POST", path: "/optionsorder", summary: "Place an option order by offset (\"buy NIFTY ATM CE\"), split into parts when splitsize is set", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.optionsOrderSchema,
+    handle: async (b, { deps, requestId }) => ok(await deps.options.optionsOrder(b, deps.orders, requestId)),
+  }),
+  route({
+    method: "POST", path: "/optionsmultiorder", summary: "Option legs of one underlying (BUY legs first); a result per leg", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.optionsMultiOrderSchema,
+    handle: async (b, { deps, requestId }) => {
+      const answer = await deps.options.optionsMultiOrder(b, deps.orders, requestId);
+      return batchReply(answer["results"] as { status: string }[], { underlying: answer["underlying"], underlying_ltp: answer["underlying_ltp"] }, "leg");
+    },
+  }),
+  route({
+    method: "POST", path: "/syntheticfuture", summary: "ATM strike + call − put of an expiry", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.syntheticFutureSchema,
+    handle: async (b, { deps }) => ok(await deps.options.syntheticFuture(b)),
+  }),
+  route({
+    method: "POST", path: "/optionchain", summary: "Strikes around ATM with both sides' quotes (and Greeks when asked)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.optionChainSchema,
+    handle: async (b, { deps }) => ok(await deps.options.optionChain(b)),
+  }),
+  route({
+    method: "POST", path: "/optiongreeks", summary: "Black-76 implied volatility and Greeks of one option", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.optionGreeksSchema,
+    handle: async (b, { deps }) => {
+      const [one] = await deps.options.optionGreeks([b], b);
+      if (one!.status === "error") throw new XtsBridgeError(one!["code"] as ErrorCode, String(one!["message"]));
+      const { status: _status, ...body } = one!;
+      return ok(body);
+    },
+  }),
+  route({
+    method: "POST", path: "/multioptiongreeks", summary: "Greeks of up to 50 options from one round of quotes; a result per option", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.multiOptionGreeksSchema,
+    handle: async (b, { deps }) => {
+      const data = await deps.options.optionGreeks(b.symbols, b);
+      const success = data.filter((d) => d.status === "success").length;
+      return ok({ data, summary: { total: data.length, success, failed: data.length - success } });
+    },
+  }),
+  route({
+    method: "POST", path: "/basketorder", summary: "Many orders, BUY before SELL; every one attempted, a result per order", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.basketOrderSchema,
+    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.basketOrder(b.orders, deps.orders, requestId), {}, "order"),
+  }),
+  route({
+    method: "POST", path: "/splitorder", summary: "One large order in parts of splitsize, each under the freeze quantity", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.splitOrderSchema,
+    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.splitOrder(b, b.splitsize, deps.orders, requestId), { split_size: b.splitsize, total_quantity: b.quantity }, "part"),
+  }),
+  route({
+    method: "POST", path: "/margin", summary: "Margin a basket of positions would need, from the broker's RMS (NOT_SUPPORTED where it has none)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.marginSchema,
+    handle: async (b, { deps }) => ok({ data: await deps.margin.margin(b.positions) }),
+  }),
+  route({
+    method: "POST", path: "/market/holidays", summary: "Exchange trading holidays of a year (IST)", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.holidaysSchema,
+    handle: async (b, { deps }) => {
+      const year = b.year ?? Number((deps.today ?? istToday)().slice(0, 4));
+      return ok({ year, timezone: CALENDAR_TIMEZONE, data: deps.calendar.holidays(year) });
+    },
+  }),
+  route({
+    method: "POST", path: "/market/timings", summary: "Each exchange's session on a date (epoch ms); a closed exchange is left out", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.timingsSchema,
+    handle: async (b, { deps }) => ok({ data: deps.calendar.sessions(b.date) }),
   }),
   route({
     method: "POST", path: "/ping", summary: "Checks the API key", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,

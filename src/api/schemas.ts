@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { notServedReason, SUPPORTED_EXCHANGES } from "../instruments/exchanges.js";
 import { ACTIONS, PRICE_TYPES, PRODUCTS } from "../orders/openalgo-types.js";
+import { OFFSET_HELP, OFFSET_PATTERN } from "../options/ladder.js";
 import { apiKeyField, exactEnum, nonNegative, orderId, signedWholeNumber, text, upperEnum, wholeNumber } from "./schema-helpers.js";
 
 /**
@@ -127,3 +128,165 @@ export const tickerQuerySchema = z.strictObject({
   to: isoDate("to"),
   format: z.enum(["json", "txt"], { error: "format must be json or txt" }).default("json"),
 });
+
+// ---- Options, multi-order, margin, analyzer and calendar (OpenAlgo restx_api/schemas.py, data_schemas.py) ----
+
+const optionType = upperEnum("option_type", ["CE", "PE"]);
+const offset = z
+  .string({ error: OFFSET_HELP })
+  .transform((v) => v.trim().toUpperCase())
+  .pipe(z.string().regex(OFFSET_PATTERN, { message: OFFSET_HELP }))
+  .meta({ description: "ATM, ITM1…ITM50 or OTM1…OTM50 (any case)" });
+const expiryDate = text("expiry_date", 9).meta({ description: "DDMMMYY, e.g. 28OCT25" });
+const underlying = text("underlying", 64).meta({ description: "NIFTY, RELIANCE, or a future such as NIFTY28OCT25FUT (which names the expiry)" });
+const optionExchange = upperEnum("exchange", ["NSE_INDEX", "NSE", "BSE_INDEX", "BSE", "NFO", "BFO", "MCX", "CDS"]);
+const optionProduct = exactEnum("product", ["MIS", "NRML"]);
+const strikeInt = wholeNumber("strike_int", 1).nullable().optional().meta({ description: "legacy: a fixed strike interval; omit to use the contract's listed strikes" });
+const splitsize = wholeNumber("splitsize", 0).nullable().default(0).transform((v) => v ?? 0);
+const interestRate = nonNegative("interest_rate").refine((n) => n <= 100, { message: "interest_rate must be a percentage between 0 and 100" });
+
+const legFields = {
+  offset,
+  option_type: optionType,
+  action,
+  quantity: wholeNumber("quantity", 1),
+  splitsize,
+  pricetype: pricetype.default("MARKET"),
+  product: optionProduct.default("MIS"),
+  price: nonNegative("price").default(0),
+  trigger_price: nonNegative("trigger_price").default(0),
+  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
+};
+
+export const optionSymbolSchema = z.strictObject({
+  apikey,
+  // Deprecated in OpenAlgo and ignored, but its clients still send it.
+  strategy: z.string().nullable().optional(),
+  underlying,
+  exchange: optionExchange,
+  expiry_date: expiryDate.optional(),
+  strike_int: strikeInt,
+  offset,
+  option_type: optionType,
+});
+
+export const optionsOrderSchema = z.strictObject({
+  apikey,
+  strategy,
+  underlying,
+  exchange: optionExchange,
+  expiry_date: expiryDate.optional(),
+  strike_int: strikeInt,
+  ...legFields,
+  underlying_ltp: nonNegative("underlying_ltp").nullable().optional(),
+});
+
+export const optionsMultiOrderSchema = z.strictObject({
+  apikey,
+  strategy,
+  underlying,
+  exchange: optionExchange,
+  expiry_date: expiryDate.optional(),
+  strike_int: strikeInt,
+  legs: z
+    .array(z.strictObject({ ...legFields, expiry_date: expiryDate.optional() }), { error: "legs must be a list of legs {offset, option_type, action, quantity, …}" })
+    .min(1, { message: "legs must hold 1 to 20 legs" })
+    .max(20, { message: "legs must hold 1 to 20 legs" }),
+});
+
+export const syntheticFutureSchema = z.strictObject({ apikey, underlying, exchange: optionExchange, expiry_date: expiryDate });
+
+export const optionChainSchema = z.strictObject({
+  apikey,
+  underlying,
+  exchange: optionExchange,
+  expiry_date: expiryDate,
+  strike_count: wholeNumber("strike_count", 1).refine((n) => n <= 100, { message: "strike_count must be between 1 and 100" }).nullable().optional(),
+  with_greeks: z.union([z.boolean(), z.enum(["true", "false"])], { error: "with_greeks must be true or false" }).transform((v) => v === true || v === "true").default(false),
+  interest_rate: interestRate.nullable().optional(),
+});
+
+const greeksExchange = upperEnum("exchange", ["NFO", "BFO", "CDS", "MCX"]);
+const expiryTime = z.string({ error: "expiry_time must be HH:MM" }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "expiry_time must be HH:MM (24-hour, IST), e.g. 15:30" });
+const underlyingFields = {
+  underlying_symbol: text("underlying_symbol", 64).optional(),
+  underlying_exchange: upperEnum("underlying_exchange", SUPPORTED_EXCHANGES).optional(),
+};
+
+export const optionGreeksSchema = z.strictObject({
+  apikey,
+  symbol,
+  exchange: greeksExchange,
+  interest_rate: interestRate.optional(),
+  forward_price: nonNegative("forward_price").refine((n) => n > 0, { message: "forward_price must be > 0" }).optional(),
+  ...underlyingFields,
+  expiry_time: expiryTime.optional(),
+});
+
+export const multiOptionGreeksSchema = z.strictObject({
+  apikey,
+  symbols: z
+    .array(z.strictObject({ symbol, exchange: greeksExchange, ...underlyingFields }), { error: "symbols must be a list of {symbol, exchange}" })
+    .min(1, { message: "symbols must hold 1 to 50 entries" })
+    .max(50, { message: "symbols must hold 1 to 50 entries" }),
+  interest_rate: interestRate.optional(),
+  expiry_time: expiryTime.optional(),
+});
+
+const basketItem = z.strictObject({
+  exchange,
+  symbol,
+  action,
+  quantity: wholeNumber("quantity", 1),
+  pricetype: pricetype.default("MARKET"),
+  product: product.default("MIS"),
+  price: nonNegative("price").default(0),
+  trigger_price: nonNegative("trigger_price").default(0),
+  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
+});
+
+export const basketOrderSchema = z.strictObject({
+  apikey,
+  strategy,
+  orders: z
+    .array(basketItem, { error: "orders must be a list of orders {symbol, exchange, action, quantity, …}" })
+    .min(1, { message: "orders must not be empty" })
+    .max(100, { message: "orders may hold at most 100 orders" }),
+});
+
+export const splitOrderSchema = z.strictObject({
+  ...orderFields,
+  splitsize: wholeNumber("splitsize", 1),
+});
+
+export const marginSchema = z.strictObject({
+  apikey,
+  positions: z
+    .array(
+      z.strictObject({
+        symbol: text("symbol", 50),
+        exchange,
+        action,
+        quantity: wholeNumber("quantity", 1),
+        product,
+        pricetype,
+        price: nonNegative("price").default(0),
+        trigger_price: nonNegative("trigger_price").default(0),
+      }),
+      { error: "positions must be a list of {symbol, exchange, action, quantity, product, pricetype}" },
+    )
+    .min(1, { message: "positions must hold 1 to 50 positions" })
+    .max(50, { message: "positions must hold 1 to 50 positions" }),
+});
+
+export const analyzerToggleSchema = z.strictObject({
+  apikey,
+  mode: z.union([z.boolean(), z.enum(["true", "false"])], { error: "mode must be true (analyze) or false (live)" }).transform((v) => v === true || v === "true"),
+});
+
+export const holidaysSchema = z.strictObject({
+  apikey,
+  year: wholeNumber("year", 2020).refine((n) => n <= 2050, { message: "year must be between 2020 and 2050" }).optional(),
+});
+
+export const timingsSchema = z.strictObject({ apikey, date: isoDate("date") });

@@ -16,6 +16,10 @@ import { openStore } from "../store/open-store.js";
 import type { GatewayStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 import type { AppDeps } from "../api/app-deps.js";
+import { EXCHANGE_CALENDAR, type ExchangeCalendar } from "../calendar/exchange-calendar.js";
+import { MarginService } from "../orders/margin-service.js";
+import { MultiOrders } from "../orders/multi-orders.js";
+import { OptionsService } from "../options/options-service.js";
 import { httpForwarder } from "../api/forward.js";
 import type { RetryPolicy } from "../xts/client/backoff.js";
 import { createXtsClient, type XtsClient } from "../xts/client/create-client.js";
@@ -45,6 +49,10 @@ export interface Gateway {
   readonly resolver: Resolver;
   readonly xts: XtsClient;
   readonly master: MasterContractService;
+  readonly options: OptionsService;
+  readonly multi: MultiOrders;
+  readonly margin: MarginService;
+  readonly calendar: ExchangeCalendar;
   readonly orders: OrderService;
   readonly quotes: QuoteService;
   readonly history: HistoryService;
@@ -84,6 +92,8 @@ export interface GatewayOverrides {
   /** OHLC windows and pacing (a test need not wait a second between requests). */
   readonly history?: Partial<HistoryOptions>;
   readonly streams?: Partial<StreamOptions>;
+  /** The clock options Greeks count time to expiry by, and the calendar's "today" (a test's fixed day). */
+  readonly clock?: () => number;
 }
 
 /** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
@@ -165,6 +175,9 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
           ...overrides.streams,
         });
   const history = new HistoryService(xts.market, resolver, store, overrides.history);
+  const options = new OptionsService(resolver, quotes, overrides.clock);
+  const multi = new MultiOrders(resolver);
+  const margin = new MarginService(xts.interactive, resolver, sandbox !== null || config.marginDetails);
   const opened = store;
   return {
     config,
@@ -176,6 +189,10 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     orders,
     quotes,
     history,
+    options,
+    multi,
+    margin,
+    calendar: EXCHANGE_CALENDAR,
     apiKeys: new ApiKeys(opened),
     streams,
     sandbox,
@@ -203,6 +220,10 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     quotes: gw.quotes,
     history: gw.history,
     master: gw.master,
+    options: gw.options,
+    multi: gw.multi,
+    margin: gw.margin,
+    calendar: gw.calendar,
     limits: config.rateLimits,
     replicaSecret: config.replicaSecret,
     ...(gw.streams === null ? {} : { streamStatus: () => ({ enabled: true, ...gw.streams!.status() }) }),

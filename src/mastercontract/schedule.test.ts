@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pendingStatus } from "../store/status-types.js";
-import { needsRefresh, todaysCutoff } from "./schedule.js";
+import { needsRefresh, todaysCutoff, tradingDayCutoff } from "./schedule.js";
 
 const at = (iso: string) => new Date(iso);
 
@@ -26,5 +26,22 @@ describe("needsRefresh", () => {
     expect(needsRefresh(success("2026-11-26T02:45:00Z"), 10, at("2026-11-26T04:00:00Z"))).toBe(false);
     // Yesterday evening's contract is still today's before 08:00 IST.
     expect(needsRefresh(success("2026-11-25T12:00:00Z"), 10, at("2026-11-26T01:00:00Z"))).toBe(false);
+  });
+});
+
+describe("the trading-day cutoff (exchange calendar)", () => {
+  const success = (lastSuccessAt: string) => ({ ...pendingStatus("jainam_prop"), status: "success" as const, lastSuccessAt });
+  it("over a weekend, Friday's contract stays current; on Monday after 08:00 IST it is due", () => {
+    // Friday 2026-11-27 09:00 IST download; Sunday 29th noon IST: nothing new to fetch.
+    expect(needsRefresh(success("2026-11-27T03:30:00Z"), 10, at("2026-11-29T06:30:00Z"))).toBe(false);
+    expect(tradingDayCutoff(at("2026-11-29T06:30:00Z")).toISOString()).toBe("2026-11-27T02:30:00.000Z");
+    expect(needsRefresh(success("2026-11-27T03:30:00Z"), 10, at("2026-11-30T03:00:00Z"))).toBe(true);
+  });
+  it("Christmas (every exchange shut) is no trading day, but Guru Nanak Jayanti (MCX's evening session) is", () => {
+    expect(tradingDayCutoff(at("2026-12-25T06:30:00Z")).toISOString()).toBe("2026-12-24T02:30:00.000Z");
+    expect(tradingDayCutoff(at("2026-11-24T06:30:00Z")).toISOString()).toBe("2026-11-24T02:30:00.000Z");
+  });
+  it("a year the calendar does not hold falls back to weekdays", () => {
+    expect(tradingDayCutoff(at("2031-01-04T06:30:00Z")).toISOString()).toBe("2031-01-03T02:30:00.000Z");
   });
 });

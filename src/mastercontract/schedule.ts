@@ -2,6 +2,8 @@ import type { Logger } from "../logger.js";
 import type { MasterStatus } from "../store/status-types.js";
 import type { MasterContractService } from "./refresh.js";
 import { IST_OFFSET_MS } from "../instruments/ist.js";
+import { EXCHANGE_CALENDAR } from "../calendar/exchange-calendar.js";
+import { CALENDAR_EXCHANGES } from "../calendar/holidays-data.js";
 
 /**
  * The start of the current trading day's contract: 08:00 IST (OpenAlgo's
@@ -13,10 +15,33 @@ export function todaysCutoff(now: Date = new Date()): Date {
   return new Date(cutoff > now.getTime() ? cutoff - 86_400_000 : cutoff);
 }
 
-/** A contract is due when none is stored or the last good one predates the current cutoff. */
-export function needsRefresh(status: MasterStatus, rows: number, now: Date = new Date()): boolean {
+/** Whether any exchange trades on an IST day, by the shipped calendar (weekdays, for a year it does not hold). */
+export type TradingDays = (isoDate: string) => boolean;
+
+export const CALENDAR_TRADING_DAYS: TradingDays = (date) => {
+  const known = CALENDAR_EXCHANGES.map((e) => EXCHANGE_CALENDAR.tradesOn(e, date));
+  if (known[0] === null) return new Date(`${date}T00:00:00Z`).getUTCDay() % 6 !== 0;
+  return known.some((k) => k === true);
+};
+
+/**
+ * The cutoff of the last day any exchange traded: on a weekend or an exchange holiday the
+ * contract of the trading day before is still the current one (XTS publishes nothing new, and
+ * its servers are often down for maintenance then). At most a week back.
+ */
+export function tradingDayCutoff(now: Date = new Date(), trades: TradingDays = CALENDAR_TRADING_DAYS): Date {
+  let cutoff = todaysCutoff(now).getTime();
+  for (let back = 0; back < 7; back += 1) {
+    if (trades(new Date(cutoff + IST_OFFSET_MS).toISOString().slice(0, 10))) break;
+    cutoff -= 86_400_000;
+  }
+  return new Date(cutoff);
+}
+
+/** A contract is due when none is stored or the last good one predates the last trading day's cutoff. */
+export function needsRefresh(status: MasterStatus, rows: number, now: Date = new Date(), trades: TradingDays = CALENDAR_TRADING_DAYS): boolean {
   if (rows === 0 || status.lastSuccessAt === null) return true;
-  return Date.parse(status.lastSuccessAt) < todaysCutoff(now).getTime();
+  return Date.parse(status.lastSuccessAt) < tradingDayCutoff(now, trades).getTime();
 }
 
 /**
@@ -44,7 +69,7 @@ export class DailyRefresh {
   async tick(now: Date = new Date()): Promise<boolean> {
     try {
       if (this.master.isRunning || !needsRefresh(await this.master.status(), this.rows(), now)) return false;
-      this.logger.info("the stored master contract predates today's 08:00 IST; refreshing");
+      this.logger.info("the stored master contract predates the last trading day's 08:00 IST; refreshing");
       const report = await this.master.refresh();
       if (report.status !== "success") this.logger.warn({ reason: report.message }, "scheduled master refresh failed; the previous contract stays");
       return true;

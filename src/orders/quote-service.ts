@@ -42,6 +42,12 @@ export interface OpenAlgoDepth {
   readonly asks: readonly DepthLevel[];
 }
 
+/** A quote with the quantities at the best bid and ask (the option chain shows them). */
+export interface BookQuote extends OpenAlgoQuote {
+  readonly bid_qty: number;
+  readonly ask_qty: number;
+}
+
 export type MultiQuoteItem =
   | { readonly symbol: string; readonly exchange: string; readonly data: OpenAlgoQuote }
   | { readonly symbol: string; readonly exchange: string; readonly error: string; readonly code: string };
@@ -59,6 +65,14 @@ function instrumentOf(row: SymbolRow): XtsQuoteInstrument {
 
 function quoteOf(q: XtsDepthQuote, oi: number): OpenAlgoQuote {
   return { open: q.Open, high: q.High, low: q.Low, ltp: q.LastTradedPrice, ask: q.AskPrice, bid: q.BidPrice, prev_close: q.Close, volume: q.TotalTradedQuantity, oi };
+}
+
+function bookQuoteOf(q: XtsDepthQuote, oi: number): BookQuote {
+  return { ...quoteOf(q, oi), bid_qty: q.Bids[0]?.Size ?? 0, ask_qty: q.Asks[0]?.Size ?? 0 };
+}
+
+function withoutSizes({ bid_qty: _b, ask_qty: _a, ...quote }: BookQuote): OpenAlgoQuote {
+  return quote;
 }
 
 /**
@@ -115,19 +129,28 @@ export class QuoteService {
         return { ...s, error };
       }
     });
-    const rows = resolved.flatMap((r) => ("row" in r ? [r.row] : []));
-    const quotes = new Map<SymbolRow, OpenAlgoQuote>();
-    for (let start = 0; start < rows.length; start += QUOTES_PER_REQUEST) {
-      const batch = rows.slice(start, start + QUOTES_PER_REQUEST);
+    const quotes = await this.quoteRows(resolved.flatMap((r) => ("row" in r ? [r.row] : [])));
+    return resolved.map((r) =>
+      "row" in r ? { symbol: r.row.symbol, exchange: r.row.exchange, data: withoutSizes(quotes.get(r.row)!) } : { symbol: r.symbol, exchange: r.exchange, error: r.error.message, code: r.error.code },
+    );
+  }
+
+  /**
+   * Quotes of contract rows, 50 to an XTS request, with open interest for derivatives (one more
+   * request per batch that holds any). The same row asked twice is quoted once.
+   */
+  async quoteRows(rows: readonly SymbolRow[]): Promise<Map<SymbolRow, BookQuote>> {
+    const unique = [...new Set(rows)];
+    const quotes = new Map<SymbolRow, BookQuote>();
+    for (let start = 0; start < unique.length; start += QUOTES_PER_REQUEST) {
+      const batch = unique.slice(start, start + QUOTES_PER_REQUEST);
       const depth = await this.market.depthQuotes(batch.map(instrumentOf));
       const derivatives = batch.filter(carriesOpenInterest);
       const oi = derivatives.length === 0 ? [] : await this.market.openInterest(derivatives.map(instrumentOf));
       const oiByRow = new Map(derivatives.map((row, i) => [row, oi[i]!.OpenInterest]));
-      batch.forEach((row, i) => quotes.set(row, quoteOf(depth[i]!, oiByRow.get(row) ?? 0)));
+      batch.forEach((row, i) => quotes.set(row, bookQuoteOf(depth[i]!, oiByRow.get(row) ?? 0)));
     }
-    return resolved.map((r) =>
-      "row" in r ? { symbol: r.row.symbol, exchange: r.row.exchange, data: quotes.get(r.row)! } : { symbol: r.symbol, exchange: r.exchange, error: r.error.message, code: r.error.code },
-    );
+    return quotes;
   }
 
   /**

@@ -106,7 +106,7 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
 describe("options in the sandbox follow their underlying", () => {
   const h = apiFixture({ gateway: MARKET_GATEWAY });
   const closes = async (symbol: string, exchange: string): Promise<number[]> =>
-    (expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, interval: "1m", start_date: "2026-11-24", end_date: "2026-11-24" }))["data"] as Candle[]).map((c) => c.close);
+    (expectSuccess(await h.post("history", { apikey: h.key, symbol, exchange, interval: "1m", start_date: "2026-11-23", end_date: "2026-11-23" }))["data"] as Candle[]).map((c) => c.close);
   const moves = (x: number[]) => x.slice(1).map((v, i) => Math.sign(v - x[i]!));
 
   it("a NIFTY call rises with NIFTY and a put falls, minute by minute", async () => {

@@ -18,6 +18,8 @@ describe("the layer table is enforced by npm run lint", () => {
     ]);
     expect(await lint("src/store/probe.ts", `import type { Route } from "../api/handlers.js";\nexport type X = Route;\n`)).toHaveLength(1);
     expect(await lint("src/orders/probe.ts", `import { buildApp } from "../api/app.js";\nexport const x = buildApp;\n`)).toHaveLength(1);
+    expect(await lint("src/orders/probe.ts", `import { OptionsService } from "../options/options-service.js";\nexport const x = OptionsService;\n`)).toHaveLength(1);
+    expect(await lint("src/calendar/probe.ts", `import { Resolver } from "../resolver/resolver.js";\nexport const x = Resolver;\n`)).toHaveLength(1);
   });
 
   it("the sandbox may not borrow the product's symbology, and symbology does no I/O", async () => {

@@ -2,6 +2,7 @@ import { isXtsSegment } from "../../xts/segments.js";
 import { clientOf, dealerClientsOf } from "./client-scope.js";
 import { badRequest, dataNotAvailable, success, type Reply } from "./envelope.js";
 import type { SimOrder } from "./order-engine.js";
+import { marginFor } from "./margin.js";
 import { tradeRecord } from "./order-records.js";
 import { ORDER_ERRORS as E } from "./order-types.js";
 import { parseAppOrderID, parseModifyOrder, parsePlaceOrder } from "./order-validation.js";
@@ -76,6 +77,31 @@ function cancelAll(context: RouteContext): Reply {
   return success("s-orders-0006", "Cancel all request sent", { exchangeSegment: segment, exchangeInstrumentID: token, AppOrderIDs: cancelled });
 }
 
+/**
+ * `POST /orders/margindetails` [U]: what a basket would block under the sandbox's RMS (margin.ts),
+ * each order checked as a placed one would be. Derivatives count as SPAN, cash as exposure; the
+ * sandbox models no hedge benefit, and says so with a 0.
+ */
+function marginDetails(context: RouteContext): Reply {
+  const { state } = context;
+  const orders = asFields(context.body, E.body)["orders"];
+  if (!Array.isArray(orders) || orders.length === 0) throw badRequest(E.body, "orders", "orders must be a non-empty list of orders");
+  let span = 0;
+  let exposure = 0;
+  for (const entry of orders) {
+    const order = parsePlaceOrder(asFields(entry, E.body), state.catalog);
+    const price = order.terms.limitPrice > 0 ? order.terms.limitPrice : order.terms.stopPrice > 0 ? order.terms.stopPrice : state.prices.ltp(order.instrument);
+    const margin = marginFor(order.instrument, order.terms.productType, order.terms.quantity, price);
+    if (order.instrument.kind === "cash") exposure += margin;
+    else span += margin;
+  }
+  return success("s-orders-0007", "Margin details", { totalMarginRequired: round2(span + exposure), spanMargin: round2(span), exposureMargin: round2(exposure), marginBenefit: 0 });
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
 function dealerOrderBook(context: RouteContext): Reply {
   const orders = context.state.engine.ordersOf(dealerClientsOf(context)).map(latest);
   return books(orders, EMPTY_ORDER_BOOK, "s-orders-0004", "Success order book");
@@ -93,6 +119,7 @@ export const ORDER_ROUTES: readonly Route[] = [
   { method: "GET", path: "/orders", auth: "interactive", handler: orderBook },
   { method: "GET", path: "/orders/trades", auth: "interactive", handler: tradeBook },
   { method: "POST", path: "/orders/cancelall", auth: "interactive", handler: cancelAll },
+  { method: "POST", path: "/orders/margindetails", auth: "interactive", handler: marginDetails },
   { method: "GET", path: "/orders/dealerorderbook", auth: "interactive", handler: dealerOrderBook },
   { method: "GET", path: "/orders/dealertradebook", auth: "interactive", handler: dealerTradeBook },
 ];

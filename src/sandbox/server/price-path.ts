@@ -1,9 +1,11 @@
 import type { GeneratedInstrument } from "../master/master-generator.js";
+import { EXCHANGE_CALENDAR } from "../../calendar/exchange-calendar.js";
 import { roundToTick } from "./wire-values.js";
 
 /**
  * The sandbox's price history: one deterministic path per instrument, a minute at a time through
- * the trading sessions (09:15–15:30 IST, Monday to Friday, but for the fixed-date exchange holidays),
+ * the trading sessions (09:15–15:30 IST on the days NSE trades by the shipped exchange calendar;
+ * for a year it does not hold, Monday to Friday but for the fixed-date holidays),
  * ending at the instrument's current simulated price, so the latest bar closes where quotes and
  * fills are. The same instrument and clock give the same bars on every run.
  */
@@ -14,7 +16,7 @@ const SESSION_MINUTES = 375;
 const DAY_S = 86_400;
 /** Per-minute volatility of the log price: about 1.5 % a day. */
 const SIGMA = 0.0008;
-/** Fixed-date NSE holidays (MM-DD): Republic Day, Independence Day, Gandhi Jayanti, Christmas. */
+/** Fixed-date NSE holidays (MM-DD), for years the calendar does not hold: Republic Day, Independence Day, Gandhi Jayanti, Christmas. */
 const HOLIDAYS: ReadonlySet<string> = new Set(["01-26", "08-15", "10-02", "12-25"]);
 
 /** A bar in XTS's terms: `ts` is the IST wall clock read as UTC epoch seconds. */
@@ -33,6 +35,8 @@ export function isTradingDay(dayWall: number): boolean {
   const d = new Date(dayWall * 1000);
   const weekday = d.getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
+  const published = EXCHANGE_CALENDAR.tradesOn("NSE", d.toISOString().slice(0, 10));
+  if (published !== null) return published;
   return !HOLIDAYS.has(`${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`);
 }
 

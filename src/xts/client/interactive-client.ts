@@ -6,6 +6,7 @@ import { loginInteractive, type InteractiveSession } from "./login.js";
 import type { Operation } from "./operation.js";
 import {
   parseBalance,
+  parseMarginDetails,
   parseHoldings,
   parseOrderAck,
   parseOrderBook,
@@ -28,6 +29,8 @@ import type {
   XtsOrderBookEntry,
   XtsPlaceOrderRequest,
   XtsPosition,
+  XtsMarginDetails,
+  XtsMarginOrder,
   XtsProfile,
   XtsTradeBookEntry,
 } from "./types.js";
@@ -185,6 +188,11 @@ export class XtsInteractiveClient {
 
   async balance(): Promise<XtsBalance> {
     return this.read("balance", (s) => this.withQuery(s, "GET", "/user/balance", {}), parseBalance);
+  }
+
+  /** `POST /orders/margindetails` [U]: a read (nothing is placed), so it may be retried. */
+  async marginDetails(orders: readonly XtsMarginOrder[]): Promise<XtsMarginDetails> {
+    return this.read("marginDetails", (s) => this.withBody(s, "POST", "/orders/margindetails", { orders }), parseMarginDetails);
   }
 
   async profile(): Promise<XtsProfile> {

@@ -1,6 +1,7 @@
 import { parseOhlcBars, type XtsBar } from "../ohlc.js";
 import { array, isRecord, nonEmptyString, record, RecordReader, ResultShapeError } from "./record-reader.js";
 import type {
+  XtsMarginDetails,
   XtsBalance,
   XtsDepthLevel,
   XtsDepthQuote,
@@ -221,6 +222,12 @@ export function parseBalance(result: unknown): XtsBalance {
     RealizedMTM: figure("RealizedMTM"),
     collateral: figure("collateral"),
   };
+}
+
+/** Every figure must be there: a margin answer missing one is a bad response, never a 0. */
+export function parseMarginDetails(result: unknown): XtsMarginDetails {
+  const r = new RecordReader(result, "margin details result");
+  return { totalMarginRequired: r.number("totalMarginRequired"), spanMargin: r.number("spanMargin"), exposureMargin: r.number("exposureMargin"), marginBenefit: r.number("marginBenefit") };
 }
 
 export function parseProfile(result: unknown): XtsProfile {

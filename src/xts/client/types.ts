@@ -195,6 +195,21 @@ export interface XtsBalance {
   readonly collateral: number;
 }
 
+/**
+ * `POST /orders/margindetails` [U]: one entry per order of the basket, the fields of a placed
+ * order without its tag. No public XTS document describes this call; the shape is the one the
+ * sandbox serves and is off for Jainam (which OpenAlgo records as having no margin calculator).
+ */
+export type XtsMarginOrder = Omit<XtsPlaceOrderRequest, "orderUniqueIdentifier">;
+
+export interface XtsMarginDetails {
+  readonly totalMarginRequired: number;
+  readonly spanMargin: number;
+  readonly exposureMargin: number;
+  /** What hedging saves against the orders margined alone. */
+  readonly marginBenefit: number;
+}
+
 export interface XtsProfile {
   readonly ClientId?: string;
   readonly ClientName?: string;
