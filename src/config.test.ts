@@ -37,8 +37,15 @@ describe("loadConfig", () => {
       contractCheckMs: 5_000,
       websocket: { host: "127.0.0.1", port: 8765, ltpCode: 1501 },
       redisUrl: null,
+      marginDetails: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("XTS_MARGIN_DETAILS is a switch, off unless set, and names a value it cannot read", () => {
+    expect(loadConfig({ XTS_MARGIN_DETAILS: "on" }).marginDetails).toBe(true);
+    expect(loadConfig({ XTS_MARGIN_DETAILS: "FALSE" }).marginDetails).toBe(false);
+    expect(() => loadConfig({ XTS_MARGIN_DETAILS: "maybe" })).toThrow(/XTS_MARGIN_DETAILS: 'maybe' must be on or off/);
   });
 
   it("reads OpenAlgo's WEBSOCKET_HOST/PORT ('off' for none) and the LTP message code, naming a wrong one", () => {

@@ -7,6 +7,7 @@ import type { MarginService } from "../orders/margin-service.js";
 import type { MultiOrders } from "../orders/multi-orders.js";
 import type { OptionsService } from "../options/options-service.js";
 import type { ExchangeCalendar } from "../calendar/exchange-calendar.js";
+import type { Analyzer } from "../analyzer/analyzer.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { ApiKeys } from "./api-keys.js";
 import type { RequestIds } from "../orders/order-tag.js";
@@ -15,6 +16,12 @@ import type { Forwarder } from "./forward.js";
 import type { LimiterFactory, RateLimits } from "./rate-limits.js";
 
 export type { RateLimits } from "./rate-limits.js";
+
+/** What the order and account routes need of whoever takes the orders: the broker's OrderService or the paper engine. */
+export type TradingDesk = Pick<
+  OrderService,
+  "placeOrder" | "placeSmartOrder" | "modifyOrder" | "cancelOrder" | "cancelAllOrders" | "closeAllPositions" | "orderStatus" | "openPosition" | "orderBook" | "tradeBook" | "positionBook" | "holdings" | "funds"
+>;
 
 export interface AppDeps {
   readonly logger: Logger;
@@ -28,6 +35,8 @@ export interface AppDeps {
   readonly multi: MultiOrders;
   readonly margin: MarginService;
   readonly calendar: ExchangeCalendar;
+  /** The analyzer switch and its paper engine; absent on a replica (the primary answers). */
+  readonly analyzer?: Analyzer;
   readonly limits?: Partial<RateLimits>;
   /** Where rate-limit counters live (memory by default; Redis or PostgreSQL across processes). */
   readonly limiters?: LimiterFactory;

@@ -105,6 +105,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   // so `__proto__` and `constructor.prototype` keys are refused on both.
   app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
 
+  const analyzing = (): boolean => deps.analyzer?.active === true;
   const fail = (reply: FastifyReply, body: ErrorBody, headers: Record<string, string> = {}): FastifyReply =>
     reply.status(httpStatusFor(body.code)).headers(headers).send(body);
 
@@ -124,9 +125,10 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     if (error instanceof XtsBridgeError) {
       const status = httpStatusFor(error.code);
       if (status >= 500) request.log.warn({ code: error.code, reason: error.message }, "request failed");
-      const effect = (request.routeOptions.config as { effect?: OrderEffect }).effect ?? "none";
-      const { body, retryAfterSeconds } = errorReply(error, effect);
-      return fail(reply, body, retryAfterSeconds === undefined ? {} : { "retry-after": String(retryAfterSeconds) });
+      const config = request.routeOptions.config as { effect?: OrderEffect; analyzable?: boolean };
+      const { body, retryAfterSeconds } = errorReply(error, config.effect ?? "none");
+      // A failed order in analyzer mode says so too: the client must never mistake it for a live one.
+      return fail(reply, config.analyzable === true && analyzing() ? { ...body, mode: "analyze" } : body, retryAfterSeconds === undefined ? {} : { "retry-after": String(retryAfterSeconds) });
     }
     const status = (error as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
@@ -159,7 +161,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   for (const route of ROUTES) {
     known(`${API_PREFIX}${route.path}`, route.method);
-    app.route({ method: route.method, url: `${API_PREFIX}${route.path}`, config: { effect: route.effect }, handler: (request, reply) => handle(route, request, reply) });
+    app.route({ method: route.method, url: `${API_PREFIX}${route.path}`, config: { effect: route.effect, analyzable: route.analyzable === true }, handler: (request, reply) => handle(route, request, reply) });
   }
 
   async function handle(route: Route, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
@@ -190,7 +192,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       return reply.status(forwarded.status).header("content-type", forwarded.contentType).send(forwarded.body);
     }
     const result = await route.handle(parsed.data, { requestId: request.id, deps, instruments });
-    if (result.kind === "json") return reply.status(result.httpStatus ?? 200).send(result.body);
+    if (result.kind === "json") return reply.status(result.httpStatus ?? 200).send(route.analyzable === true && analyzing() ? { ...result.body, mode: "analyze" } : result.body);
     // Large answers: a few per key at a time, each streamed from the shared serialised copy.
     const active = downloads.get(key.id) ?? 0;
     if (active >= downloadsPerKey) return tooMany(reply, 1000, `at most ${downloadsPerKey} instrument downloads at a time per API key; wait for one to finish`);

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { XtsBridgeError, type ErrorCode } from "../errors.js";
 import { istToday } from "../instruments/ist.js";
 import { intervalsData } from "../marketdata/history.js";
-import type { AppDeps } from "./app-deps.js";
+import type { AppDeps, TradingDesk } from "./app-deps.js";
 import { httpStatusFor } from "./error-status.js";
 import { symbolData, type InstrumentsCache } from "./instruments-cache.js";
 import * as s from "./schemas.js";
@@ -39,6 +39,8 @@ export interface Route<S extends z.ZodType = z.ZodType> {
   readonly group: RouteGroup;
   readonly runsOn: RunsOn;
   readonly effect: OrderEffect;
+  /** Answered by the paper engine (and tagged `mode: "analyze"`) while the analyzer is on. */
+  readonly analyzable?: boolean;
   readonly schema: S;
   /** GET routes read the query string; POST routes the JSON body. */
   readonly source: "body" | "query";
@@ -47,6 +49,16 @@ export interface Route<S extends z.ZodType = z.ZodType> {
 
 function route<S extends z.ZodType>(r: Route<S>): Route {
   return r as unknown as Route;
+}
+
+function analyzerOf(deps: AppDeps): NonNullable<AppDeps["analyzer"]> {
+  if (deps.analyzer === undefined) throw new XtsBridgeError("NOT_SUPPORTED", "this process runs no analyzer (a replica forwards it to the primary)");
+  return deps.analyzer;
+}
+
+/** Who takes orders and keeps the books: the broker, or the analyzer's paper engine while it is on. */
+function desk(deps: AppDeps): TradingDesk {
+  return deps.analyzer?.active === true ? deps.analyzer.engine : deps.orders;
 }
 
 const ok = (body: Record<string, unknown>): Reply => ({ kind: "json", body: { status: "success", ...body } });
@@ -68,31 +80,31 @@ const CALENDAR_TIMEZONE = "Asia/Kolkata";
 
 export const ROUTES: readonly Route[] = [
   route({
-    method: "POST", path: "/placeorder", summary: "Place an order", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.placeOrderSchema,
+    method: "POST", path: "/placeorder", summary: "Place an order", group: "order", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.placeOrderSchema,
     handle: async (b, { deps, requestId }) => {
-      const placed = await deps.orders.placeOrder(b, requestId);
+      const placed = await desk(deps).placeOrder(b, requestId);
       return ok({ orderid: placed.orderid, ...(placed.reconciled ? { reconciled: true } : {}) });
     },
   }),
   route({
-    method: "POST", path: "/placesmartorder", summary: "Place an order that brings the position to position_size", group: "smart", runsOn: "primary", effect: "places", source: "body", schema: s.placeSmartOrderSchema,
+    method: "POST", path: "/placesmartorder", summary: "Place an order that brings the position to position_size", group: "smart", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.placeSmartOrderSchema,
     handle: async (b, { deps, requestId }) => {
-      const result = await deps.orders.placeSmartOrder(b, b.position_size, requestId);
+      const result = await desk(deps).placeSmartOrder(b, b.position_size, requestId);
       return "message" in result ? ok({ message: result.message }) : ok({ orderid: result.placed.orderid, ...(result.placed.reconciled ? { reconciled: true } : {}) });
     },
   }),
   route({
-    method: "POST", path: "/modifyorder", summary: "Modify an open order (every field required)", group: "order", runsOn: "primary", effect: "modifies", source: "body", schema: s.modifyOrderSchema,
-    handle: async (b, { deps, requestId }) => ok(await deps.orders.modifyOrder(b, requestId)),
+    method: "POST", path: "/modifyorder", summary: "Modify an open order (every field required)", group: "order", runsOn: "primary", effect: "modifies", analyzable: true, source: "body", schema: s.modifyOrderSchema,
+    handle: async (b, { deps, requestId }) => ok(await desk(deps).modifyOrder(b, requestId)),
   }),
   route({
-    method: "POST", path: "/cancelorder", summary: "Cancel an order", group: "order", runsOn: "primary", effect: "cancels", source: "body", schema: s.cancelOrderSchema,
-    handle: async (b, { deps, requestId }) => ok(await deps.orders.cancelOrder(b.orderid, requestId)),
+    method: "POST", path: "/cancelorder", summary: "Cancel an order", group: "order", runsOn: "primary", effect: "cancels", analyzable: true, source: "body", schema: s.cancelOrderSchema,
+    handle: async (b, { deps, requestId }) => ok(await desk(deps).cancelOrder(b.orderid, requestId)),
   }),
   route({
-    method: "POST", path: "/cancelallorder", summary: "Cancel every open order; reports each", group: "other", runsOn: "primary", effect: "cancels", source: "body", schema: s.strategyOnlySchema,
+    method: "POST", path: "/cancelallorder", summary: "Cancel every open order; reports each", group: "other", runsOn: "primary", effect: "cancels", analyzable: true, source: "body", schema: s.strategyOnlySchema,
     handle: async (_b, { deps, requestId }) => {
-      const { canceled, failed } = await deps.orders.cancelAllOrders(requestId);
+      const { canceled, failed } = await desk(deps).cancelAllOrders(requestId);
       return ok({
         message: `Canceled ${canceled.length} orders. Failed to cancel ${failed.length} orders.`,
         canceled_orders: canceled,
@@ -101,9 +113,9 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/closeposition", summary: "Square off every open position at market; reports each", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.strategyOnlySchema,
+    method: "POST", path: "/closeposition", summary: "Square off every open position at market; reports each", group: "other", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.strategyOnlySchema,
     handle: async (_b, { deps, requestId }) => {
-      const report = await deps.orders.closeAllPositions(requestId);
+      const report = await desk(deps).closeAllPositions(requestId);
       const failed = report.filter((r) => r.status === "error").length;
       const message =
         report.length === 0 ? "No Open Positions Found" : failed === 0 ? "All Open Positions Squared Off" : `Squared off ${report.length - failed} of ${report.length} positions; ${failed} failed`;
@@ -111,9 +123,9 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/orderstatus", summary: "One order's status", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.orderStatusSchema,
+    method: "POST", path: "/orderstatus", summary: "One order's status", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.orderStatusSchema,
     handle: async (b, { deps }) => {
-      const o = await deps.orders.orderStatus(b.orderid);
+      const o = await desk(deps).orderStatus(b.orderid);
       return ok({
         data: {
           action: o.action, exchange: o.exchange, symbol: o.symbol, orderid: o.orderid, product: o.product, quantity: o.quantity, price: o.price,
@@ -123,28 +135,28 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/openposition", summary: "Net quantity of one position", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.openPositionSchema,
-    handle: async (b, { deps }) => ok({ quantity: await deps.orders.openPosition(b.symbol, b.exchange, b.product) }),
+    method: "POST", path: "/openposition", summary: "Net quantity of one position", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.openPositionSchema,
+    handle: async (b, { deps }) => ok({ quantity: await desk(deps).openPosition(b.symbol, b.exchange, b.product) }),
   }),
   route({
-    method: "POST", path: "/orderbook", summary: "Order book with statistics", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
-    handle: async (_b, { deps }) => ok({ data: await deps.orders.orderBook() }),
+    method: "POST", path: "/orderbook", summary: "Order book with statistics", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: await desk(deps).orderBook() }),
   }),
   route({
-    method: "POST", path: "/tradebook", summary: "Trade book", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
-    handle: async (_b, { deps }) => ok({ data: await deps.orders.tradeBook() }),
+    method: "POST", path: "/tradebook", summary: "Trade book", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: await desk(deps).tradeBook() }),
   }),
   route({
-    method: "POST", path: "/positionbook", summary: "Positions (NetWise)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
-    handle: async (_b, { deps }) => ok({ data: await deps.orders.positionBook() }),
+    method: "POST", path: "/positionbook", summary: "Positions (NetWise)", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: await desk(deps).positionBook() }),
   }),
   route({
-    method: "POST", path: "/holdings", summary: "Holdings with statistics", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
-    handle: async (_b, { deps }) => ok({ data: await deps.orders.holdings() }),
+    method: "POST", path: "/holdings", summary: "Holdings with statistics", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: await desk(deps).holdings() }),
   }),
   route({
-    method: "POST", path: "/funds", summary: "Funds (2-dp strings)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
-    handle: async (_b, { deps }) => ok({ data: await deps.orders.funds() }),
+    method: "POST", path: "/funds", summary: "Funds (2-dp strings)", group: "other", runsOn: "primary", effect: "none", analyzable: true, source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: await desk(deps).funds() }),
   }),
   route({
     method: "POST", path: "/symbol", summary: "The stored row of a symbol", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.symbolSchema,
@@ -215,13 +227,13 @@ export const ROUTES: readonly Route[] = [
     handle: async (b, { deps }) => ok(await deps.options.optionSymbol(b)),
   }),
   route({
-    method: "POST", path: "/optionsorder", summary: "Place an option order by offset (\"buy NIFTY ATM CE\"), split into parts when splitsize is set", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.optionsOrderSchema,
-    handle: async (b, { deps, requestId }) => ok(await deps.options.optionsOrder(b, deps.orders, requestId)),
+    method: "POST", path: "/optionsorder", summary: "Place an option order by offset (\"buy NIFTY ATM CE\"), split into parts when splitsize is set", group: "order", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.optionsOrderSchema,
+    handle: async (b, { deps, requestId }) => ok(await deps.options.optionsOrder(b, desk(deps), requestId)),
   }),
   route({
-    method: "POST", path: "/optionsmultiorder", summary: "Option legs of one underlying (BUY legs first); a result per leg", group: "order", runsOn: "primary", effect: "places", source: "body", schema: s.optionsMultiOrderSchema,
+    method: "POST", path: "/optionsmultiorder", summary: "Option legs of one underlying (BUY legs first); a result per leg", group: "order", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.optionsMultiOrderSchema,
     handle: async (b, { deps, requestId }) => {
-      const answer = await deps.options.optionsMultiOrder(b, deps.orders, requestId);
+      const answer = await deps.options.optionsMultiOrder(b, desk(deps), requestId);
       return batchReply(answer["results"] as { status: string }[], { underlying: answer["underlying"], underlying_ltp: answer["underlying_ltp"] }, "leg");
     },
   }),
@@ -251,12 +263,12 @@ export const ROUTES: readonly Route[] = [
     },
   }),
   route({
-    method: "POST", path: "/basketorder", summary: "Many orders, BUY before SELL; every one attempted, a result per order", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.basketOrderSchema,
-    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.basketOrder(b.orders, deps.orders, requestId), {}, "order"),
+    method: "POST", path: "/basketorder", summary: "Many orders, BUY before SELL; every one attempted, a result per order", group: "other", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.basketOrderSchema,
+    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.basketOrder(b.orders, desk(deps), requestId), {}, "order"),
   }),
   route({
-    method: "POST", path: "/splitorder", summary: "One large order in parts of splitsize, each under the freeze quantity", group: "other", runsOn: "primary", effect: "places", source: "body", schema: s.splitOrderSchema,
-    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.splitOrder(b, b.splitsize, deps.orders, requestId), { split_size: b.splitsize, total_quantity: b.quantity }, "part"),
+    method: "POST", path: "/splitorder", summary: "One large order in parts of splitsize, each under the freeze quantity", group: "other", runsOn: "primary", effect: "places", analyzable: true, source: "body", schema: s.splitOrderSchema,
+    handle: async (b, { deps, requestId }) => batchReply(await deps.multi.splitOrder(b, b.splitsize, desk(deps), requestId), { split_size: b.splitsize, total_quantity: b.quantity }, "part"),
   }),
   route({
     method: "POST", path: "/margin", summary: "Margin a basket of positions would need, from the broker's RMS (NOT_SUPPORTED where it has none)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.marginSchema,
@@ -272,6 +284,14 @@ export const ROUTES: readonly Route[] = [
   route({
     method: "POST", path: "/market/timings", summary: "Each exchange's session on a date (epoch ms); a closed exchange is left out", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.timingsSchema,
     handle: async (b, { deps }) => ok({ data: deps.calendar.sessions(b.date) }),
+  }),
+  route({
+    method: "POST", path: "/analyzer", summary: "Whether orders go to the paper engine (analyze) or the broker (live)", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.apikeyOnlySchema,
+    handle: async (_b, { deps }) => ok({ data: analyzerOf(deps).status() }),
+  }),
+  route({
+    method: "POST", path: "/analyzer/toggle", summary: "Switch between analyze (paper engine) and live (broker); neither side's books are lost", group: "other", runsOn: "primary", effect: "none", source: "body", schema: s.analyzerToggleSchema,
+    handle: async (b, { deps }) => ok({ data: await analyzerOf(deps).toggle(b.mode) }),
   }),
   route({
     method: "POST", path: "/ping", summary: "Checks the API key", group: "other", runsOn: "local", effect: "none", source: "body", schema: s.apikeyOnlySchema,

@@ -78,6 +78,72 @@ const EXAMPLES: Readonly<Record<string, { readonly request: Json; readonly respo
     response: { status: "success", data: { enabled: true, market: { state: "connected", subscriptions: 12 }, interactive: { state: "connected", booksHealthy: true }, websocket: { clients: 3 } } },
   },
   "/mastercontract/refresh": { request: { apikey: KEY, force: false }, response: { status: "success", message: "stored 147680 instruments", data: {} } },
+  "/optionsymbol": {
+    request: { apikey: KEY, underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: "08DEC26", offset: "ITM2", option_type: "CE" },
+    response: { status: "success", symbol: "NIFTY08DEC2625900CE", exchange: "NFO", lotsize: 75, tick_size: 0.05, freeze_qty: 1801, underlying_ltp: 25999.95 },
+  },
+  "/optionsorder": {
+    request: { apikey: KEY, strategy: "demo", underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: "08DEC26", offset: "ATM", option_type: "CE", action: "BUY", quantity: "75", pricetype: "MARKET", product: "NRML" },
+    response: { status: "success", orderid: "1100000007", symbol: "NIFTY08DEC2626000CE", exchange: "NFO", underlying: "NIFTY", underlying_ltp: 25999.95, offset: "ATM", option_type: "CE" },
+  },
+  "/optionsmultiorder": {
+    request: {
+      apikey: KEY, strategy: "iron condor", underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: "08DEC26",
+      legs: [
+        { offset: "OTM4", option_type: "CE", action: "BUY", quantity: "75" },
+        { offset: "OTM2", option_type: "CE", action: "SELL", quantity: "75" },
+      ],
+    },
+    response: {
+      status: "success", underlying: "NIFTY", underlying_ltp: 25999.95,
+      results: [
+        { leg: 1, offset: "OTM4", option_type: "CE", action: "BUY", symbol: "NIFTY08DEC2626200CE", exchange: "NFO", status: "success", orderid: "1100000008" },
+        { leg: 2, offset: "OTM2", option_type: "CE", action: "SELL", symbol: "NIFTY08DEC2626100CE", exchange: "NFO", status: "success", orderid: "1100000009" },
+      ],
+    },
+  },
+  "/syntheticfuture": {
+    request: { apikey: KEY, underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: "08DEC26" },
+    response: { status: "success", underlying: "NIFTY", underlying_ltp: 25999.95, expiry: "08DEC26", atm_strike: 26000, synthetic_future_price: 26060.15 },
+  },
+  "/optionchain": {
+    request: { apikey: KEY, underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: "08DEC26", strike_count: 1, with_greeks: false },
+    response: {
+      status: "success", underlying: "NIFTY", underlying_ltp: 25999.95, underlying_prev_close: 25616.55, expiry_date: "08DEC26", expiry_ts: 1796724000, server_ts: 1795584600, atm_strike: 26000,
+      quotes_included: true, greeks_included: false, forward_price: null,
+      chain: [{ strike: 26000, ce: { symbol: "NIFTY08DEC2626000CE", label: "ATM", ltp: 289.2, bid: 289.15, ask: 289.25, bid_qty: 150, ask_qty: 75, open: 200.1, high: 292, low: 190.5, prev_close: 200.1, volume: 170_100, oi: 612_000, lotsize: 75, tick_size: 0.05 }, pe: null }],
+    },
+  },
+  "/optiongreeks": {
+    request: { apikey: KEY, symbol: "NIFTY08DEC2626000CE", exchange: "NFO", interest_rate: "6.5" },
+    response: {
+      status: "success", symbol: "NIFTY08DEC2626000CE", exchange: "NFO", underlying: "NIFTY", strike: 26000, option_type: "CE", expiry_date: "08-DEC-26", days_to_expiry: 13.1875,
+      spot_price: 25999.95, price_source: "NSE_INDEX:NIFTY", option_price: 289.2, interest_rate: 6.5, implied_volatility: 13.1, greeks: { delta: 0.5312, gamma: 0.000612, theta: -9.81, vega: 19.44, rho: -0.104 },
+    },
+  },
+  "/multioptiongreeks": {
+    request: { apikey: KEY, symbols: [{ symbol: "NIFTY08DEC2626000CE", exchange: "NFO" }, { symbol: "NIFTY08DEC2626000PE", exchange: "NFO" }] },
+    response: { status: "success", data: [{ status: "success", symbol: "NIFTY08DEC2626000CE", exchange: "NFO", implied_volatility: 13.1, greeks: { delta: 0.5312, gamma: 0.000612, theta: -9.81, vega: 19.44, rho: -0.104 } }], summary: { total: 2, success: 1, failed: 1 } },
+  },
+  "/basketorder": {
+    request: { apikey: KEY, strategy: "basket", orders: [{ symbol: "SBIN", exchange: "NSE", action: "BUY", quantity: "1" }, { symbol: "TCS", exchange: "NSE", action: "SELL", quantity: "1" }] },
+    response: { status: "success", results: [{ symbol: "SBIN", exchange: "NSE", action: "BUY", status: "success", orderid: "1100000010" }, { symbol: "TCS", exchange: "NSE", action: "SELL", status: "error", code: "XTS_REJECTED", message: "RMS rejected" }] },
+  },
+  "/splitorder": {
+    request: { apikey: KEY, strategy: "split", symbol: "SBIN", exchange: "NSE", action: "BUY", quantity: "105", splitsize: "50" },
+    response: { status: "success", split_size: 50, total_quantity: 105, results: [{ order_num: 1, quantity: 50, status: "success", orderid: "1100000011" }, { order_num: 2, quantity: 50, status: "success", orderid: "1100000012" }, { order_num: 3, quantity: 5, status: "success", orderid: "1100000013" }] },
+  },
+  "/margin": {
+    request: { apikey: KEY, positions: [{ symbol: "NIFTY29DEC26FUT", exchange: "NFO", action: "SELL", quantity: "75", product: "NRML", pricetype: "MARKET" }] },
+    response: { status: "success", data: { total_margin_required: 292_500, span_margin: 292_500, exposure_margin: 0, margin_benefit: 0 } },
+  },
+  "/analyzer": { request: { apikey: KEY }, response: { status: "success", data: { analyze_mode: false, mode: "live", total_logs: 0 } } },
+  "/analyzer/toggle": { request: { apikey: KEY, mode: true }, response: { status: "success", data: { analyze_mode: true, mode: "analyze", total_logs: 0, message: "Analyzer mode switched to analyze" } } },
+  "/market/holidays": {
+    request: { apikey: KEY, year: 2026 },
+    response: { status: "success", year: 2026, timezone: "Asia/Kolkata", data: [{ date: "2026-01-26", description: "Republic Day", holiday_type: "TRADING_HOLIDAY", closed_exchanges: ["NSE", "BSE", "NFO", "BFO", "CDS", "BCD", "MCX"], open_exchanges: [] }] },
+  },
+  "/market/timings": { request: { apikey: KEY, date: "2026-12-02" }, response: { status: "success", data: [{ exchange: "NSE", start_time: 1796616900000, end_time: 1796639400000 }] } },
 };
 
 /** What each HTTP status means here, and an example body; the codes come from the one status table. */

@@ -20,6 +20,8 @@ import { EXCHANGE_CALENDAR, type ExchangeCalendar } from "../calendar/exchange-c
 import { MarginService } from "../orders/margin-service.js";
 import { MultiOrders } from "../orders/multi-orders.js";
 import { OptionsService } from "../options/options-service.js";
+import { Analyzer } from "../analyzer/analyzer.js";
+import { PaperEngine, type PaperOptions } from "../analyzer/paper-engine.js";
 import { httpForwarder } from "../api/forward.js";
 import type { RetryPolicy } from "../xts/client/backoff.js";
 import { createXtsClient, type XtsClient } from "../xts/client/create-client.js";
@@ -53,6 +55,8 @@ export interface Gateway {
   readonly multi: MultiOrders;
   readonly margin: MarginService;
   readonly calendar: ExchangeCalendar;
+  /** The analyzer switch and paper engine; null on a replica. */
+  readonly analyzer: Analyzer | null;
   readonly orders: OrderService;
   readonly quotes: QuoteService;
   readonly history: HistoryService;
@@ -94,6 +98,8 @@ export interface GatewayOverrides {
   readonly streams?: Partial<StreamOptions>;
   /** The clock options Greeks count time to expiry by, and the calendar's "today" (a test's fixed day). */
   readonly clock?: () => number;
+  /** The analyzer's paper engine: starting capital, how often open paper orders are checked. */
+  readonly paper?: Partial<PaperOptions>;
 }
 
 /** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
@@ -178,6 +184,19 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
   const options = new OptionsService(resolver, quotes, overrides.clock);
   const multi = new MultiOrders(resolver);
   const margin = new MarginService(xts.interactive, resolver, sandbox !== null || config.marginDetails);
+  const brokerName = overrides.broker ?? config.broker;
+  let analyzer: Analyzer | null = null;
+  if (!replica) {
+    const engine = new PaperEngine(store, brokerName, resolver, (rows) => quotes.lastPrices(rows), logger.child({ component: "analyzer" }), overrides.paper, overrides.clock);
+    analyzer = new Analyzer(store, brokerName, engine, logger.child({ component: "analyzer" }));
+    try {
+      await analyzer.load();
+    } catch (error) {
+      if (ownsStore) await store.close().catch(() => undefined);
+      await sandbox?.close();
+      throw error;
+    }
+  }
   const opened = store;
   return {
     config,
@@ -193,12 +212,14 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     multi,
     margin,
     calendar: EXCHANGE_CALENDAR,
+    analyzer,
     apiKeys: new ApiKeys(opened),
     streams,
     sandbox,
     primaryUrl: config.primaryUrl,
     async close() {
       streams?.stop();
+      analyzer?.stop();
       if (ownsStore) await opened.close();
       await sandbox?.close();
     },
@@ -224,6 +245,7 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     multi: gw.multi,
     margin: gw.margin,
     calendar: gw.calendar,
+    ...(gw.analyzer === null ? {} : { analyzer: gw.analyzer }),
     limits: config.rateLimits,
     replicaSecret: config.replicaSecret,
     ...(gw.streams === null ? {} : { streamStatus: () => ({ enabled: true, ...gw.streams!.status() }) }),

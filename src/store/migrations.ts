@@ -84,6 +84,21 @@ CREATE TABLE candle_days (
   PRIMARY KEY (broker, exchange, token, interval, day)
 );`;
 
+// The analyzer's paper books: its mode and its orders, never mixed with the broker's.
+const ANALYZER_TABLES = `
+CREATE TABLE analyzer_settings (
+  broker TEXT PRIMARY KEY,
+  analyze_mode INTEGER NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE analyzer_orders (
+  broker TEXT NOT NULL,
+  orderid TEXT NOT NULL,
+  placed_at BIGINT NOT NULL,
+  record TEXT NOT NULL,
+  PRIMARY KEY (broker, orderid)
+);`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -115,5 +130,11 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "symbol_token circuit limits",
     sqlite: "ALTER TABLE symbol_token ADD COLUMN lower_circuit DOUBLE PRECISION; ALTER TABLE symbol_token ADD COLUMN upper_circuit DOUBLE PRECISION;",
     postgres: "ALTER TABLE symbol_token ADD COLUMN lower_circuit DOUBLE PRECISION; ALTER TABLE symbol_token ADD COLUMN upper_circuit DOUBLE PRECISION;",
+  },
+  {
+    version: 6,
+    name: "analyzer paper books",
+    sqlite: ANALYZER_TABLES,
+    postgres: ANALYZER_TABLES,
   },
 ];

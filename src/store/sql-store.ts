@@ -3,6 +3,7 @@ import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
 import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
 import { SqlCandles, type CandleKey, type CandleStore, type StoredCandle } from "./candle-store.js";
 import type { SqlDialect, SqlRunner } from "./sql-dialect.js";
+import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
 import type { ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "./symbol-store.js";
@@ -36,14 +37,16 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
  * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
  * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
  */
-export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore {
+export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperStore {
   readonly dialect: SqlDialect["name"];
   readonly watchContracts?: (listener: ContractListener) => Promise<() => Promise<void>>;
   private readonly candles: SqlCandles;
+  private readonly paper: SqlPaper;
 
   constructor(private readonly sql: SqlDialect) {
     this.dialect = sql.name;
     this.candles = new SqlCandles(sql);
+    this.paper = new SqlPaper(sql);
     const listen = sql.listen;
     if (listen !== undefined) {
       this.watchContracts = (listener) =>
@@ -166,6 +169,22 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore {
 
   saveCandles(key: CandleKey, days: readonly string[], candles: readonly StoredCandle[]): Promise<void> {
     return this.candles.saveCandles(key, days, candles);
+  }
+
+  analyzerMode(broker: string): Promise<boolean | null> {
+    return this.paper.analyzerMode(broker);
+  }
+
+  setAnalyzerMode(broker: string, on: boolean): Promise<void> {
+    return this.paper.setAnalyzerMode(broker, on);
+  }
+
+  paperOrders(broker: string): Promise<unknown[]> {
+    return this.paper.paperOrders(broker);
+  }
+
+  savePaperOrder(broker: string, orderid: string, placedAt: number, record: unknown): Promise<void> {
+    return this.paper.savePaperOrder(broker, orderid, placedAt, record);
   }
 
   close(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { PaperStore } from "./paper-store.js";
 import type { ApiKeyStore } from "./api-key-types.js";
 import type { CandleStore } from "./candle-store.js";
 import type { MasterStatus, StatusUpdate } from "./status-types.js";
@@ -53,4 +54,4 @@ export interface SymbolStore {
 }
 
 /** Everything a gateway process keeps in its database. */
-export type GatewayStore = SymbolStore & ApiKeyStore & CandleStore;
+export type GatewayStore = SymbolStore & ApiKeyStore & CandleStore & PaperStore;
