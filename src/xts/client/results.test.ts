@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   parseBalance,
+  parseMarginDetails,
   parseDepthQuotes,
   parseHoldings,
   parseHostLookup,
@@ -87,6 +88,13 @@ describe("result parsers", () => {
     const limits = { netMarginAvailable: "NaN", marginUtilized: "1", UnrealizedMTM: "0", RealizedMTM: "0", collateral: "0" };
     expect(parseBalance({ BalanceList: [{ limitHeader: "ALL|ALL|ALL", limitObject: { RMSSubLimits: limits } }] })).toMatchObject({ netMarginAvailable: 0, marginUtilized: 1 });
     expect(() => parseBalance({ BalanceList: [1] })).toThrow(/BalanceList\[0\]/);
+  });
+
+  it("reads margin details only when every figure is there: a missing one is a bad response, not 0", () => {
+    const full = { totalMarginRequired: "1500.5", spanMargin: 1000, exposureMargin: 500.5, marginBenefit: 0 };
+    expect(parseMarginDetails(full)).toEqual({ totalMarginRequired: 1500.5, spanMargin: 1000, exposureMargin: 500.5, marginBenefit: 0 });
+    const { spanMargin: _span, ...partial } = full;
+    expect(() => parseMarginDetails(partial)).toThrow(/spanMargin/);
   });
 
   it("reads 1502 quotes with every touchline figure present", () => {
