@@ -2,11 +2,10 @@ import { ValidationError, XtsBridgeError } from "../errors.js";
 import { IST_OFFSET_MS } from "../instruments/ist.js";
 import type { Logger } from "../logger.js";
 import type { BatchItem } from "../orders/batch-orders.js";
-import { orderStatistics } from "../orders/books.js";
+import { holdingsStatistics, orderStatistics, type HoldingFigures } from "../orders/books.js";
 import { KeyedLock } from "../orders/keyed-lock.js";
 import { partId } from "../orders/multi-orders.js";
 import type {
-  Action,
   HoldingsStatistics,
   ModifyRequest,
   OpenAlgoFunds,
@@ -17,7 +16,6 @@ import type {
   OpenAlgoTradeRow,
   OrderBookStatistics,
   OrderRequest,
-  PriceType,
   Product,
 } from "../orders/openalgo-types.js";
 import type { PlacedOrder } from "../orders/order-commands.js";
@@ -29,17 +27,9 @@ import type { PaperStore } from "../store/paper-store.js";
 import type { SymbolRow } from "../store/types.js";
 
 /** A paper order as stored: the request, its state, and its one fill (no partial fills). */
-export interface PaperOrder {
+export interface PaperOrder extends Omit<OrderRequest, "disclosed_quantity"> {
   readonly orderid: string;
   readonly tag: string;
-  readonly symbol: string;
-  readonly exchange: string;
-  readonly action: Action;
-  readonly quantity: number;
-  readonly pricetype: PriceType;
-  readonly product: Product;
-  readonly price: number;
-  readonly trigger_price: number;
   readonly status: OpenAlgoOrderStatus;
   readonly average_price: number;
   readonly filled_quantity: number;
@@ -460,32 +450,18 @@ export class PaperEngine {
   }
 
   async holdings(): Promise<{ holdings: OpenAlgoHoldingRow[]; statistics: HoldingsStatistics }> {
-    const today = istDay(this.now());
     const all = this.positionBooks();
-    const held = [...this.positionBooks(today).entries()].filter(([key, b]) => b.product === "CNC" && b.net > 0 && (all.get(key)?.net ?? 0) > 0);
+    const held = [...this.positionBooks(istDay(this.now())).entries()].filter(([key, b]) => b.product === "CNC" && b.net > 0 && (all.get(key)?.net ?? 0) > 0);
     const prices = await this.prices(held.map(([, b]) => b.row));
-    let invested = 0;
-    let value: number | null = 0;
-    const holdings = held.map(([key, b]) => {
+    const items = held.map(([key, b]): HoldingFigures => {
       const quantity = Math.min(b.net, all.get(key)!.net);
       const ltp = prices.get(b.row) ?? null;
-      const cost = quantity * b.average;
-      invested += cost;
-      const worth = ltp === null ? null : quantity * ltp;
-      value = value === null || worth === null ? null : value + worth;
-      const pnl = worth === null ? null : round2(worth - cost);
-      return { symbol: b.row.symbol, exchange: b.row.exchange, product: "CNC", quantity, pnl, pnlpercent: pnl === null || cost === 0 ? null : round2((pnl / cost) * 100) };
+      const invested = quantity * b.average;
+      const value = ltp === null ? null : quantity * ltp;
+      const pnl = value === null ? null : round2(value - invested);
+      return { row: { symbol: b.row.symbol, exchange: b.row.exchange, product: "CNC", quantity, pnl, pnlpercent: pnl === null || invested === 0 ? null : round2((pnl / invested) * 100) }, invested, value };
     });
-    const v = value as number | null;
-    return {
-      holdings,
-      statistics: {
-        totalholdingvalue: v === null ? null : round2(v),
-        totalinvvalue: round2(invested),
-        totalprofitandloss: v === null ? null : round2(v - invested),
-        totalpnlpercentage: v === null ? null : invested > 0 ? round2(((v - invested) / invested) * 100) : 0,
-      },
-    };
+    return { holdings: items.map((i) => i.row), statistics: holdingsStatistics(items) };
   }
 
   /** Funds of the paper account; unrealized M2M needs every open position's price, or the answer says which one is missing. */

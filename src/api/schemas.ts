@@ -17,18 +17,28 @@ const action = upperEnum("action", ACTIONS);
 const pricetype = exactEnum("pricetype", PRICE_TYPES);
 const product = exactEnum("product", PRODUCTS);
 
-const orderFields = {
-  apikey,
-  strategy,
+/** How an order is priced, with OpenAlgo's defaults: the same on every order-placing body. */
+const priceTerms = {
+  pricetype: pricetype.default("MARKET"),
+  price: nonNegative("price").default(0),
+  trigger_price: nonNegative("trigger_price").default(0),
+  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
+};
+
+/** One order of a basket: placeorder's fields without the key and strategy. */
+const basketItem = z.strictObject({
   exchange,
   symbol,
   action,
   quantity: wholeNumber("quantity", 1),
-  pricetype: pricetype.default("MARKET"),
   product: product.default("MIS"),
-  price: nonNegative("price").default(0),
-  trigger_price: nonNegative("trigger_price").default(0),
-  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
+  ...priceTerms,
+});
+
+const orderFields = {
+  apikey,
+  strategy,
+  ...basketItem.shape,
   underlying_ltp: nonNegative("underlying_ltp").nullable().optional(),
 };
 
@@ -151,21 +161,23 @@ const legFields = {
   action,
   quantity: wholeNumber("quantity", 1),
   splitsize,
-  pricetype: pricetype.default("MARKET"),
   product: optionProduct.default("MIS"),
-  price: nonNegative("price").default(0),
-  trigger_price: nonNegative("trigger_price").default(0),
-  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
+  ...priceTerms,
+};
+
+/** What names an underlying and its expiry, on every options body that resolves offsets. */
+const optionUnderlying = {
+  underlying,
+  exchange: optionExchange,
+  expiry_date: expiryDate.optional(),
+  strike_int: strikeInt,
 };
 
 export const optionSymbolSchema = z.strictObject({
   apikey,
   // Deprecated in OpenAlgo and ignored, but its clients still send it.
   strategy: z.string().nullable().optional(),
-  underlying,
-  exchange: optionExchange,
-  expiry_date: expiryDate.optional(),
-  strike_int: strikeInt,
+  ...optionUnderlying,
   offset,
   option_type: optionType,
 });
@@ -173,10 +185,7 @@ export const optionSymbolSchema = z.strictObject({
 export const optionsOrderSchema = z.strictObject({
   apikey,
   strategy,
-  underlying,
-  exchange: optionExchange,
-  expiry_date: expiryDate.optional(),
-  strike_int: strikeInt,
+  ...optionUnderlying,
   ...legFields,
   underlying_ltp: nonNegative("underlying_ltp").nullable().optional(),
 });
@@ -184,10 +193,7 @@ export const optionsOrderSchema = z.strictObject({
 export const optionsMultiOrderSchema = z.strictObject({
   apikey,
   strategy,
-  underlying,
-  exchange: optionExchange,
-  expiry_date: expiryDate.optional(),
-  strike_int: strikeInt,
+  ...optionUnderlying,
   legs: z
     .array(z.strictObject({ ...legFields, expiry_date: expiryDate.optional() }), { error: "legs must be a list of legs {offset, option_type, action, quantity, …}" })
     .min(1, { message: "legs must hold 1 to 20 legs" })
@@ -231,18 +237,6 @@ export const multiOptionGreeksSchema = z.strictObject({
     .max(50, { message: "symbols must hold 1 to 50 entries" }),
   interest_rate: interestRate.optional(),
   expiry_time: expiryTime.optional(),
-});
-
-const basketItem = z.strictObject({
-  exchange,
-  symbol,
-  action,
-  quantity: wholeNumber("quantity", 1),
-  pricetype: pricetype.default("MARKET"),
-  product: product.default("MIS"),
-  price: nonNegative("price").default(0),
-  trigger_price: nonNegative("trigger_price").default(0),
-  disclosed_quantity: wholeNumber("disclosed_quantity", 0).default(0),
 });
 
 export const basketOrderSchema = z.strictObject({
