@@ -9,10 +9,11 @@ import { instrumentsBench } from "./instruments-bench.js";
 import { generatorBench } from "./generator-bench.js";
 import { marketBench } from "./market-bench.js";
 import { streamBench } from "./stream-bench.js";
+import { optionsBench } from "./options-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -51,6 +52,11 @@ try {
   if (run("stream")) {
     const store = await sqliteStore(join(dir, "stream.db"));
     await streamBench(store);
+    await store.close();
+  }
+  if (run("options")) {
+    const store = await sqliteStore(join(dir, "options.db"));
+    await optionsBench(store);
     await store.close();
   }
   if (run("postgres")) {

@@ -58,6 +58,9 @@ export interface Ladder {
   /** `DD-MMM-YY`. */
   readonly expiry: string;
   readonly rungs: readonly Rung[];
+  /** Each side's listed contracts by strike ascending, for offsets (a side may list fewer strikes). */
+  readonly calls: readonly SymbolRow[];
+  readonly puts: readonly SymbolRow[];
 }
 
 const ladders = new WeakMap<SymbolIndex, Map<string, Ladder | null>>();
@@ -83,10 +86,11 @@ export function ladderOf(index: SymbolIndex, exchange: string, base: string, exp
     else rung.pe = row;
     strikes.set(row.strike, rung);
   }
+  const rungs = [...strikes].sort((a, b) => a[0] - b[0]).map(([strike, r]) => ({ strike, ...r }));
   const ladder =
     strikes.size === 0
       ? null
-      : { base, exchange, expiry, rungs: [...strikes].sort((a, b) => a[0] - b[0]).map(([strike, r]) => ({ strike, ...r })) };
+      : { base, exchange, expiry, rungs, calls: rungs.flatMap((r) => (r.ce === null ? [] : [r.ce])), puts: rungs.flatMap((r) => (r.pe === null ? [] : [r.pe])) };
   byKey.set(key, ladder);
   return ladder;
 }
@@ -104,15 +108,23 @@ export function requireLadder(index: SymbolIndex, exchange: string, base: string
   });
 }
 
-/** The index of the strike nearest `price` (the lower one on an exact tie), among rungs with that side listed. */
-export function atmIndex(ladder: Ladder, price: number, kind?: OptionKind): number {
-  let best = -1;
-  for (let i = 0; i < ladder.rungs.length; i += 1) {
-    const rung = ladder.rungs[i]!;
-    if (kind !== undefined && rung[kind === "CE" ? "ce" : "pe"] === null) continue;
-    if (best < 0 || Math.abs(rung.strike - price) < Math.abs(ladder.rungs[best]!.strike - price)) best = i;
+/** The index of the strike nearest `price` in strikes sorted ascending (the lower one on an exact tie); -1 when empty. */
+export function nearestIndex(strikes: ArrayLike<{ readonly strike: number }>, price: number): number {
+  if (strikes.length === 0) return -1;
+  let low = 0;
+  let high = strikes.length - 1;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (strikes[mid]!.strike < price) low = mid + 1;
+    else high = mid;
   }
-  return best;
+  // `low` is the first strike at or above the price; the one below may be nearer.
+  return low > 0 && price - strikes[low - 1]!.strike <= strikes[low]!.strike - price ? low - 1 : low;
+}
+
+/** The rung nearest `price` (the lower one on an exact tie). */
+export function atmIndex(ladder: Ladder, price: number): number {
+  return nearestIndex(ladder.rungs, price);
 }
 
 /** The nearest unexpired future of `base` on `exchange` (exactly that name: GOLD is not GOLDM). */

@@ -8,7 +8,7 @@ import type { Resolver } from "../resolver/resolver.js";
 import type { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolRow } from "../store/types.js";
 import { black76Greeks, impliedVolatility, type Greeks, type OptionKind } from "./black76.js";
-import { atmIndex, expiryColumn, labelOf, nearestFuture, offsetSteps, requireLadder, splitUnderlying, type Ladder } from "./ladder.js";
+import { atmIndex, expiryColumn, nearestIndex, labelOf, nearestFuture, offsetSteps, requireLadder, splitUnderlying, type Ladder } from "./ladder.js";
 
 export type Prices = Pick<QuoteService, "quoteRows">;
 
@@ -125,23 +125,22 @@ export class OptionsService {
   /** The contract `offset` strikes from ATM on the expiry's real grid (or on `strike_int`'s, checked against the contract). */
   pick(ladder: Ladder, ltp: number, offset: string, kind: OptionKind, strikeInt?: number | null): SymbolRow {
     const steps = offsetSteps(offset, kind);
-    const side = kind === "CE" ? "ce" : "pe";
     if (strikeInt !== undefined && strikeInt !== null) {
       const strike = round(Math.round(ltp / strikeInt) * strikeInt + steps * strikeInt, 4);
-      const row = ladder.rungs.find((r) => r.strike === strike)?.[side];
+      const row = ladder.rungs.find((r) => r.strike === strike)?.[kind === "CE" ? "ce" : "pe"];
       if (row === undefined || row === null) {
         throw new XtsBridgeError("SYMBOL_NOT_FOUND", `strike ${strike} (${offset} at a strike_int of ${strikeInt} from ${ltp}) is not listed for ${ladder.base} ${ladder.expiry}; omit strike_int to use the listed strikes`, { details: { field: "strike_int" } });
       }
       return row;
     }
-    const listed = ladder.rungs.filter((r) => r[side] !== null);
-    const atm = atmIndex({ ...ladder, rungs: listed }, ltp);
+    const listed = kind === "CE" ? ladder.calls : ladder.puts;
+    const atm = nearestIndex(listed, ltp);
     const target = listed[atm + steps];
     if (target === undefined) {
       const room = steps < 0 ? atm : listed.length - 1 - atm;
       throw new ValidationError("offset", `${offset} is beyond the listed strikes: ${ladder.base} ${ladder.expiry.replace(/-/g, "")} ${kind} has ${room} strike(s) that way from ATM ${listed[atm]!.strike}`);
     }
-    return target[side]!;
+    return target;
   }
 
   async optionSymbol(req: UnderlyingRequest & { offset: string; option_type: OptionKind; strike_int?: number | null | undefined }): Promise<Record<string, unknown>> {
@@ -217,8 +216,8 @@ export class OptionsService {
     const u = this.underlyingOf(req);
     const ladder = this.ladder(u);
     const spot = (await this.underlyingQuote(u.priceRow)).ltp;
-    const paired = { ...ladder, rungs: ladder.rungs.filter((r) => r.ce !== null && r.pe !== null) };
-    const atm = paired.rungs[atmIndex(paired, spot)];
+    const paired = ladder.rungs.filter((r) => r.ce !== null && r.pe !== null);
+    const atm = paired[nearestIndex(paired, spot)];
     if (atm === undefined) throw new XtsBridgeError("SYMBOL_NOT_FOUND", `${u.base} ${u.expiry} lists no strike with both a call and a put`, { details: { field: "expiry_date" } });
     const quotes = await this.prices.quoteRows([atm.ce!, atm.pe!]);
     const synthetic = atm.strike + priceOf(quotes, atm.ce!) - priceOf(quotes, atm.pe!);

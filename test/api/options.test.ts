@@ -216,3 +216,22 @@ describe("options: optionsymbol, optionsorder, optionsmultiorder, syntheticfutur
     expect(body["summary"]).toEqual({ total: 3, success: 2, failed: 1 });
   });
 });
+
+describe("options of underlyings without a spot: MCX and CDS price off the nearest future", () => {
+  const h = apiFixture({ gateway: { sandbox: { now: () => MARKET_NOW }, clock: () => MARKET_NOW } });
+
+  it("optionsymbol for an MCX option: ATM from the nearest unexpired future of exactly that name", async () => {
+    const rows = h.gw.resolver.current.rows;
+    const today = new Date(MARKET_NOW + 19_800_000).toISOString().slice(0, 10);
+    const option = rows.find((r) => r.exchange === "MCX" && r.instrumenttype === "CE" && isoOfExpiry(r.expiry) >= today);
+    expect(option, "the sandbox lists MCX options").toBeDefined();
+    const futures = rows.filter((r) => r.exchange === "MCX" && r.instrumenttype === "FUT" && r.name === option!.name && isoOfExpiry(r.expiry) >= today).sort((a, b) => isoOfExpiry(a.expiry).localeCompare(isoOfExpiry(b.expiry)));
+    const near = futures[0]!;
+    const price = (expectSuccess(await h.post("quotes", { apikey: h.key, symbol: near.symbol, exchange: "MCX" }))["data"] as { ltp: number }).ltp;
+    const body = expectSuccess(await h.post("optionsymbol", { apikey: h.key, underlying: option!.name, exchange: "MCX", expiry_date: option!.expiry.replace(/-/g, ""), offset: "ATM", option_type: "CE" }));
+    expect(body["underlying_ltp"]).toBe(price);
+    const ladder = rows.filter((r) => r.exchange === "MCX" && r.name === option!.name && r.expiry === option!.expiry && r.instrumenttype === "CE").sort((a, b) => a.strike - b.strike);
+    const nearest = ladder.reduce((best, r) => (Math.abs(r.strike - price) < Math.abs(best.strike - price) ? r : best));
+    expect(body["symbol"]).toBe(nearest.symbol);
+  });
+});
