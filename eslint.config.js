@@ -59,6 +59,16 @@ export default tseslint.config(
   },
   ...layerRules,
   {
+    // The dashboard's page script runs in the browser, as plain ES modules.
+    files: ["web/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        ["window", "document", "location", "fetch", "WebSocket", "URLSearchParams", "Intl", "CSS", "Node", "setTimeout", "clearTimeout", "setInterval", "clearInterval", "console"].map((g) => [g, "readonly"]),
+      ),
+    },
+  },
+  {
     files: ["src/config.ts", "src/cli/io.ts", "test/**", "bench/**", "scripts/**", "**/*.test.ts", "bin/**", ".ci/**"],
     rules: { "no-restricted-properties": "off" },
   },

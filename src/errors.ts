@@ -47,6 +47,9 @@ export const ERROR_CODES = [
   "PRICE_UNAVAILABLE",
   "NO_IMPLIED_VOLATILITY",
   "NOT_SUPPORTED",
+  "NOT_SIGNED_IN",
+  "SESSION_ENDED",
+  "CSRF_REJECTED",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -8,6 +8,8 @@ import type { MultiOrders } from "../orders/multi-orders.js";
 import type { OptionsService } from "../options/options-service.js";
 import type { ExchangeCalendar } from "../calendar/exchange-calendar.js";
 import type { Analyzer } from "../analyzer/analyzer.js";
+import type { DashboardSessions } from "./dashboard-sessions.js";
+import type { RequestLog } from "./request-log.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { ApiKeys } from "./api-keys.js";
 import type { RequestIds } from "../orders/order-tag.js";
@@ -54,6 +56,10 @@ export interface AppDeps {
   readonly requestIds?: RequestIds;
   /** The streaming health `/stream/status` shows (the XTS sockets, live books, WebSocket clients); absent where nothing streams. */
   readonly streamStatus?: () => Record<string, unknown>;
+  /** Signed-in dashboard browsers; shared with the WebSocket, which lets a session's page in by its cookie. */
+  readonly sessions?: DashboardSessions;
+  /** The recent API requests the dashboard lists. */
+  readonly requestLog?: RequestLog;
   /** Today's date in IST (`YYYY-MM-DD`), for dropping past expiries; injectable for tests. */
   readonly today?: () => string;
 }

@@ -13,6 +13,9 @@ import { InstrumentsCache, streamOf } from "./instruments-cache.js";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import { openApiDocument } from "./openapi.js";
+import { DASHBOARD_HEADER, dashboardMarker, registerDashboard } from "./dashboard.js";
+import { DashboardSessions } from "./dashboard-sessions.js";
+import { RequestLog } from "./request-log.js";
 import { describeIssues } from "./schema-helpers.js";
 
 export const API_PREFIX = "/api/v1";
@@ -106,8 +109,15 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.addContentTypeParser("text/plain", { parseAs: "string" }, app.getDefaultJsonParser("error", "error"));
 
   const analyzing = (): boolean => deps.analyzer?.active === true;
-  const fail = (reply: FastifyReply, body: ErrorBody, headers: Record<string, string> = {}): FastifyReply =>
-    reply.status(httpStatusFor(body.code)).headers(headers).send(body);
+  const requestLog = deps.requestLog ?? new RequestLog();
+  const sessions = deps.sessions ?? new DashboardSessions();
+  const marker = dashboardMarker();
+  /** The error code each failed request was answered with, for the request log. */
+  const failures = new WeakMap<object, string>();
+  const fail = (reply: FastifyReply, body: ErrorBody, headers: Record<string, string> = {}): FastifyReply => {
+    failures.set(reply.request.raw, body.code);
+    return reply.status(httpStatusFor(body.code)).headers(headers).send(body);
+  };
 
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -119,6 +129,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
   app.addHook("onResponse", async (request, reply) => {
     request.log.info({ method: request.method, url: redactUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, "request");
+    const path = routePath(request.url);
+    if (path.startsWith(API_PREFIX)) {
+      const code = failures.get(request.raw) ?? (reply.statusCode >= 400 ? `HTTP_${reply.statusCode}` : null);
+      requestLog.add({ at: new Date().toISOString(), method: request.method, path, status: reply.statusCode, code, ms: Math.round(reply.elapsedTime * 10) / 10, dashboard: request.headers[DASHBOARD_HEADER] === marker });
+    }
   });
 
   app.setErrorHandler((error: FastifyError | XtsBridgeError, request, reply) => {
@@ -158,6 +173,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     }
     return fail(reply, errorBody("NOT_FOUND", `no route ${request.method} ${redactUrl(request.url).slice(0, 200)}`));
   });
+
+  registerDashboard(app, { deps, sessions, requests: requestLog, limits, marker });
 
   for (const route of ROUTES) {
     known(`${API_PREFIX}${route.path}`, route.method);

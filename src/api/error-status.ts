@@ -10,7 +10,11 @@ export const STATUS_BY_CODE = {
   UNSUPPORTED_EXCHANGE: 400,
   MALFORMED_REQUEST: 400,
   XTS_REJECTED: 400,
+  // The dashboard: no session, or its key was revoked (sign in again); an action without the session's CSRF token.
+  NOT_SIGNED_IN: 401,
+  SESSION_ENDED: 401,
   INVALID_API_KEY: 403,
+  CSRF_REJECTED: 403,
   REPLICA_NOT_TRUSTED: 403,
   NOT_FOUND: 404,
   SYMBOL_NOT_FOUND: 404,

@@ -29,6 +29,11 @@ export interface WsDeps {
   readonly broker: string;
   readonly logger: Logger;
   readonly limits?: Partial<WsLimits>;
+  /**
+   * The API key of a signed-in dashboard page opening the socket (its session cookie, from its own
+   * origin): such a client is authenticated as it connects, and never holds the key itself.
+   */
+  readonly sessionKey?: (req: IncomingMessage) => string | null;
 }
 
 interface SymbolRef {
@@ -164,7 +169,7 @@ export class OpenAlgoWebSocket {
 
   constructor(private readonly deps: WsDeps) {
     this.limits = { ...DEFAULT_WS_LIMITS, ...deps.limits };
-    this.wss.on("connection", (socket: WebSocket) => this.accept(socket));
+    this.wss.on("connection", (socket: WebSocket, req: IncomingMessage) => this.accept(socket, req));
   }
 
   /** Serves upgrades on `server` at `path` (null: any path, for the dedicated port). */
@@ -201,14 +206,15 @@ export class OpenAlgoWebSocket {
     this.wss.close();
   }
 
-  private accept(socket: WebSocket): void {
+  private accept(socket: WebSocket, req: IncomingMessage): void {
     const client = new Client(socket, this.limits);
     this.clients.add(client);
+    const sessionKey = this.deps.sessionKey?.(req) ?? null;
     const timer = setTimeout(() => {
       if (client.keyId === null) socket.close(4401, "not authenticated within 15 s");
     }, this.limits.authTimeoutMs);
     timer.unref();
-    let chain = Promise.resolve();
+    let chain = sessionKey === null ? Promise.resolve() : this.authenticate(client, { api_key: sessionKey });
     socket.on("message", (data: RawData, isBinary: boolean) => {
       // One message at a time per client, in order: a subscribe finishes before the next unsubscribe.
       chain = chain.then(() => this.handle(client, data, isBinary)).catch((error: unknown) => {

@@ -21,6 +21,8 @@ import { MarginService } from "../orders/margin-service.js";
 import { MultiOrders } from "../orders/multi-orders.js";
 import { OptionsService } from "../options/options-service.js";
 import { Analyzer } from "../analyzer/analyzer.js";
+import { DashboardSessions } from "../api/dashboard-sessions.js";
+import { RequestLog } from "../api/request-log.js";
 import { PaperEngine, type PaperOptions } from "../analyzer/paper-engine.js";
 import { httpForwarder } from "../api/forward.js";
 import type { RetryPolicy } from "../xts/client/backoff.js";
@@ -57,6 +59,9 @@ export interface Gateway {
   readonly calendar: ExchangeCalendar;
   /** The analyzer switch and paper engine; null on a replica. */
   readonly analyzer: Analyzer | null;
+  /** Signed-in dashboard browsers (the API and the WebSocket share them) and the recent API requests. */
+  readonly sessions: DashboardSessions;
+  readonly requestLog: RequestLog;
   readonly orders: OrderService;
   readonly quotes: QuoteService;
   readonly history: HistoryService;
@@ -213,6 +218,8 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     margin,
     calendar: EXCHANGE_CALENDAR,
     analyzer,
+    sessions: new DashboardSessions(),
+    requestLog: new RequestLog(),
     apiKeys: new ApiKeys(opened),
     streams,
     sandbox,
@@ -246,6 +253,8 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     margin: gw.margin,
     calendar: gw.calendar,
     ...(gw.analyzer === null ? {} : { analyzer: gw.analyzer }),
+    sessions: gw.sessions,
+    requestLog: gw.requestLog,
     limits: config.rateLimits,
     replicaSecret: config.replicaSecret,
     ...(gw.streams === null ? {} : { streamStatus: () => ({ enabled: true, ...gw.streams!.status() }) }),

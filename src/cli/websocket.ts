@@ -32,7 +32,14 @@ export async function startWebSocket(gw: Gateway, app: FastifyInstance, options:
   const streams = gw.streams;
   const source: FeedSource | undefined = options.source ?? (streams === null ? undefined : { feed: streams.feed, orders: streams.orders });
   if (source === undefined) return null;
-  const server = new OpenAlgoWebSocket({ apiKeys: gw.apiKeys, ...source, broker: gw.resolver.broker, logger: gw.logger.child({ component: "websocket" }), ...(options.limits === undefined ? {} : { limits: options.limits }) });
+  const server = new OpenAlgoWebSocket({
+    apiKeys: gw.apiKeys,
+    ...source,
+    broker: gw.resolver.broker,
+    logger: gw.logger.child({ component: "websocket" }),
+    sessionKey: (req) => gw.sessions.webSocketKey(req),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
   server.attach(app.server, "/ws");
   const { host, port } = gw.config.websocket;
   let dedicated: Server | null = null;
