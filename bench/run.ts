@@ -10,10 +10,11 @@ import { generatorBench } from "./generator-bench.js";
 import { marketBench } from "./market-bench.js";
 import { streamBench } from "./stream-bench.js";
 import { optionsBench } from "./options-bench.js";
+import { dashboardBench } from "./dashboard-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -57,6 +58,11 @@ try {
   if (run("options")) {
     const store = await sqliteStore(join(dir, "options.db"));
     await optionsBench(store);
+    await store.close();
+  }
+  if (run("dashboard")) {
+    const store = await sqliteStore(join(dir, "dashboard.db"));
+    await dashboardBench(store);
     await store.close();
   }
   if (run("postgres")) {

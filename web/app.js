@@ -637,6 +637,23 @@ async function master(main) {
     h("h2", {}, "Per exchange"),
     h("div", { class: "panel" }, table([{ title: "Exchange", cell: ([e]) => e }, { title: "Instruments", num: true, cell: ([, n]) => whole.format(n) }], counts, "No contract stored yet.")),
     s.message ? h("p", { class: "muted" }, s.message) : "",
+    h("h2", {}, "Last refresh report"),
+    h(
+      "div",
+      { class: "panel", id: "last-report" },
+      table(
+        [
+          { title: "Segment", cell: (g) => g.segment },
+          { title: "Phase", cell: (g) => (g.error ? `${g.phase}: ${g.error}` : g.phase) },
+          { title: "Lines", num: true, cell: (g) => whole.format(g.lines ?? 0) },
+          { title: "Rows", num: true, cell: (g) => whole.format(g.rows ?? 0) },
+          { title: "Unparseable", num: true, cell: (g) => whole.format(g.unparseable ?? 0) },
+          { title: "Took", num: true, cell: (g) => `${plain.format((g.durationMs ?? 0) / 1000)} s` },
+        ],
+        Array.isArray(s.report?.segments) ? s.report.segments : [],
+        "No refresh recorded yet.",
+      ),
+    ),
   );
   if (progress.data.running) followRefresh(live, button);
 }

@@ -96,6 +96,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     websocket = await startWebSocket(gw, app, source === undefined ? {} : { source });
     const key = gw.primaryUrl === null ? await firstRunKey(gw) : null;
     say(`\nxtsbridge is serving the OpenAlgo API at ${url}/api/v1 (docs: ${url}/docs)`);
+    say(`Dashboard: ${url}/ (sign in with an API key)`);
     if (websocket !== null) say(`OpenAlgo WebSocket (live ticks and order updates): ${websocket.url ?? "WEBSOCKET_PORT off"} and ${url.replace(/^http/, "ws")}/ws`);
     else say("OpenAlgo WebSocket: not served here (a replica streams through the primary over Redis: set REDIS_URL).");
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).

@@ -167,6 +167,7 @@ describe("the dashboard in a real browser", () => {
     await page.getByRole("button", { name: "Refresh now" }).waitFor();
     const total = (await gw.master.status()).totalSymbols;
     await expect.poll(() => page.locator("#master-total").textContent()).toBe(total.toLocaleString("en-IN"));
+    await expect.poll(() => page.locator("#last-report").textContent()).toMatch(/NSECMdone/);
     await page.screenshot({ path: join(SHOTS, "master.png"), fullPage: true });
     await context.close();
   });
