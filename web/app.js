@@ -521,6 +521,8 @@ async function chain(main) {
     return;
   }
   const res = await api("optionchain", { underlying, exchange, expiry_date: expiry, strike_count: Number(count), with_greeks: true });
+  // Each side's columns, outermost first: the call side reads left to right towards the strike, the put side mirrors it.
+  const FIELDS = [["OI", "oi"], ["IV", "implied_volatility"], ["Δ", "delta"], ["bid", "bid"], ["ask", "ask"], ["LTP", "ltp"]];
   const side = (leg, k) => (leg === null ? "—" : k === "ltp" || k === "bid" || k === "ask" ? num(leg[k]) : k === "oi" || k === "volume" ? whole.format(leg[k]) : leg[k] === undefined ? "—" : num(leg[k]));
   main.append(
     h("p", { class: "muted" }, `${res.underlying} ${num(res.underlying_ltp)} · ATM ${num(res.atm_strike)} · expiry ${res.expiry_date} · forward ${num(res.forward_price)}`),
@@ -529,19 +531,9 @@ async function chain(main) {
       { class: "panel" },
       table(
         [
-          { title: "CE OI", num: true, cell: (r) => side(r.ce, "oi") },
-          { title: "CE IV", num: true, cell: (r) => side(r.ce, "implied_volatility") },
-          { title: "CE Δ", num: true, cell: (r) => side(r.ce, "delta") },
-          { title: "CE bid", num: true, cell: (r) => side(r.ce, "bid") },
-          { title: "CE ask", num: true, cell: (r) => side(r.ce, "ask") },
-          { title: "CE LTP", num: true, cell: (r) => side(r.ce, "ltp") },
+          ...FIELDS.map(([title, k]) => ({ title: `CE ${title}`, num: true, cell: (r) => side(r.ce, k) })),
           { title: "Strike", num: true, cell: (r) => h("strong", {}, num(r.strike)) },
-          { title: "PE LTP", num: true, cell: (r) => side(r.pe, "ltp") },
-          { title: "PE bid", num: true, cell: (r) => side(r.pe, "bid") },
-          { title: "PE ask", num: true, cell: (r) => side(r.pe, "ask") },
-          { title: "PE Δ", num: true, cell: (r) => side(r.pe, "delta") },
-          { title: "PE IV", num: true, cell: (r) => side(r.pe, "implied_volatility") },
-          { title: "PE OI", num: true, cell: (r) => side(r.pe, "oi") },
+          ...[...FIELDS].reverse().map(([title, k]) => ({ title: `PE ${title}`, num: true, cell: (r) => side(r.pe, k) })),
         ],
         res.chain.map((r) => ({ ...r, attrs: r.strike === res.atm_strike ? { class: "atm", "aria-label": "at the money" } : {} })),
         "No strikes.",
