@@ -366,8 +366,9 @@ async function orders(main) {
     ),
   );
   state.onOrder = debounce(() => state.view === "orders" && route(), 150);
-  // Without the live feed (it reconnects on its own), the page still follows the books.
-  state.viewTimer = setInterval(() => !state.wsOpen && state.view === "orders" && route(), 3000);
+  // Without the live feed (it reconnects on its own), and for paper orders (the feed carries the
+  // broker's order events only), the page follows the books by reading them every 2 s.
+  state.viewTimer = setInterval(() => (!state.wsOpen || state.analyze) && state.view === "orders" && route(), 2000);
 }
 
 function positionsTable(list, actions = false) {
