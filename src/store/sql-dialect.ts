@@ -22,6 +22,11 @@ export interface SqlTransaction extends SqlRunner {
    * (an `ON CONFLICT …` clause), as fast as the engine allows.
    */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], suffix?: string): Promise<void>;
+  /**
+   * Replaces one broker's contract rows within this transaction, where the engine has a faster way
+   * than a DELETE and insertRows (SQLite rebuilds the table); returns the number of rows replaced.
+   */
+  replaceRows?(broker: string, rows: readonly SymbolRow[]): Promise<number>;
   /** Tells other processes on commit, where the engine can (PostgreSQL NOTIFY); a no-op elsewhere. */
   notify(channel: string, payload: string): Promise<void>;
 }
@@ -41,6 +46,11 @@ export interface SqlDialect {
   readonly name: "sqlite" | "postgres";
   /** Reads outside any transaction; each statement sees one committed snapshot. */
   readonly reader: SqlRunner;
+  /**
+   * One broker's contract rows in id order, where the engine reads them faster than `reader.all`
+   * does (SQLite: rows as arrays, made into objects here); one statement, so one snapshot.
+   */
+  loadRows?(broker: string): Promise<SymbolRow[]>;
   /**
    * Runs `work` in one write transaction, committed when it resolves and rolled back when it
    * throws. `lockKey` names what must not be written concurrently (one broker's contract): the

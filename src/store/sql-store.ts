@@ -68,8 +68,12 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     try {
       // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
       return await this.sql.transaction(async (tx) => {
-        const deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
-        await tx.insertRows(rows);
+        let deleted: number;
+        if (tx.replaceRows !== undefined) deleted = await tx.replaceRows(broker, rows);
+        else {
+          deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
+          await tx.insertRows(rows);
+        }
         let contractVersion = (await readStatus(tx, broker)).contractVersion;
         if (status !== undefined) {
           contractVersion = await writeStatus(tx, broker, status);
@@ -92,6 +96,7 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
 
   async loadBroker(broker: string): Promise<SymbolRow[]> {
     // One statement sees one snapshot, so a concurrent replace shows either all old or all new rows.
+    if (this.sql.loadRows !== undefined) return this.sql.loadRows(broker);
     return this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
   }
 

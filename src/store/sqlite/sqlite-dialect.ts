@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreError } from "../../errors.js";
-import { MIGRATIONS } from "../migrations.js";
+import { MIGRATIONS, SYMBOL_TOKEN_REBUILD } from "../migrations.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
 
@@ -75,6 +75,7 @@ export class SqliteDialect implements SqlDialect {
   private readonly writerDb: Database.Database;
   private readonly writer: SqlRunner;
   private readonly insert: Database.Statement;
+  private readonly load: Database.Statement;
   /** Write transactions queue here: the writer connection holds one at a time. */
   private writing: Promise<unknown> = Promise.resolve();
 
@@ -82,7 +83,37 @@ export class SqliteDialect implements SqlDialect {
     this.reader = runner(db);
     this.writerDb = writerDb;
     this.writer = writerDb === db ? this.reader : runner(writerDb);
+    // The column order below is SYMBOL_COLUMNS' (loadRows reads by position).
+    this.load = db.prepare(`SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker = ? ORDER BY id`).raw();
     this.insert = writerDb.prepare(`INSERT INTO symbol_token (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
+  }
+
+  async loadRows(broker: string): Promise<SymbolRow[]> {
+    // Arrays, not objects: better-sqlite3 builds a row object by name lookups per column, which
+    // is half the cost of reading a 150,000-row contract at start-up.
+    const rows = this.load.all(broker) as unknown[][];
+    const out = new Array<SymbolRow>(rows.length);
+    for (let i = 0; i < rows.length; i += 1) {
+      const r = rows[i]!;
+      out[i] = {
+        broker: r[0] as string,
+        symbol: r[1] as string,
+        brsymbol: r[2] as string,
+        name: r[3] as string,
+        exchange: r[4] as string,
+        brexchange: r[5] as string,
+        token: r[6] as number,
+        expiry: r[7] as string,
+        strike: r[8] as number,
+        lotsize: r[9] as number,
+        instrumenttype: r[10] as string,
+        tick_size: r[11] as number,
+        freeze_qty: r[12] as number,
+        lower_circuit: r[13] as number | null,
+        upper_circuit: r[14] as number | null,
+      };
+    }
+    return out;
   }
 
   /** Opens (creating the file and its folder) and migrates. `:memory:` has one connection for both roles. */
@@ -116,6 +147,19 @@ export class SqliteDialect implements SqlDialect {
           if (start > 0) await new Promise((resolve) => setImmediate(resolve));
           for (const row of rows.slice(start, start + CHUNK)) insertRow(this.insert, row);
         }
+      },
+      replaceRows: async (broker, rows) => {
+        const replaced = (db.prepare("SELECT COUNT(*) AS n FROM symbol_token WHERE broker = ?").get(broker) as { n: number }).n;
+        db.exec(`DROP TABLE IF EXISTS symbol_token_next; ${SYMBOL_TOKEN_REBUILD.table("symbol_token_next")}`);
+        const insert = db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const row of rows.slice(start, start + CHUNK)) insertRow(insert, row);
+        }
+        // Other brokers' contracts come along unchanged.
+        db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker <> ? ORDER BY id`).run(broker);
+        db.exec(`DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`);
+        return replaced;
       },
       insertMany: async (table, columns, rows, suffix = "") => {
         const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${suffix}`;

@@ -1,0 +1,51 @@
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../src/store/open-store.js";
+import type { SymbolRow } from "../../src/store/types.js";
+import { tempDir } from "../support/temp-dir.js";
+
+const row = (broker: string, i: number): SymbolRow => ({
+  broker, symbol: `S${i}`, brsymbol: `B ${i}`, name: `N${i % 3}`, exchange: "NSE", brexchange: "NSECM", token: 1000 + i, expiry: "", strike: 0, lotsize: 1,
+  instrumenttype: "EQ", tick_size: 0.05, freeze_qty: 0, lower_circuit: i % 2 === 0 ? null : 90.5, upper_circuit: i % 2 === 0 ? null : 110.5,
+});
+
+/** SQLite's replace rebuilds symbol_token in one transaction: the table must come out as the migrations made it. */
+describe("SQLite contract replace (table rebuilt and swapped in one transaction)", () => {
+  const dir = tempDir("xtsbridge-replace-");
+  afterEach(() => undefined);
+
+  const shape = (path: string) => {
+    const db = new Database(path, { readonly: true });
+    try {
+      const columns = db.prepare("PRAGMA table_info(symbol_token)").all();
+      const indexes = (db.prepare("PRAGMA index_list(symbol_token)").all() as { name: string; unique: number }[])
+        .map((i) => ({ unique: i.unique, columns: (db.prepare(`PRAGMA index_info(${JSON.stringify(i.name)})`).all() as { name: string }[]).map((c) => c.name).join(",") }))
+        .sort((a, b) => a.columns.localeCompare(b.columns));
+      return { columns, indexes };
+    } finally {
+      db.close();
+    }
+  };
+
+  it("keeps every column, type, default and index (unique ones unique), other brokers' rows, and refuses a duplicate as before", async () => {
+    const path = dir.file("replace.db");
+    const store = openSqliteStore(path);
+    try {
+      const migrated = shape(path);
+      await store.replaceBroker("other", [row("other", 1), row("other", 2)]);
+      await store.replaceBroker("jainam_prop", [row("jainam_prop", 1), row("jainam_prop", 2), row("jainam_prop", 3)]);
+      expect(shape(path)).toEqual(migrated);
+      const again = await store.replaceBroker("jainam_prop", [row("jainam_prop", 4)]);
+      expect(again).toMatchObject({ deleted: 3, inserted: 1 });
+      expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol)).toEqual(["S4"]);
+      expect(await store.loadBroker("other")).toEqual([row("other", 1), row("other", 2)]);
+      await expect(store.replaceBroker("jainam_prop", [row("jainam_prop", 5), { ...row("jainam_prop", 5), token: 9 }])).rejects.toThrow(/previous rows kept/);
+      await expect(store.replaceBroker("jainam_prop", [row("jainam_prop", 6), { ...row("jainam_prop", 7), token: 1006 }])).rejects.toThrow(/previous rows kept/);
+      expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol)).toEqual(["S4"]);
+      expect(shape(path)).toEqual(migrated);
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+});
