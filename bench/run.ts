@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { masterBench, sqliteStore } from "./master-bench.js";
-import { refreshBench } from "./refresh-bench.js";
+import { refreshBench, separateSandboxRefreshBench } from "./refresh-bench.js";
 import { httpOrderBench, translationBench } from "./orders-bench.js";
 import { instrumentsBench } from "./instruments-bench.js";
 import { generatorBench } from "./generator-bench.js";
@@ -86,6 +86,9 @@ try {
     const store = await sqliteStore(join(dir, "refresh.db"));
     await refreshBench(store, "SQLite");
     await store.close();
+    const separate = await sqliteStore(join(dir, "refresh-separate.db"));
+    await separateSandboxRefreshBench(separate, "SQLite");
+    await separate.close();
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
