@@ -1,5 +1,4 @@
 import { parseDatabaseUrl } from "./database-url.js";
-import { PgDialect } from "./postgres/pg-dialect.js";
 import { SqliteDialect, type SqliteOptions } from "./sqlite/sqlite-dialect.js";
 import { SqlStore } from "./sql-store.js";
 
@@ -10,6 +9,8 @@ export function openSqliteStore(path: string, options: SqliteOptions = {}): SqlS
 
 /** A store on PostgreSQL (`?schema=` isolates; migrated under an advisory lock). */
 export async function openPostgresStore(url: string, applicationName?: string): Promise<SqlStore> {
+  // Loaded only for PostgreSQL: a SQLite deployment never imports `pg`.
+  const { PgDialect } = await import("./postgres/pg-dialect.js");
   return new SqlStore(await PgDialect.open(url, applicationName));
 }
 

@@ -1,4 +1,4 @@
-import { io, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import type { Logger } from "../../logger.js";
 import { backoffDelayMs } from "../client/backoff.js";
 import type { StreamEndpoint } from "../client/types.js";
@@ -92,6 +92,9 @@ export class SocketLink {
       this.retry(`login for the ${this.options.name} socket failed: ${(error as Error).message}`);
       return;
     }
+    if (!this.running) return;
+    // Loaded on first connect: a process that never streams (a replica, a CLI command) does not pay for it.
+    const { io } = await import("socket.io-client");
     if (!this.running) return;
     const socket = io(endpoint.origin, {
       path: endpoint.path,
