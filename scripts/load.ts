@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 
 /**
  * `npm run load [-- --rate 100 --seconds 60 --instruments 150000 --concurrency 32 --sandbox builtin|process]`
+ * (`LOAD_PROF=1` also writes a CPU profile of the server to /tmp/xtsbridge-load-prof when it exits.)
  *
  * Starts the real server (`node bin/xtsbridge.js serve`, built-in sandbox, temp SQLite file,
  * a free loopback port), reads its first-run API key from stderr, then drives placeorder,
@@ -82,7 +83,7 @@ interface Child {
 
 /** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
 async function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Child & { found: T }> {
-  const child = spawn(process.execPath, [BIN, ...command], { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(command[0] === "serve" && process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), BIN, ...command], { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
   let output = "";
   const found = await new Promise<T>((resolveReady, reject) => {
