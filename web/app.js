@@ -7,7 +7,7 @@ const rupees = new Intl.NumberFormat("en-IN", { style: "currency", currency: "IN
 const plain = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 2 });
 const whole = new Intl.NumberFormat("en-IN", { maximumFractionDigits: 0 });
 
-const state = { csrf: null, keyName: null, ws: null, wsOpen: false, analyze: false, view: null, timers: [], ticks: new Map(), onTick: null, onOrder: null };
+const state = { csrf: null, ws: null, wsOpen: false, analyze: false, view: null, timers: [], onTick: null, onOrder: null };
 
 class ApiError extends Error {
   constructor(code, message, status) {
@@ -122,7 +122,6 @@ function connectLive() {
     } else if (msg.type === "order_update") {
       state.onOrder?.(msg);
     } else if (msg.type === "market_data") {
-      state.ticks.set(`${msg.exchange}:${msg.symbol}`, msg.data.ltp);
       state.onTick?.(msg);
     }
   });
@@ -192,7 +191,6 @@ function renderSignIn(message) {
 
 function signedIn(session) {
   state.csrf = session.csrf;
-  state.keyName = session.key_name;
   $(".top").hidden = false;
   connectLive();
   // The session is checked every 5 s: a revoked key signs the page out.

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -40,7 +40,7 @@ function loadAssets(): Map<string, Asset> {
   return new Map(
     files.map(([path, file, type]) => {
       const body = readFileSync(file);
-      return [path, { type, body, etag: `"${body.length.toString(36)}-${Buffer.from(body.subarray(0, 64)).toString("base64url").slice(0, 16)}"` }];
+      return [path, { type, body, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"` }];
     }),
   );
 }

@@ -140,17 +140,21 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     logger.info({ url: sandbox.url }, "no broker credentials: using the built-in XTS sandbox");
   }
   const ownsStore = overrides.store === undefined;
+  const broker = overrides.broker ?? config.broker;
   let store: GatewayStore | undefined = overrides.store;
-  let resolver: Resolver;
-  try {
-    store ??= await openStore(overrides.databaseUrl ?? config.databaseUrl);
-    resolver = new Resolver(store, overrides.broker ?? config.broker, logger.child({ component: "resolver" }));
-    await resolver.load();
-  } catch (error) {
-    // Whatever started before the failure must stop, or the process lingers (the sandbox listens).
+  // Whatever started before a failure must stop, or the process lingers (the sandbox listens).
+  const abandon = async (error: unknown): Promise<never> => {
     if (ownsStore) await store?.close().catch(() => undefined);
     await sandbox?.close();
     throw error;
+  };
+  let resolver: Resolver;
+  try {
+    store ??= await openStore(overrides.databaseUrl ?? config.databaseUrl);
+    resolver = new Resolver(store, broker, logger.child({ component: "resolver" }));
+    await resolver.load();
+  } catch (error) {
+    return abandon(error);
   }
   const xts =
     replica || jainam === null
@@ -180,7 +184,7 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     live === undefined
       ? null
       : new StreamService(xts, resolver, live, logger.child({ component: "streams" }), {
-          broker: overrides.broker ?? config.broker,
+          broker,
           ltpCode: config.websocket.ltpCode,
           reconcileMs: 60_000,
           ...overrides.streams,
@@ -189,18 +193,11 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
   const options = new OptionsService(resolver, quotes, overrides.clock);
   const multi = new MultiOrders(resolver);
   const margin = new MarginService(xts.interactive, resolver, sandbox !== null || config.marginDetails);
-  const brokerName = overrides.broker ?? config.broker;
   let analyzer: Analyzer | null = null;
   if (!replica) {
-    const engine = new PaperEngine(store, brokerName, resolver, (rows) => quotes.lastPrices(rows), logger.child({ component: "analyzer" }), overrides.paper, overrides.clock);
-    analyzer = new Analyzer(store, brokerName, engine, logger.child({ component: "analyzer" }));
-    try {
-      await analyzer.load();
-    } catch (error) {
-      if (ownsStore) await store.close().catch(() => undefined);
-      await sandbox?.close();
-      throw error;
-    }
+    const analyzerLog = logger.child({ component: "analyzer" });
+    analyzer = new Analyzer(store, broker, new PaperEngine(store, broker, resolver, (rows) => quotes.lastPrices(rows), analyzerLog, overrides.paper, overrides.clock), analyzerLog);
+    await analyzer.load().catch(abandon);
   }
   const opened = store;
   return {

@@ -3,7 +3,6 @@ import type { MasterStatus } from "../store/status-types.js";
 import type { MasterContractService } from "./refresh.js";
 import { IST_OFFSET_MS } from "../instruments/ist.js";
 import { EXCHANGE_CALENDAR } from "../calendar/exchange-calendar.js";
-import { CALENDAR_EXCHANGES } from "../calendar/holidays-data.js";
 
 /**
  * The start of the current trading day's contract: 08:00 IST (OpenAlgo's
@@ -18,11 +17,8 @@ export function todaysCutoff(now: Date = new Date()): Date {
 /** Whether any exchange trades on an IST day, by the shipped calendar (weekdays, for a year it does not hold). */
 export type TradingDays = (isoDate: string) => boolean;
 
-export const CALENDAR_TRADING_DAYS: TradingDays = (date) => {
-  const known = CALENDAR_EXCHANGES.map((e) => EXCHANGE_CALENDAR.tradesOn(e, date));
-  if (known[0] === null) return new Date(`${date}T00:00:00Z`).getUTCDay() % 6 !== 0;
-  return known.some((k) => k === true);
-};
+export const CALENDAR_TRADING_DAYS: TradingDays = (date) =>
+  EXCHANGE_CALENDAR.knows(Number(date.slice(0, 4))) ? EXCHANGE_CALENDAR.sessions(date).length > 0 : new Date(`${date}T00:00:00Z`).getUTCDay() % 6 !== 0;
 
 /**
  * The cutoff of the last day any exchange traded: on a weekend or an exchange holiday the

@@ -1,8 +1,9 @@
-import { ValidationError, XtsBridgeError } from "../errors.js";
+import { ValidationError, XtsBridgeError, type ErrorCode } from "../errors.js";
 import { IST_OFFSET_MS, istToday } from "../instruments/ist.js";
 import { isoOfExpiry } from "../instruments/expiry.js";
 import type { OrderRequest } from "../orders/openalgo-types.js";
-import { describeFailure, partId, placeParts, splitParts, type ItemResult, type OrderPlacer } from "../orders/multi-orders.js";
+import { partId, placeParts, splitParts, type ItemResult, type OrderPlacer } from "../orders/multi-orders.js";
+import { describeFailure } from "../orders/order-errors.js";
 import type { BookQuote, QuoteService } from "../orders/quote-service.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { SymbolIndex } from "../resolver/symbol-index.js";
@@ -166,7 +167,7 @@ export class OptionsService {
     const head = { symbol: row.symbol, exchange: row.exchange, underlying: req.underlying.trim().toUpperCase(), underlying_ltp: ltp, offset: req.offset, option_type: req.option_type };
     if (req.splitsize > 0) {
       const results = await this.placeSplit(row, req, placer, requestId);
-      if (results.every((r) => r.status === "error")) throw new XtsBridgeError(results[0]!.code as never, `every part failed: ${results[0]!.message}`, { details: { results } });
+      if (results.every((r) => r.status === "error")) throw new XtsBridgeError(results[0]!.code as ErrorCode, `every part failed: ${results[0]!.message}`, { details: { results } });
       return { ...head, total_quantity: req.quantity, split_size: req.splitsize, results };
     }
     const placed = await placer.placeOrder(orderOf(row, req), requestId);
@@ -271,7 +272,10 @@ export class OptionsService {
 
   /** The instant an option stops trading: its expiry date at the exchange's cut-off (or `expiryTime`, HH:MM IST). */
   expiryInstant(exchange: string, expiry: string, expiryTime?: string): number {
-    const time = expiryTime ?? EXPIRY_TIME[exchange] ?? "15:30";
+    const cutoff = EXPIRY_TIME[exchange];
+    // Options list only on these four; another exchange here is a bug, not a reason to guess 15:30.
+    if (cutoff === undefined) throw new XtsBridgeError("INTERNAL_ERROR", `no expiry cut-off is known for options on ${exchange}`);
+    const time = expiryTime ?? cutoff;
     const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(time);
     if (m === null) throw new ValidationError("expiry_time", `expiry_time must be HH:MM (24-hour, IST), e.g. 15:30; got '${time}'`);
     return Date.parse(`${isoOfExpiry(expiry)}T${time}:00Z`) - IST_OFFSET_MS;

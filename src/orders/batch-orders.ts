@@ -1,6 +1,7 @@
 import { XtsBridgeError } from "../errors.js";
 import { exchangeOf, isCancellable, toPositionRow, type TokenLookup } from "./books.js";
 import type { OrderClient, OrderCommands } from "./order-commands.js";
+import { describeFailure } from "./order-errors.js";
 import { orderTagFor } from "./order-tag.js";
 import { largestSlice, slices, toXtsClosingOrder } from "./translate.js";
 import type { XtsOrderBookEntry } from "../xts/client/types.js";
@@ -45,7 +46,7 @@ export class BatchOrders {
         await this.client.cancelOrder(order.AppOrderID, orderTagFor(`${requestId}${i.toString(36)}`));
         canceled.push(orderid);
       } catch (error) {
-        failed.push({ orderid, status: "error", ...describe(error) });
+        failed.push({ orderid, status: "error", ...describeFailure(error) });
       }
     }
     return { canceled, failed };
@@ -73,14 +74,9 @@ export class BatchOrders {
         }
         report.push({ ...item, orderid: orderids[0]!, ...(orderids.length > 1 ? { orderids } : {}), status: "success" });
       } catch (error) {
-        report.push({ ...item, status: "error", ...describe(error) });
+        report.push({ ...item, status: "error", ...describeFailure(error) });
       }
     }
     return report;
   }
-}
-
-function describe(error: unknown): { code: string; message: string } {
-  if (error instanceof XtsBridgeError) return { code: error.code, message: error.message };
-  return { code: "INTERNAL_ERROR", message: "unexpected failure" };
 }

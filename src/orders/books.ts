@@ -96,7 +96,8 @@ export function exchangeOf(segment: XtsSegment): Exchange {
   return exchange;
 }
 
-const round2 = (n: number): number => Math.round(n * 100) / 100;
+/** Money and prices as OpenAlgo answers them: two decimals. */
+export const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Segment + token → OpenAlgo exchange and symbol; an instrument missing from the contract keeps XTS's own name. */
 function instrument(segment: XtsSegment, token: number, xtsName: string | null, lookup: TokenLookup): { symbol: string; exchange: Exchange } {

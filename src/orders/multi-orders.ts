@@ -1,8 +1,10 @@
-import { ValidationError, XtsBridgeError } from "../errors.js";
+import { ValidationError } from "../errors.js";
 import type { Resolver } from "../resolver/resolver.js";
 import type { SymbolRow } from "../store/types.js";
 import type { OrderRequest } from "./openalgo-types.js";
 import type { PlacedOrder } from "./order-commands.js";
+import { describeFailure } from "./order-errors.js";
+import { largestSlice } from "./translate.js";
 
 /** Where an order goes: the broker (OrderService), or the analyzer's paper engine. */
 export interface OrderPlacer {
@@ -20,11 +22,6 @@ export interface ItemResult {
   readonly [key: string]: unknown;
 }
 
-export function describeFailure(error: unknown): { code: string; message: string } {
-  if (error instanceof XtsBridgeError) return { code: error.code, message: error.message };
-  return { code: "INTERNAL_ERROR", message: "unexpected failure" };
-}
-
 /** The request id of the n-th order of a request (its tag stays unique: orderTagFor keeps the tail). */
 export function partId(requestId: string, n: number): string {
   return `${requestId}${n.toString(36).padStart(2, "0")}`;
@@ -38,8 +35,7 @@ export function partId(requestId: string, n: number): string {
 export function splitParts(row: Pick<SymbolRow, "symbol" | "lotsize" | "freeze_qty">, total: number, size: number, field = "splitsize"): number[] {
   if (!Number.isInteger(size) || size < 1) throw new ValidationError(field, `${field} must be a whole number ≥ 1, got ${size}`);
   if (row.freeze_qty > 0 && size >= row.freeze_qty) {
-    const largest = Math.max(row.lotsize, Math.floor((row.freeze_qty - 1) / row.lotsize) * row.lotsize);
-    throw new ValidationError(field, `${field} ${size} reaches the freeze quantity ${row.freeze_qty} of ${row.symbol}; use at most ${largest}`, { freeze_qty: row.freeze_qty });
+    throw new ValidationError(field, `${field} ${size} reaches the freeze quantity ${row.freeze_qty} of ${row.symbol}; use at most ${largestSlice(row)}`, { freeze_qty: row.freeze_qty });
   }
   if (size % row.lotsize !== 0) throw new ValidationError(field, `${field} ${size} is not a whole number of lots of ${row.lotsize} (${row.symbol})`, { lotsize: row.lotsize });
   if (total % row.lotsize !== 0) throw new ValidationError("quantity", `quantity ${total} is not a multiple of the lot size ${row.lotsize} of ${row.symbol}`, { lotsize: row.lotsize });

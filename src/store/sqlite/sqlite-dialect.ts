@@ -85,7 +85,7 @@ export class SqliteDialect implements SqlDialect {
     this.writer = writerDb === db ? this.reader : runner(writerDb);
     // The column order below is SYMBOL_COLUMNS' (loadRows reads by position).
     this.load = db.prepare(`SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker = ? ORDER BY id`).raw();
-    this.insert = writerDb.prepare(`INSERT INTO symbol_token (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
+    this.insert = writerDb.prepare(insertSql("symbol_token"));
   }
 
   async loadRows(broker: string): Promise<SymbolRow[]> {
@@ -142,20 +142,11 @@ export class SqliteDialect implements SqlDialect {
     const tx: SqlTransaction = {
       all: (sql, params) => this.writer.all(sql, params),
       run: (sql, params) => this.writer.run(sql, params),
-      insertRows: async (rows) => {
-        for (let start = 0; start < rows.length; start += CHUNK) {
-          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-          for (const row of rows.slice(start, start + CHUNK)) insertRow(this.insert, row);
-        }
-      },
+      insertRows: (rows) => insertChunked(this.insert, rows),
       replaceRows: async (broker, rows) => {
         const replaced = (db.prepare("SELECT COUNT(*) AS n FROM symbol_token WHERE broker = ?").get(broker) as { n: number }).n;
         db.exec(`DROP TABLE IF EXISTS symbol_token_next; ${SYMBOL_TOKEN_REBUILD.table("symbol_token_next")}`);
-        const insert = db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`);
-        for (let start = 0; start < rows.length; start += CHUNK) {
-          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-          for (const row of rows.slice(start, start + CHUNK)) insertRow(insert, row);
-        }
+        await insertChunked(db.prepare(insertSql("symbol_token_next")), rows);
         // Other brokers' contracts come along unchanged.
         db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker <> ? ORDER BY id`).run(broker);
         db.exec(`DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`);
@@ -190,6 +181,19 @@ export class SqliteDialect implements SqlDialect {
     await this.writing;
     if (this.writerDb.open) this.writerDb.close();
     if (this.db.open) this.db.close();
+  }
+}
+
+function insertSql(table: string): string {
+  return `INSERT INTO ${table} (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`;
+}
+
+/** Inserts contract rows CHUNK at a time, letting the event loop through between chunks. */
+async function insertChunked(insert: Database.Statement, rows: readonly SymbolRow[]): Promise<void> {
+  for (let start = 0; start < rows.length; start += CHUNK) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    const end = Math.min(rows.length, start + CHUNK);
+    for (let i = start; i < end; i += 1) insertRow(insert, rows[i]!);
   }
 }
 
