@@ -71,7 +71,7 @@ export async function instrumentsBench(store: GatewayStore): Promise<BenchResult
   release();
   await app.close();
   const naive = Fastify();
-  naive.get("/all", async () => ({ status: "success", message: "", data: resolver.current.rows.map(symbolData) }));
+  naive.get("/all", async () => ({ status: "success", message: "", data: resolver.current.allRows().map(symbolData) }));
   await naive.listen({ host: "127.0.0.1", port: 0 });
   const naiveCount = 20;
   const naiveBefore = rss();

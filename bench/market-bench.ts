@@ -15,7 +15,7 @@ export async function marketBench(store: GatewayStore, label: string): Promise<B
   try {
     const refreshed = await gw.master.refresh({ force: true });
     if (refreshed.status !== "success") throw new Error(refreshed.message);
-    const symbol = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ")!.symbol;
+    const symbol = gw.resolver.current.allRows().find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ")!.symbol;
     const year = () => gw.history.history(symbol, "NSE", "5m", "2025-11-24", "2026-11-24");
     let started = performance.now();
     const cold = await year();
@@ -28,7 +28,7 @@ export async function marketBench(store: GatewayStore, label: string): Promise<B
       if (again.length !== cold.length) throw new Error("the warm answer differs from the cold one");
     }
     const w = summary(warm);
-    const rows = gw.resolver.current.rows.filter((r) => r.exchange === "NSE" || r.exchange === "NFO").slice(0, 200);
+    const rows = gw.resolver.current.allRows().filter((r) => r.exchange === "NSE" || r.exchange === "NFO").slice(0, 200);
     const multi: number[] = [];
     for (let i = 0; i < 10; i += 1) {
       started = performance.now();

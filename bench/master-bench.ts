@@ -51,45 +51,102 @@ export async function masterBench(store: SymbolStore, label: string): Promise<Be
   ];
 
   const loadRuns: number[] = [];
+  const objectLoadRuns: number[] = [];
   for (let i = 0; i < 3; i += 1) {
-    const started = performance.now();
-    SymbolIndex.build(await store.loadBroker("jainam_prop"));
+    let started = performance.now();
+    await new Resolver(store, "jainam_prop", silentLogger()).load();
     loadRuns.push(performance.now() - started);
+    started = performance.now();
+    mapIndex(await store.loadBroker("jainam_prop"));
+    objectLoadRuns.push(performance.now() - started);
   }
-  results.push(report(`index load from the database at start-up (${label})`, [`best of 3: ${fmt(Math.min(...loadRuns), 0)} ms for ${fmt(built.rows.length, 0)} rows`]));
+  results.push(
+    report(`index load from the database at start-up (${label})`, [
+      `columnar index from the store's arrays, best of 3: ${fmt(Math.min(...loadRuns), 0)} ms for ${fmt(built.rows.length, 0)} rows`,
+      `baseline, a row object each in two Maps (the index before issue 17): ${fmt(Math.min(...objectLoadRuns), 0)} ms`,
+    ]),
+  );
   results.push(lookupBench(built.rows));
   return results;
 }
 
-function lookupBench(rows: readonly SymbolRow[]): BenchResult {
-  const before = settledHeap();
-  const index = SymbolIndex.build(rows.map((r) => ({ ...r })));
-  const after = settledHeap();
-  const resolver = new Resolver({} as SymbolStore, "jainam_prop", silentLogger());
-  resolver.swap(index);
-  const sample = Array.from({ length: 4096 }, (_, i) => rows[(i * 7919) % rows.length]!);
+/** The index as it was before issue 17: a row object each, in Maps by exchange and symbol / token. */
+function mapIndex(rows: readonly SymbolRow[]): { bySymbol: Map<string, Map<string, SymbolRow>>; byToken: Map<string, Map<number, SymbolRow>> } {
+  const bySymbol = new Map<string, Map<string, SymbolRow>>();
+  const byToken = new Map<string, Map<number, SymbolRow>>();
+  for (const row of rows) {
+    let symbols = bySymbol.get(row.exchange);
+    if (symbols === undefined) {
+      symbols = new Map();
+      bySymbol.set(row.exchange, symbols);
+      byToken.set(row.exchange, new Map());
+    }
+    symbols.set(row.symbol, row);
+    byToken.get(row.exchange)!.set(row.token, row);
+  }
+  return { bySymbol, byToken };
+}
+
+/** Milliseconds of one full (major) collection with whatever the caller holds alive. */
+function fullGcMs(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) return Number.NaN;
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const started = performance.now();
+    gc();
+    runs.push(performance.now() - started);
+  }
+  return Math.min(...runs);
+}
+
+function timeLookups(lookup: (symbol: string, exchange: string) => number, sample: readonly SymbolRow[]): { p50: number; p99: number; max: number; perCall: number; sink: number } {
   let sink = 0;
   // Warm up first, so the JIT has settled before anything is timed.
-  for (let i = 0; i < 200_000; i += 1) sink += resolver.getTokenFromSymbol(sample[i & 4095]!.symbol, sample[i & 4095]!.exchange);
+  for (let i = 0; i < 200_000; i += 1) sink += lookup(sample[i & 4095]!.symbol, sample[i & 4095]!.exchange);
   // One lookup costs less than reading the clock twice, so time batches of 32 and divide.
   const batches: number[] = [];
   for (let b = 0; b < 20_000; b += 1) {
     const t0 = process.hrtime.bigint();
     for (let k = 0; k < 32; k += 1) {
       const row = sample[(b * 32 + k) & 4095]!;
-      sink += resolver.getTokenFromSymbol(row.symbol, row.exchange);
+      sink += lookup(row.symbol, row.exchange);
     }
     batches.push(Number(process.hrtime.bigint() - t0) / 32);
   }
   const perBatch = summary(batches);
-  const batchStarted = process.hrtime.bigint();
-  for (let i = 0; i < 1_000_000; i += 1) sink += resolver.getTokenFromSymbol(sample[i & 4095]!.symbol, sample[i & 4095]!.exchange);
-  const batchNs = Number(process.hrtime.bigint() - batchStarted) / 1_000_000;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < 1_000_000; i += 1) sink += lookup(sample[i & 4095]!.symbol, sample[i & 4095]!.exchange);
+  return { ...perBatch, perCall: Number(process.hrtime.bigint() - started) / 1_000_000, sink };
+}
+
+function lookupBench(rows: readonly SymbolRow[]): BenchResult {
+  // Copies, so that neither index shares strings with the builder's rows.
+  const copies = (): SymbolRow[] => rows.map((r) => ({ ...r, symbol: ` ${r.symbol}`.slice(1), brsymbol: ` ${r.brsymbol}`.slice(1) }));
+  const emptyGc = fullGcMs();
+  const sample = Array.from({ length: 4096 }, (_, i) => rows[(i * 7919) % rows.length]!);
+  // In a function of its own, so that the columnar index is garbage before the baseline is built.
+  const measureColumnar = (): { heap: number; gc: number; timing: ReturnType<typeof timeLookups> } => {
+    const before = settledHeap();
+    const resolver = new Resolver({} as SymbolStore, "jainam_prop", silentLogger());
+    resolver.swap(SymbolIndex.build(copies()));
+    const heap = settledHeap() - before;
+    return { heap, gc: fullGcMs(), timing: timeLookups((s, e) => resolver.getTokenFromSymbol(s, e), sample) };
+  };
+  const { heap: columnarHeap, gc: columnarGc, timing: columnar } = measureColumnar();
+
+  const before = settledHeap();
+  const maps = mapIndex(copies());
+  const mapHeap = settledHeap() - before;
+  const mapGc = fullGcMs();
+  const baseline = timeLookups((s, e) => maps.bySymbol.get(e)!.get(s)!.token, sample);
+  const gcNote = Number.isNaN(emptyGc) ? " (run with --expose-gc)" : "";
   return report("cached lookup getTokenFromSymbol (150,000-row index)", [
-    `per call, timed in batches of 32 (20,000 batches): p50 ${fmt(perBatch.p50, 0)} ns, p99 ${fmt(perBatch.p99, 0)} ns, max ${fmt(perBatch.max, 0)} ns`,
-    `1,000,000 back-to-back calls: ${fmt(batchNs, 0)} ns per call`,
-    `heap held by the index (rows + maps): ${mb(after - before)}${(globalThis as { gc?: unknown }).gc ? "" : " (run with --expose-gc for a settled number)"}`,
-    `checksum ${sink % 1000}`,
+    `columnar index, per call in batches of 32 (20,000 batches): p50 ${fmt(columnar.p50, 0)} ns, p99 ${fmt(columnar.p99, 0)} ns, max ${fmt(columnar.max, 0)} ns; 1,000,000 back-to-back: ${fmt(columnar.perCall, 0)} ns per call`,
+    `baseline, two Map gets on row objects (no resolver around it): p50 ${fmt(baseline.p50, 0)} ns, p99 ${fmt(baseline.p99, 0)} ns; back-to-back ${fmt(baseline.perCall, 0)} ns per call`,
+    `heap held: columnar ${mb(columnarHeap)}, row objects in Maps ${mb(mapHeap)}${gcNote}`,
+    `one full GC: ${fmt(emptyGc, 1)} ms with only the bench's source rows alive, ${fmt(columnarGc, 1)} ms holding the columnar index, ${fmt(mapGc, 1)} ms holding the row objects in Maps${gcNote}`,
+    `checksum ${(columnar.sink + baseline.sink) % 1000}`,
   ]);
 }
 

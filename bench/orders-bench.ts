@@ -22,7 +22,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export async function translationBench(store: GatewayStore): Promise<BenchResult> {
   const resolver = new Resolver(store, "jainam_prop", silentLogger());
   await resolver.load();
-  const rows = resolver.current.rows.filter((r) => r.exchange !== "NSE_INDEX" && r.exchange !== "BSE_INDEX");
+  const rows = resolver.current.allRows().filter((r) => r.exchange !== "NSE_INDEX" && r.exchange !== "BSE_INDEX");
   const orders: OrderRequest[] = Array.from({ length: 4096 }, (_, i) => {
     const row = rows[(i * 7919) % rows.length]!;
     const limit = i % 2 === 0;
@@ -97,7 +97,7 @@ export async function httpOrderBench(store: GatewayStore, rate = 200, seconds = 
       serverMs.set(request.id, reply.elapsedTime);
     });
     const url = await app.listen({ host: "127.0.0.1", port: 0 });
-    const cash = resolver.current.rows.filter((r) => r.exchange === "NSE" && r.lotsize === 1 && r.instrumenttype === "EQ").slice(0, 50);
+    const cash = resolver.current.allRows().filter((r) => r.exchange === "NSE" && r.lotsize === 1 && r.instrumenttype === "EQ").slice(0, 50);
     const send = async (n: number): Promise<{ total: number; overhead: number | null; inside: number | null; ok: boolean }> => {
       const i = cash[n % cash.length]!;
       const started = performance.now();

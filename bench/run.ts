@@ -86,9 +86,7 @@ try {
     const store = await sqliteStore(join(dir, "refresh.db"));
     await refreshBench(store, "SQLite");
     await store.close();
-    const separate = await sqliteStore(join(dir, "refresh-separate.db"));
-    await separateSandboxRefreshBench(separate, "SQLite");
-    await separate.close();
+    await separateSandboxRefreshBench((mode) => `sqlite:${join(dir, `refresh-${mode.replace(/\W+/g, "-")}.db`)}`);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

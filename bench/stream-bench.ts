@@ -51,7 +51,7 @@ export async function streamBench(store: GatewayStore): Promise<BenchResult> {
     const ws = await startWebSocket(gw, app, { limits: { connectionsPerKey: 1000, symbolsPerKey: 1_000_000 } });
     if (ws === null || ws.url === null) throw new Error("no websocket");
     const { key } = await gw.apiKeys.create("bench");
-    const rows = gw.resolver.current.rows.filter((r) => r.exchange === "NSE" && r.instrumenttype === "EQ").slice(0, INSTRUMENTS);
+    const rows = gw.resolver.current.allRows().filter((r) => r.exchange === "NSE" && r.instrumenttype === "EQ").slice(0, INSTRUMENTS);
     if (rows.length < INSTRUMENTS) throw new Error(`only ${rows.length} NSE equities`);
     const sandbox = gw.sandbox!;
 

@@ -53,6 +53,12 @@ export interface Config {
    * Off by default (Jainam has no margin calculator); the built-in sandbox always serves it.
    */
   readonly marginDetails: boolean;
+  /**
+   * MASTER_REFRESH_WORKER: parse, build and store a refreshed contract in a worker thread with its
+   * own database connection (on, the default), so requests are not held up by it; off runs it on
+   * the request thread. An in-memory SQLite database always refreshes on the request thread.
+   */
+  readonly refreshWorker: boolean;
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -111,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
     websocket,
     redisUrl: read(env, "REDIS_URL") ?? null,
     marginDetails: onOff(env, "XTS_MARGIN_DETAILS", false),
+    refreshWorker: onOff(env, "MASTER_REFRESH_WORKER", true),
   });
 }
 

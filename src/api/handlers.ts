@@ -180,7 +180,7 @@ export const ROUTES: readonly Route[] = [
     method: "GET", path: "/instruments", summary: "Every instrument (json or csv)", group: "other", runsOn: "local", effect: "none", source: "query", schema: s.instrumentsQuerySchema,
     handle: async (q, { deps, instruments }) => {
       const index = deps.resolver.current;
-      const body = instruments.get(deps.resolver.version, q.exchange, q.format, () => (q.exchange === undefined ? index.rows : index.rowsOf(q.exchange)));
+      const body = instruments.get(deps.resolver.version, q.exchange, q.format, () => (q.exchange === undefined ? index.allRows() : index.rowsOf(q.exchange)));
       return q.format === "csv"
         ? { kind: "bytes", contentType: "text/csv; charset=utf-8", filename: `instruments_${(q.exchange ?? "all").toLowerCase()}.csv`, body }
         : { kind: "bytes", contentType: "application/json; charset=utf-8", body };

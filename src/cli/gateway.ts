@@ -3,6 +3,7 @@ import type { Config } from "../config.js";
 import { ConfigError, XtsBridgeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { MasterContractService } from "../mastercontract/refresh.js";
+import { WorkerAssembly } from "../mastercontract/worker-assembly.js";
 import type { RefreshOptions } from "../mastercontract/refresh-types.js";
 import { HistoryService, type HistoryOptions } from "../marketdata/history.js";
 import { LiveBooks } from "../orders/live-books.js";
@@ -13,6 +14,7 @@ import { Resolver } from "../resolver/resolver.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS, type SandboxOptions } from "../sandbox/sandbox-options.js";
 import { openStore } from "../store/open-store.js";
+import { parseDatabaseUrl } from "../store/database-url.js";
 import type { GatewayStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 import type { AppDeps } from "../api/app-deps.js";
@@ -167,9 +169,13 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
           ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
           ...(overrides.now === undefined ? {} : { now: overrides.now }),
         });
+  const databaseUrl = overrides.databaseUrl ?? config.databaseUrl;
+  // A worker needs a database it can open itself: not a store handed in, not an in-memory one.
+  const workerDatabase = ownsStore && config.refreshWorker && !isInMemory(databaseUrl) ? databaseUrl : null;
   const master = new MasterContractService({
     store,
     resolver,
+    ...(workerDatabase === null ? {} : { assembly: (b: string) => new WorkerAssembly(b, workerDatabase) }),
     source: xts.market,
     logger: logger.child({ component: "mastercontract" }),
     ...(overrides.refresh === undefined ? {} : { options: overrides.refresh }),
@@ -258,4 +264,9 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
     ...(gw.primaryUrl === null || config.replicaSecret === null ? {} : { forward: httpForwarder(gw.primaryUrl, config.replicaSecret) }),
     ...extra,
   };
+}
+
+function isInMemory(databaseUrl: string): boolean {
+  const target = parseDatabaseUrl(databaseUrl);
+  return target.dialect === "sqlite" && target.path === ":memory:";
 }

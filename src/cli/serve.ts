@@ -100,7 +100,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     if (websocket !== null) say(`OpenAlgo WebSocket (live ticks and order updates): ${websocket.url ?? "WEBSOCKET_PORT off"} and ${url.replace(/^http/, "ws")}/ws`);
     else say("OpenAlgo WebSocket: not served here (a replica streams through the primary over Redis: set REDIS_URL).");
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
-    const example = gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
+    const example = gw.resolver.current.rowsOf("NSE").find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
     if (key !== null) {
       say(`Your API key (shown once; only its hash is stored): ${key}`);
       say(`Try: curl -s ${url}/api/v1/placeorder -H 'content-type: application/json' \\\n  -d '{"apikey":"${key}","strategy":"test","symbol":"${example}","exchange":"NSE","action":"BUY","quantity":"1","pricetype":"MARKET","product":"MIS"}'`);

@@ -1,16 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { StoreError, XtsBridgeError } from "../errors.js";
-import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
+import type { SegmentReport } from "../instruments/contract-builder.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolStore } from "../store/symbol-store.js";
-import type { SymbolRow } from "../store/types.js";
 import { exchangeOfSegment, type Exchange } from "../instruments/exchanges.js";
 import type { MasterStatus } from "../store/status-types.js";
-import { parseIndexEntry, parseMasterStream } from "../xts/master-parser.js";
 import type { MasterSegment } from "../xts/segments.js";
+import { InlineAssembly, type AssembledContract, type ContractAssembly } from "./contract-assembly.js";
 import {
   DEFAULT_REFRESH_OPTIONS,
   type MasterSource,
@@ -39,6 +38,11 @@ export interface MasterContractServiceDeps {
   readonly source: MasterSource;
   readonly logger: Logger;
   readonly options?: Partial<RefreshOptions>;
+  /**
+   * Where the downloads are parsed, built and stored: on this thread through `store` (the
+   * default), or elsewhere (a worker with its own connection; see WorkerAssembly).
+   */
+  readonly assembly?: (broker: string) => ContractAssembly;
 }
 
 /**
@@ -125,7 +129,7 @@ export class MasterContractService {
     let previousCounts: Record<string, number> = {};
     const segments = this.initialReports();
     const emit = (): void => request.onProgress?.(segments);
-    const builder = new ContractBuilder(this.broker);
+    const assembly = this.deps.assembly?.(this.broker) ?? new InlineAssembly(store, this.broker);
     let storeMs = 0;
     let indexMs = 0;
     try {
@@ -134,16 +138,15 @@ export class MasterContractService {
       previousTotal = Object.values(previousCounts).reduce((a, b) => a + b, 0);
       logger.info({ broker: this.broker, segments: this.options.segments, force }, "master refresh started");
       emit();
-      await this.downloadIndexLists(builder, segments, emit);
-      await this.downloadSegments(builder, segments, emit);
-      const built = builder.finish();
-      this.validate(built.rows, previousCounts, force, segments);
+      await this.downloadIndexLists(assembly, segments, emit);
+      await this.downloadSegments(assembly, segments, emit);
+      const built = await assembly.finish();
+      this.validate(built, previousCounts, force, segments);
 
       const durationMs = Math.round(performance.now() - started);
       const finishedAt = new Date().toISOString();
-      const storeStarted = performance.now();
-      const message = `stored ${built.rows.length} instruments${force ? " (forced)" : ""}`;
-      const result = await store.replaceBroker(this.broker, built.rows, {
+      const message = `stored ${built.total} instruments${force ? " (forced)" : ""}`;
+      const stored = await assembly.store({
         status: "success",
         message,
         startedAt,
@@ -152,12 +155,10 @@ export class MasterContractService {
         report: { segments, previousTotal, forced: force },
         owner: null,
       });
-      storeMs = performance.now() - storeStarted;
-      const indexStarted = performance.now();
-      const index = SymbolIndex.build(built.rows);
-      indexMs = performance.now() - indexStarted;
-      this.deps.resolver.swap(index, indexMs, result.contractVersion);
-      const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, result.contractVersion, index.countByExchange());
+      ({ storeMs, indexMs } = stored);
+      const index = SymbolIndex.fromColumns(stored.columns);
+      this.deps.resolver.swap(index, indexMs, stored.contractVersion);
+      const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, stored.contractVersion, index.countByExchange());
       logger.info({ broker: this.broker, total: report.total, durationMs: report.durationMs, storeMs, indexMs }, "master refresh succeeded");
       return report;
     } catch (error) {
@@ -176,6 +177,8 @@ export class MasterContractService {
         })
         .catch((statusError: unknown) => logger.error({ err: statusError }, "could not record the failed refresh in the status table"));
       return report;
+    } finally {
+      await assembly.close().catch((error: unknown) => logger.warn({ err: error }, "could not close the contract assembly"));
     }
   }
 
@@ -200,7 +203,7 @@ export class MasterContractService {
     ];
   }
 
-  private async downloadIndexLists(builder: ContractBuilder, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
+  private async downloadIndexLists(assembly: ContractAssembly, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
     // Index lists go first so that a BSE index seen again as a BSECM SPOT row is the duplicate.
     for (const code of this.options.indexLists) {
       const report = reports.find((r) => r.segment === `INDEX${code}`)!;
@@ -208,15 +211,9 @@ export class MasterContractService {
       report.phase = "downloading";
       emit();
       try {
-        const entries = await this.deps.source.indexList(code);
-        entries.forEach((text, i) => {
-          const entry = parseIndexEntry(text, code);
-          if ("error" in entry) builder.addIssue({ segment: report.segment, lineNumber: i + 1, reason: entry.error, line: text.slice(0, 300) });
-          else builder.addIndexEntry(entry, i + 1);
-        });
-        this.finishSegment(report, builder.report(report.segment), started, null);
+        this.finishSegment(report, await assembly.addIndexList(code, await this.deps.source.indexList(code)), started, null);
       } catch (error) {
-        this.finishSegment(report, builder.report(report.segment), started, error);
+        this.finishSegment(report, { lines: 0, rows: 0, skipped: {}, unparseable: 0, issues: [], collisions: [] }, started, error);
       }
       emit();
     }
@@ -224,13 +221,13 @@ export class MasterContractService {
     if (failed !== undefined) throw new RefreshRejected(`${failed.segment}: ${failed.error}`);
   }
 
-  private async downloadSegments(builder: ContractBuilder, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
+  private async downloadSegments(assembly: ContractAssembly, reports: SegmentRefreshReport[], emit: () => void): Promise<void> {
     const queue = [...this.options.segments];
     let firstError: RefreshRejected | undefined;
     const worker = async (): Promise<void> => {
       for (let segment = queue.shift(); segment !== undefined && firstError === undefined; segment = queue.shift()) {
         const report = reports.find((r) => r.segment === segment)!;
-        const error = await this.downloadSegment(segment, builder, report, emit);
+        const error = await this.downloadSegment(segment, assembly, report, emit);
         if (error !== null) firstError ??= new RefreshRejected(`${segment}: ${error}`);
       }
     };
@@ -238,46 +235,45 @@ export class MasterContractService {
     if (firstError !== undefined) throw firstError;
   }
 
-  /** Downloads and parses one segment into the shared builder; returns the error text, or null. */
-  private async downloadSegment(segment: MasterSegment, builder: ContractBuilder, report: SegmentRefreshReport, emit: () => void): Promise<string | null> {
+  /** Downloads one segment into the shared assembly; returns the error text, or null. */
+  private async downloadSegment(segment: MasterSegment, assembly: ContractAssembly, report: SegmentRefreshReport, emit: () => void): Promise<string | null> {
     const started = performance.now();
     report.phase = "downloading";
     emit();
-    const counts = builder.report(segment);
     let lastEmit = 0;
+    let complete = false;
     try {
       const chunks = this.deps.source.downloadMaster(segment, {
         onProgress: ({ bytes }) => {
           report.bytes = bytes;
         },
       });
-      for await (const batch of parseMasterStream(chunks)) {
-        for (const parsed of batch) {
-          // Whatever a line claims, it came in this segment's download and is counted against it.
-          if (!parsed.ok) builder.addIssue({ ...parsed.issue, segment });
-          else if (parsed.instrument.ExchangeSegment !== segment) {
-            builder.addIssue({ segment, lineNumber: parsed.lineNumber, reason: `line of segment ${parsed.instrument.ExchangeSegment} in the ${segment} master`, line: "" });
-          } else builder.addParsed(parsed);
-        }
-        if (counts.lines - lastEmit >= 5000) {
-          lastEmit = counts.lines;
-          Object.assign(report, { lines: counts.lines, rows: counts.rows });
+      for await (const chunk of chunks) {
+        await assembly.write(segment, chunk);
+        const progress = assembly.progress(segment);
+        if (progress.lines - lastEmit >= 5000) {
+          lastEmit = progress.lines;
+          Object.assign(report, progress);
           emit();
         }
       }
+      complete = true;
+    } catch (error) {
+      this.finishSegment(report, await assembly.endSegment(segment, false), started, error);
+    }
+    if (complete) {
+      const counts = await assembly.endSegment(segment, true);
       this.finishSegment(report, counts, started, null);
       if (counts.rows === 0 && !report.optional) report.error = "returned no instruments (mandatory segment)";
       const tolerated = Math.max(this.options.maxUnparseable.absolute, this.options.maxUnparseable.ratio * counts.lines);
       if (counts.unparseable > tolerated) report.error = `${counts.unparseable} unparseable lines (more than ${Math.floor(tolerated)} tolerated)`;
       if (report.error !== null) report.phase = "failed";
-    } catch (error) {
-      this.finishSegment(report, counts, started, error);
     }
     emit();
     return report.error;
   }
 
-  private finishSegment(report: SegmentRefreshReport, counts: SegmentReport, started: number, error: unknown): void {
+  private finishSegment(report: SegmentRefreshReport, counts: Omit<SegmentReport, "segment">, started: number, error: unknown): void {
     Object.assign(report, {
       lines: counts.lines,
       rows: counts.rows,
@@ -296,8 +292,8 @@ export class MasterContractService {
    * well-formed NSECM answer would otherwise pass while NSEFO keeps the total up. Exchanges fed by
    * optional segments (Jainam serves NSECD and MCXFO empty to Prop accounts) are exempt per exchange.
    */
-  private validate(rows: readonly SymbolRow[], previous: Readonly<Record<string, number>>, force: boolean, segments: readonly SegmentRefreshReport[]): void {
-    const total = rows.length;
+  private validate(built: AssembledContract, previous: Readonly<Record<string, number>>, force: boolean, segments: readonly SegmentRefreshReport[]): void {
+    const total = built.total;
     if (total === 0) throw new RefreshRejected("the download produced no instruments");
     const percent = `${Math.round(this.options.minRatio * 100)}%`;
     const previousTotal = Object.values(previous).reduce((a, b) => a + b, 0);
@@ -305,11 +301,9 @@ export class MasterContractService {
       throw new RefreshRejected(`the new contract has ${total} instruments, fewer than ${percent} of the ${previousTotal} stored; refusing it (use --force to accept)`);
     }
     if (!force) {
-      const counts = new Map<string, number>();
-      for (const row of rows) counts.set(row.exchange, (counts.get(row.exchange) ?? 0) + 1);
       const optional = new Set(this.options.optionalSegments.map((s) => exchangeOfSegment(s)));
       for (const [exchange, before] of Object.entries(previous)) {
-        const now = counts.get(exchange) ?? 0;
+        const now = built.exchangeCounts[exchange] ?? 0;
         if (!optional.has(exchange as Exchange) && now < this.options.minRatio * before) {
           throw new RefreshRejected(`${exchange} has ${now} instruments, fewer than ${percent} of the ${before} stored; refusing the contract (use --force to accept)`);
         }

@@ -79,8 +79,8 @@ export function ladderOf(index: SymbolIndex, exchange: string, base: string, exp
   const known = byKey.get(key);
   if (known !== undefined) return known;
   const strikes = new Map<number, { ce: SymbolRow | null; pe: SymbolRow | null }>();
-  for (const row of index.rowsOf(exchange)) {
-    if (row.name !== base || row.expiry !== expiry || (row.instrumenttype !== "CE" && row.instrumenttype !== "PE")) continue;
+  for (const row of index.rowsNamed(exchange, base)) {
+    if (row.expiry !== expiry || (row.instrumenttype !== "CE" && row.instrumenttype !== "PE")) continue;
     const rung = strikes.get(row.strike) ?? { ce: null, pe: null };
     if (row.instrumenttype === "CE") rung.ce = row;
     else rung.pe = row;
@@ -130,8 +130,8 @@ export function atmIndex(ladder: Ladder, price: number): number {
 /** The nearest unexpired future of `base` on `exchange` (exactly that name: GOLD is not GOLDM). */
 export function nearestFuture(index: SymbolIndex, exchange: string, base: string, today: string): SymbolRow | undefined {
   let best: { row: SymbolRow; iso: string } | undefined;
-  for (const row of index.rowsOf(exchange)) {
-    if (row.name !== base || row.instrumenttype !== "FUT" || row.expiry === "") continue;
+  for (const row of index.rowsNamed(exchange, base)) {
+    if (row.instrumenttype !== "FUT" || row.expiry === "") continue;
     const iso = isoOfExpiry(row.expiry);
     if (iso >= today && (best === undefined || iso < best.iso)) best = { row, iso };
   }

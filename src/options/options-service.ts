@@ -341,7 +341,7 @@ export class OptionsService {
     if (row.instrumenttype !== "CE" && row.instrumenttype !== "PE") throw new ValidationError("symbol", `${row.symbol} is a ${row.instrumenttype}, not an option (CE or PE)`);
     if (item.forward_price !== undefined) return { row, underlying: null };
     if (item.underlying_symbol !== undefined) return { row, underlying: this.resolver.resolve(item.underlying_symbol, item.underlying_exchange ?? (FUTURES_PRICED.has(row.exchange) ? row.exchange : row.exchange === "BFO" ? "BSE_INDEX" : "NSE_INDEX")) };
-    const sameExpiry = this.index.rowsOf(row.exchange).find((r) => r.name === row.name && r.instrumenttype === "FUT" && r.expiry === row.expiry);
+    const sameExpiry = this.index.rowsNamed(row.exchange, row.name).find((r) => r.instrumenttype === "FUT" && r.expiry === row.expiry);
     return { row, underlying: sameExpiry ?? this.priceRowOf(row.exchange, row.exchange, row.name, null) };
   }
 }

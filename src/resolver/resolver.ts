@@ -3,6 +3,7 @@ import { parseExchange, type Exchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
+import { columnsOfArrays } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 export interface ResolverStats {
@@ -44,7 +45,7 @@ export class Resolver {
   async load(): Promise<SymbolIndex> {
     const started = performance.now();
     const version = (await this.store.getStatus(this.broker)).contractVersion;
-    const index = SymbolIndex.build(await this.store.loadBroker(this.broker));
+    const index = SymbolIndex.fromColumns(columnsOfArrays(this.broker, await this.store.loadBrokerArrays(this.broker)));
     this.swap(index, performance.now() - started, version);
     return index;
   }

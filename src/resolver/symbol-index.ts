@@ -1,5 +1,6 @@
 import type { SymbolRow } from "../store/types.js";
 import { isoOfExpiry } from "../instruments/expiry.js";
+import { columnsOfRows, hashSymbol, hashToken, type ContractColumns } from "./contract-columns.js";
 import { suggestSymbols } from "./suggestions.js";
 
 function compare(a: string, b: string): number {
@@ -12,53 +13,122 @@ export interface SearchOptions {
 }
 
 /**
- * An immutable in-memory index of one broker's rows. Built whole, then swapped in by the
- * resolver: a reader holding an index keeps a complete, consistent view for as long as it
- * holds it. Lookups are two Map gets.
+ * An immutable in-memory index of one broker's rows, held as columns (`ContractColumns`). Built
+ * whole, then swapped in by the resolver: a reader holding an index keeps a complete, consistent
+ * view for as long as it holds it. A lookup is one hash probe; the row it returns is made on the
+ * way out (a fresh object each time, so no caller can change what the next one sees).
  */
 export class SymbolIndex {
-  private readonly bySymbol = new Map<string, Map<string, SymbolRow>>();
-  private readonly byToken = new Map<string, Map<number, SymbolRow>>();
-  private readonly byExchange = new Map<string, SymbolRow[]>();
+  private readonly exchangeCodes: ReadonlyMap<string, number>;
+  private readonly mask: number;
   private haystacks: string[] | undefined;
 
-  private constructor(readonly rows: readonly SymbolRow[]) {
-    for (const row of rows) {
-      let symbols = this.bySymbol.get(row.exchange);
-      if (symbols === undefined) {
-        symbols = new Map();
-        this.bySymbol.set(row.exchange, symbols);
-        this.byToken.set(row.exchange, new Map());
-        this.byExchange.set(row.exchange, []);
-      }
-      symbols.set(row.symbol, row);
-      this.byToken.get(row.exchange)!.set(row.token, row);
-      this.byExchange.get(row.exchange)!.push(row);
-    }
+  private constructor(readonly columns: ContractColumns) {
+    this.exchangeCodes = new Map(columns.dictionaries.exchanges.map((e, code) => [e, code]));
+    this.mask = columns.symbolSlots.length - 1;
   }
 
+  /** An index of rows that all belong to one broker (the first row's). */
   static build(rows: readonly SymbolRow[]): SymbolIndex {
-    return new SymbolIndex(rows);
+    return new SymbolIndex(columnsOfRows(rows[0]?.broker ?? "", rows));
+  }
+
+  /** An index over columns built elsewhere (another thread, the store's reader). */
+  static fromColumns(columns: ContractColumns): SymbolIndex {
+    return new SymbolIndex(columns);
   }
 
   get size(): number {
-    return this.rows.length;
+    return this.columns.count;
   }
 
   get(symbol: string, exchange: string): SymbolRow | undefined {
-    return this.bySymbol.get(exchange)?.get(symbol);
+    const at = this.findSymbol(symbol, exchange);
+    return at < 0 ? undefined : this.row(at);
   }
 
   getByToken(token: number, exchange: string): SymbolRow | undefined {
-    return this.byToken.get(exchange)?.get(token);
+    const code = this.exchangeCodes.get(exchange);
+    if (code === undefined) return undefined;
+    const c = this.columns;
+    const slots = c.tokenSlots;
+    for (let slot = hashToken(token, code) & this.mask, held = slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = slots[slot]!) {
+      const i = held - 1;
+      if (c.token[i] === token && c.exchange[i] === code) return this.row(i);
+    }
+    return undefined;
   }
 
-  rowsOf(exchange: string): readonly SymbolRow[] {
-    return this.byExchange.get(exchange) ?? [];
+  /** Row position of a symbol on an exchange, or -1. */
+  private findSymbol(symbol: string, exchange: string): number {
+    const code = this.exchangeCodes.get(exchange);
+    if (code === undefined) return -1;
+    const c = this.columns;
+    const slots = c.symbolSlots;
+    for (let slot = hashSymbol(symbol, code) & this.mask, held = slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = slots[slot]!) {
+      const i = held - 1;
+      if (c.symbolLength[i] === symbol.length && c.exchange[i] === code && c.text.startsWith(symbol, c.textAt[i]!)) return i;
+    }
+    return -1;
+  }
+
+  /** Row `i` (0 ≤ i < size) as a `SymbolRow`. */
+  row(i: number): SymbolRow {
+    const c = this.columns;
+    const d = c.dictionaries;
+    const at = c.textAt[i]!;
+    const symbolEnd = at + c.symbolLength[i]!;
+    const lower = c.lowerCircuit[i]!;
+    const upper = c.upperCircuit[i]!;
+    return {
+      broker: c.broker,
+      symbol: c.text.slice(at, symbolEnd),
+      brsymbol: c.text.slice(symbolEnd, symbolEnd + c.brsymbolLength[i]!),
+      name: d.names[c.name[i]!]!,
+      exchange: d.exchanges[c.exchange[i]!]!,
+      brexchange: d.brexchanges[c.brexchange[i]!]!,
+      token: c.token[i]!,
+      expiry: d.expiries[c.expiry[i]!]!,
+      strike: c.strike[i]!,
+      lotsize: c.lotsize[i]!,
+      instrumenttype: d.instrumenttypes[c.instrumenttype[i]!]!,
+      tick_size: c.tickSize[i]!,
+      freeze_qty: c.freezeQty[i]!,
+      lower_circuit: Number.isNaN(lower) ? null : lower,
+      upper_circuit: Number.isNaN(upper) ? null : upper,
+    };
+  }
+
+  /** Every row, made afresh: for exports and tests, not for a request's hot path. */
+  allRows(): SymbolRow[] {
+    return Array.from({ length: this.size }, (_, i) => this.row(i));
+  }
+
+  /** The rows of one exchange, made afresh. */
+  rowsOf(exchange: string): SymbolRow[] {
+    const code = this.exchangeCodes.get(exchange);
+    if (code === undefined) return [];
+    const out: SymbolRow[] = [];
+    const column = this.columns.exchange;
+    for (let i = 0; i < column.length; i += 1) if (column[i] === code) out.push(this.row(i));
+    return out;
+  }
+
+  /** The rows of one underlying (`name`) on an exchange: a scan of two code columns, rows made only for the matches. */
+  rowsNamed(exchange: string, name: string): SymbolRow[] {
+    const code = this.exchangeCodes.get(exchange);
+    const nameCode = this.columns.dictionaries.names.indexOf(name);
+    if (code === undefined || nameCode < 0) return [];
+    const out: SymbolRow[] = [];
+    const { exchange: exchanges, name: names } = this.columns;
+    for (let i = 0; i < names.length; i += 1) if (names[i] === nameCode && exchanges[i] === code) out.push(this.row(i));
+    return out;
   }
 
   countByExchange(): Record<string, number> {
-    return Object.fromEntries([...this.byExchange].map(([exchange, rows]) => [exchange, rows.length]));
+    const counts = new Array<number>(this.columns.dictionaries.exchanges.length).fill(0);
+    for (const code of this.columns.exchange) counts[code]! += 1;
+    return Object.fromEntries(this.columns.dictionaries.exchanges.map((e, code) => [e, counts[code]!]));
   }
 
   /**
@@ -66,11 +136,10 @@ export class SymbolIndex {
    * from `today` (an ISO date, IST) on; past expiries are dropped as OpenAlgo does.
    */
   expiries(exchange: string, underlying: string, kind: "futures" | "options", today: string): string[] {
-    const name = underlying.trim().toUpperCase();
     const types = kind === "futures" ? ["FUT"] : ["CE", "PE"];
     const dates = new Map<string, string>();
-    for (const row of this.rowsOf(exchange)) {
-      if (row.name !== name || !types.includes(row.instrumenttype) || row.expiry === "") continue;
+    for (const row of this.rowsNamed(exchange, underlying.trim().toUpperCase())) {
+      if (!types.includes(row.instrumenttype) || row.expiry === "") continue;
       const iso = isoOfExpiry(row.expiry);
       if (iso >= today) dates.set(iso, row.expiry);
     }
@@ -79,7 +148,7 @@ export class SymbolIndex {
 
   /** Up to `max` close matches for a symbol that is not on `exchange`. */
   suggest(symbol: string, exchange: string, max = 5): string[] {
-    return suggestSymbols(symbol, this.rowsOf(exchange), (s) => this.get(s, exchange) !== undefined, max);
+    return suggestSymbols(symbol, this.rowsOf(exchange), (s) => this.findSymbol(s, exchange) >= 0, max);
   }
 
   /**
@@ -91,14 +160,16 @@ export class SymbolIndex {
     const terms = query.toUpperCase().split(/\s+/).filter((t) => t !== "");
     if (terms.length === 0) return [];
     const limit = options.limit ?? 50;
+    const code = options.exchange === undefined ? -1 : (this.exchangeCodes.get(options.exchange) ?? -2);
+    if (code === -2) return [];
     const haystacks = this.searchText();
     const whole = terms.join(" ");
     const hits: { row: SymbolRow; rank: number; expiry: string }[] = [];
-    for (let i = 0; i < this.rows.length; i += 1) {
-      const row = this.rows[i]!;
-      if (options.exchange !== undefined && row.exchange !== options.exchange) continue;
+    for (let i = 0; i < this.size; i += 1) {
+      if (code >= 0 && this.columns.exchange[i] !== code) continue;
       const text = haystacks[i]!;
       if (!terms.every((t) => text.includes(t))) continue;
+      const row = this.row(i);
       // The underlying's own contracts ("NIFTY FUT" → NIFTY's futures) before other underlyings
       // that merely contain the word (FINNIFTY, NIFTYNXT50).
       const rank =
@@ -121,7 +192,10 @@ export class SymbolIndex {
 
   /** Built on the first search only, so an index used just for lookups stays small. */
   private searchText(): string[] {
-    this.haystacks ??= this.rows.map((r) => `${r.symbol}\u0001${r.brsymbol.toUpperCase()}\u0001${r.name.toUpperCase()}\u0001${r.token}`);
+    this.haystacks ??= Array.from({ length: this.size }, (_, i) => {
+      const r = this.row(i);
+      return `${r.symbol}\u0001${r.brsymbol.toUpperCase()}\u0001${r.name.toUpperCase()}\u0001${r.token}`;
+    });
     return this.haystacks;
   }
 }

@@ -96,8 +96,14 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
 
   async loadBroker(broker: string): Promise<SymbolRow[]> {
     // One statement sees one snapshot, so a concurrent replace shows either all old or all new rows.
-    if (this.sql.loadRows !== undefined) return this.sql.loadRows(broker);
+    if (this.sql.loadArrays !== undefined) return (await this.sql.loadArrays(broker)).map(rowOfArray);
     return this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
+  }
+
+  async loadBrokerArrays(broker: string): Promise<unknown[][]> {
+    if (this.sql.loadArrays !== undefined) return this.sql.loadArrays(broker);
+    const rows = await this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
+    return rows.map((row) => SYMBOL_COLUMNS.map((column) => row[column]));
   }
 
   countByExchange(broker: string): Promise<Record<string, number>> {
@@ -195,4 +201,24 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   close(): Promise<void> {
     return this.sql.close();
   }
+}
+
+function rowOfArray(r: readonly unknown[]): SymbolRow {
+  return {
+    broker: r[0] as string,
+    symbol: r[1] as string,
+    brsymbol: r[2] as string,
+    name: r[3] as string,
+    exchange: r[4] as string,
+    brexchange: r[5] as string,
+    token: r[6] as number,
+    expiry: r[7] as string,
+    strike: r[8] as number,
+    lotsize: r[9] as number,
+    instrumenttype: r[10] as string,
+    tick_size: r[11] as number,
+    freeze_qty: r[12] as number,
+    lower_circuit: r[13] as number | null,
+    upper_circuit: r[14] as number | null,
+  };
 }

@@ -35,6 +35,8 @@ export interface SymbolStore {
   findByToken(broker: string, exchange: string, token: number): Promise<SymbolRow | undefined>;
   /** Every row of a broker, for building the in-memory index. */
   loadBroker(broker: string): Promise<SymbolRow[]>;
+  /** The same rows as arrays in `SYMBOL_COLUMNS` order (broker first): what the columnar index is built from. */
+  loadBrokerArrays(broker: string): Promise<unknown[][]>;
   countByExchange(broker: string): Promise<Record<string, number>>;
 
   /** The broker's status record as stored (`pending` when there is none). */

@@ -98,7 +98,7 @@ describe("analyzer mode: a paper engine with its own books, on the broker's pric
 
   it("options and baskets go to the paper engine too, with the same resolution as live", async () => {
     const exp = expectSuccess(await h.post("expiry", { apikey: h.key, symbol: "NIFTY", exchange: "NFO", instrumenttype: "options" }))["data"] as string[];
-    const lot = h.gw.resolver.current.rows.find((r) => r.exchange === "NFO" && r.name === "NIFTY" && r.instrumenttype === "CE")!.lotsize;
+    const lot = h.gw.resolver.current.allRows().find((r) => r.exchange === "NFO" && r.name === "NIFTY" && r.instrumenttype === "CE")!.lotsize;
     const body = expectSuccess(await h.post("optionsorder", { apikey: h.key, strategy: "paper", underlying: "NIFTY", exchange: "NSE_INDEX", expiry_date: exp[0]!.replace(/-/g, ""), offset: "ATM", option_type: "CE", action: "BUY", quantity: lot }));
     expect(body).toMatchObject({ mode: "analyze", orderid: expect.stringMatching(/^\d{14}$/) });
     const basket = expectSuccess(await h.post("basketorder", { apikey: h.key, strategy: "paper", orders: [{ symbol: equity().symbol, exchange: "NSE", action: "BUY", quantity: 1 }] }));
@@ -130,7 +130,7 @@ describe("the analyzer's mode and books survive a restart", () => {
       const { key } = await new ApiKeys(first.store).create("restart");
       const app = buildApp(appDeps(first, { logger: silentLogger(), limits: GENEROUS_LIMITS }));
       expectSuccess(await inject(app, "analyzer/toggle", { apikey: key, mode: "true" }));
-      const equity = first.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)!;
+      const equity = first.resolver.current.allRows().find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)!;
       const placed = json(await inject(app, "placeorder", { apikey: key, strategy: "s", symbol: equity.symbol, exchange: "NSE", action: "BUY", quantity: 1 }));
       await app.close();
       const second = await startTestGateway({ dbPath: first.dbPath, sandbox: { now: () => MARKET_NOW } });

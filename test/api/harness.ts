@@ -97,7 +97,7 @@ export async function startApi(options: ApiOptions & { gateway?: Parameters<type
     gw,
     app,
     key,
-    picks: pickInstruments(gw.resolver.current.rows),
+    picks: pickInstruments(gw.resolver.current.allRows()),
     post: (path, body, headers) => inject(app, path, body, headers),
     call: (method, path, fields) =>
       method === "POST" ? inject(app, path, fields) : app.inject({ method: "GET", url: `/api/v1/${path}`, query: fields as Record<string, string> }),

@@ -87,7 +87,7 @@ describe("quotes, depth and multiquotes against the sandbox", () => {
   });
 
   it("multiquotes: 200 symbols in the order asked, in batches of 50, an unknown one reported in its place", async () => {
-    const rows = h.gw.resolver.current.rows.filter((r) => r.exchange === "NSE" || r.exchange === "NFO").slice(0, 199);
+    const rows = h.gw.resolver.current.allRows().filter((r) => r.exchange === "NSE" || r.exchange === "NFO").slice(0, 199);
     const symbols = [...rows.slice(0, 100).map((r) => ({ symbol: r.symbol, exchange: r.exchange })), { symbol: "NOSUCHSYMBOL", exchange: "NSE" }, ...rows.slice(100).map((r) => ({ symbol: r.symbol, exchange: r.exchange }))];
     const body = expectSuccess(await h.post("multiquotes", { apikey: h.key, symbols }));
     const results = body["results"] as { symbol: string; exchange: string; data?: { ltp: number; oi: number }; error?: string; code?: string }[];
@@ -110,7 +110,7 @@ describe("options in the sandbox follow their underlying", () => {
   const moves = (x: number[]) => x.slice(1).map((v, i) => Math.sign(v - x[i]!));
 
   it("a NIFTY call rises with NIFTY and a put falls, minute by minute", async () => {
-    const options = h.gw.resolver.current.rows.filter((r) => r.exchange === "NFO" && r.name === "NIFTY" && (r.instrumenttype === "CE" || r.instrumenttype === "PE"));
+    const options = h.gw.resolver.current.allRows().filter((r) => r.exchange === "NFO" && r.name === "NIFTY" && (r.instrumenttype === "CE" || r.instrumenttype === "PE"));
     // Near the money, where an option is well above its tick and moves every minute.
     const ltp = async (symbol: string) => (expectSuccess(await h.post("quotes", { apikey: h.key, symbol, exchange: "NFO" }))["data"] as { ltp: number }).ltp;
     const spotNow = (expectSuccess(await h.post("quotes", { apikey: h.key, symbol: "NIFTY", exchange: "NSE_INDEX" }))["data"] as { ltp: number }).ltp;

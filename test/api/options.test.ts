@@ -12,7 +12,7 @@ describe("options: optionsymbol, optionsorder, optionsmultiorder, syntheticfutur
     h.gw.sandbox.control.clearFaults();
   });
 
-  const rows = (): readonly SymbolRow[] => h.gw.resolver.current.rows;
+  const rows = (): readonly SymbolRow[] => h.gw.resolver.current.allRows();
   /** The nearest NIFTY weekly in the contract, as DDMMMYY and as the stored column. */
   const expiry = (): { compact: string; column: string } => {
     const today = new Date(MARKET_NOW + 19_800_000).toISOString().slice(0, 10);
@@ -221,7 +221,7 @@ describe("options of underlyings without a spot: MCX and CDS price off the neare
   const h = apiFixture({ gateway: { sandbox: { now: () => MARKET_NOW }, clock: () => MARKET_NOW } });
 
   it("optionsymbol for an MCX option: ATM from the nearest unexpired future of exactly that name", async () => {
-    const rows = h.gw.resolver.current.rows;
+    const rows = h.gw.resolver.current.allRows();
     const today = new Date(MARKET_NOW + 19_800_000).toISOString().slice(0, 10);
     const option = rows.find((r) => r.exchange === "MCX" && r.instrumenttype === "CE" && isoOfExpiry(r.expiry) >= today);
     expect(option, "the sandbox lists MCX options").toBeDefined();

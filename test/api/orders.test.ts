@@ -66,7 +66,7 @@ describe("order endpoints against the sandbox", () => {
     const { orderid, price } = await restingOrder();
     h.gw.sandbox.control.clearRequests();
     const like = (r: { lotsize: number; tick_size: number }) => r.lotsize === 1 && r.tick_size === h.picks.equity.tick_size;
-    const other = h.gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && like(r) && r.symbol !== h.picks.equity.symbol)!;
+    const other = h.gw.resolver.current.allRows().find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && like(r) && r.symbol !== h.picks.equity.symbol)!;
     const modify = { ...base(), orderid, pricetype: "LIMIT", price: String(price), quantity: "7", disclosed_quantity: "0", trigger_price: "0" };
     const cases: [Record<string, string>, string, RegExp][] = [
       [{ symbol: other.symbol }, "symbol", new RegExp(`symbol: order ${orderid} is ${h.picks.equity.symbol}, not ${other.symbol}`)],

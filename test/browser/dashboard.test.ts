@@ -49,7 +49,7 @@ describe("the dashboard in a real browser", () => {
     await gw?.close();
   });
 
-  const equity = () => gw.resolver.current.rows.find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1 && r.lower_circuit !== null)!;
+  const equity = () => gw.resolver.current.allRows().find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1 && r.lower_circuit !== null)!;
   const placeApi = async (body: Record<string, unknown>): Promise<string> => {
     const res = await app.inject({ method: "POST", url: "/api/v1/placeorder", payload: { apikey: key, strategy: "browser", exchange: "NSE", product: "MIS", ...body } });
     expect(res.statusCode, res.body).toBe(200);

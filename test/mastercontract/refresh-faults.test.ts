@@ -18,7 +18,7 @@ describe("a failed refresh keeps the previous contract serving", () => {
     const first = await gw.master.refresh();
     expect(first.status, first.message).toBe("success");
     totalBefore = first.total;
-    known = gw.resolver.current.rows.filter((_, i) => i % 97 === 0);
+    known = gw.resolver.current.allRows().filter((_, i) => i % 97 === 0);
   }, 60_000);
   afterAll(async () => gw.close());
   beforeEach(() => {
@@ -102,7 +102,7 @@ describe("a failed refresh keeps the previous contract serving", () => {
   it("one exchange under 50% of its stored count is refused even when the total passes", async () => {
     const base = await gw.master.refresh();
     expect(base.status).toBe("success");
-    const rows = gw.resolver.current.rows;
+    const rows = gw.resolver.current.allRows();
     const nse = rows.filter((r) => r.exchange === "NSE");
     // Pretend the stored contract had three times as many NSE rows as the exchange now sends.
     const padding = [0, 1].flatMap((n) => nse.map((r) => ({ ...r, symbol: `${r.symbol}-PAD${n}`, token: r.token + (n + 1) * 10_000_000 })));

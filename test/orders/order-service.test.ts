@@ -189,7 +189,7 @@ describe("batches report each item and go on past failures", () => {
   });
 
   it("a position above the exchange freeze quantity is closed in slices below it", async () => {
-    const fut = gw.resolver.current.rows.find((r) => r.exchange === "NFO" && r.instrumenttype === "FUT" && r.freeze_qty > r.lotsize * 2)!;
+    const fut = gw.resolver.current.allRows().find((r) => r.exchange === "NFO" && r.instrumenttype === "FUT" && r.freeze_qty > r.lotsize * 2)!;
     const largest = Math.floor((fut.freeze_qty - 1) / fut.lotsize) * fut.lotsize;
     const base = { symbol: fut.symbol, exchange: "NFO", action: "BUY" as const, pricetype: "MARKET" as const, product: "NRML" as const, price: 0, trigger_price: 0, disclosed_quantity: 0 };
     await expect(gw.orders.placeOrder({ ...base, quantity: largest + fut.lotsize }, newRequestId())).rejects.toMatchObject({ code: "VALIDATION_ERROR", field: "quantity" });
@@ -209,7 +209,7 @@ describe("batches report each item and go on past failures", () => {
     const full = gw.resolver.current;
     try {
       // The contract changed under the open position: its instrument is gone from it.
-      gw.resolver.swap(SymbolIndex.build(full.rows.filter((r) => !(r.exchange === "NSE" && r.token === i.token))), null, gw.resolver.version + 1);
+      gw.resolver.swap(SymbolIndex.build(full.allRows().filter((r) => !(r.exchange === "NSE" && r.token === i.token))), null, gw.resolver.version + 1);
       gw.sandbox.control.clearRequests();
       const [report] = await gw.orders.closeAllPositions(newRequestId());
       expect(report).toMatchObject({ status: "error", code: "SYMBOL_NOT_FOUND", exchange: "NSE", quantity: i.lotSize, message: expect.stringMatching(/not in the stored contract, so its freeze quantity is unknown/) });

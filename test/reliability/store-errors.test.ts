@@ -51,7 +51,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   gw.sandbox.control.clearFaults();
-  known = gw.resolver.current.rows.filter((_, i) => i % 61 === 0);
+  known = gw.resolver.current.allRows().filter((_, i) => i % 61 === 0);
 });
 
 /** The old contract still answers from the index, the table and the HTTP API. */
@@ -120,7 +120,7 @@ describe("another connection holds the database's write lock", () => {
 describe("the disk fills up during the replace", () => {
   it("SQLITE_FULL: the refresh reports it, nothing of the new contract is kept, the status says error, and the next one succeeds", async () => {
     // Store a smaller contract first, so that the refresh needs pages the full disk cannot give.
-    const half = gw.resolver.current.rows.filter((_, i) => i % 2 === 0);
+    const half = gw.resolver.current.allRows().filter((_, i) => i % 2 === 0);
     await gw.store.replaceBroker(BROKER, half, { status: "success", message: `stored ${half.length} instruments`, owner: null });
     await gw.resolver.load();
     known = half.filter((_, i) => i % 61 === 0);

@@ -125,7 +125,7 @@ describe("market data over OpenAlgo's protocol", () => {
 
   it("subscribes at XTS once however many clients share a symbol, and unsubscribes when the last one leaves", async () => {
     // A future no other test streams, so the counts below are this test's alone.
-    const row = h.gw.resolver.current.rows.find((r) => r.exchange === "NFO" && r.instrumenttype === "FUT" && r.symbol !== h.picks.future.symbol)!;
+    const row = h.gw.resolver.current.allRows().find((r) => r.exchange === "NFO" && r.instrumenttype === "FUT" && r.symbol !== h.picks.future.symbol)!;
     const subscriptionCalls = (method: string) => h.gw.sandbox.control.requests().filter((r) => r.path === "/instruments/subscription" && r.method === method).length;
     const [a, b] = [await authed(), await authed()];
     const posts = subscriptionCalls("POST");

@@ -24,12 +24,14 @@ export async function startTestGateway(
     readonly sqlite?: SqliteOptions;
     /** Another gateway's database file, to run a second process's view of it. */
     readonly dbPath?: string;
+    /** More environment for loadConfig (MASTER_REFRESH_WORKER, …). */
+    readonly env?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<TestGateway> {
   const dir = tempDir("xtsbridge-gw-");
-  const { logger, sqlite, dbPath = dir.file("gateway.db"), ...overrides } = options;
+  const { logger, sqlite, dbPath = dir.file("gateway.db"), env = {}, ...overrides } = options;
   // WEBSOCKET_PORT 0: test gateways run side by side; 8765 can be held by one only.
-  const config = loadConfig({ DATABASE_URL: `sqlite:${dbPath}`, LOG_LEVEL: "silent", WEBSOCKET_PORT: "0" });
+  const config = loadConfig({ DATABASE_URL: `sqlite:${dbPath}`, LOG_LEVEL: "silent", WEBSOCKET_PORT: "0", ...env });
   const store = sqlite === undefined ? undefined : openSqliteStore(dbPath, sqlite);
   const gw = await createGateway(config, logger ?? silentLogger(), {
     ...overrides,

@@ -83,37 +83,15 @@ export class SqliteDialect implements SqlDialect {
     this.reader = runner(db);
     this.writerDb = writerDb;
     this.writer = writerDb === db ? this.reader : runner(writerDb);
-    // The column order below is SYMBOL_COLUMNS' (loadRows reads by position).
+    // The column order below is SYMBOL_COLUMNS' (loadArrays' callers read by position).
     this.load = db.prepare(`SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker = ? ORDER BY id`).raw();
     this.insert = writerDb.prepare(insertSql("symbol_token"));
   }
 
-  async loadRows(broker: string): Promise<SymbolRow[]> {
+  async loadArrays(broker: string): Promise<unknown[][]> {
     // Arrays, not objects: better-sqlite3 builds a row object by name lookups per column, which
     // is half the cost of reading a 150,000-row contract at start-up.
-    const rows = this.load.all(broker) as unknown[][];
-    const out = new Array<SymbolRow>(rows.length);
-    for (let i = 0; i < rows.length; i += 1) {
-      const r = rows[i]!;
-      out[i] = {
-        broker: r[0] as string,
-        symbol: r[1] as string,
-        brsymbol: r[2] as string,
-        name: r[3] as string,
-        exchange: r[4] as string,
-        brexchange: r[5] as string,
-        token: r[6] as number,
-        expiry: r[7] as string,
-        strike: r[8] as number,
-        lotsize: r[9] as number,
-        instrumenttype: r[10] as string,
-        tick_size: r[11] as number,
-        freeze_qty: r[12] as number,
-        lower_circuit: r[13] as number | null,
-        upper_circuit: r[14] as number | null,
-      };
-    }
-    return out;
+    return this.load.all(broker) as unknown[][];
   }
 
   /** Opens (creating the file and its folder) and migrates. `:memory:` has one connection for both roles. */

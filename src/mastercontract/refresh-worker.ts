@@ -1,0 +1,75 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { StoreError, XtsBridgeError } from "../errors.js";
+import { transferablesOf } from "../resolver/contract-columns.js";
+import { redactDatabaseUrl } from "../store/database-url.js";
+import { openStore } from "../store/open-store.js";
+import type { SymbolStore } from "../store/symbol-store.js";
+import { InlineAssembly } from "./contract-assembly.js";
+import type { AssemblyReply, AssemblyRequest, AssemblyWorkerData } from "./worker-assembly.js";
+
+/**
+ * The refresh's worker thread: parses the master text the main thread downloads, builds the rows,
+ * stores them over its own database connection, and hands back the new index's columns (moved,
+ * not copied). One request at a time, in the order sent.
+ */
+const port = parentPort;
+if (port === null) throw new Error("refresh-worker.js runs as a worker thread only");
+const { broker, databaseUrl } = workerData as AssemblyWorkerData;
+
+let store: SymbolStore | undefined;
+let assembly: InlineAssembly | undefined;
+const opened = openStore(databaseUrl).then(
+  (s) => {
+    store = s;
+    assembly = new InlineAssembly(s, broker);
+  },
+  (error: unknown) => {
+    throw new StoreError(`the refresh worker cannot open the database ${redactDatabaseUrl(databaseUrl)}: ${(error as Error).message}`, error);
+  },
+);
+// Failing to open is answered on every request; the rejection itself is not an unhandled one.
+opened.catch(() => undefined);
+
+async function handle(request: AssemblyRequest): Promise<void> {
+  try {
+    await opened;
+    const a = assembly!;
+    switch (request.op) {
+      case "index":
+        return reply({ id: request.id, ok: true, value: await a.addIndexList(request.code, request.entries) });
+      case "chunk":
+        await a.write(request.segment, request.chunk);
+        return reply({ id: request.id, ok: true, value: a.progress(request.segment) });
+      case "end":
+        return reply({ id: request.id, ok: true, value: await a.endSegment(request.segment, request.complete) });
+      case "finish":
+        return reply({ id: request.id, ok: true, value: await a.finish() });
+      case "store": {
+        const stored = await a.store(request.status);
+        port!.postMessage({ id: request.id, ok: true, value: stored } satisfies AssemblyReply, transferablesOf(stored.columns));
+        return;
+      }
+      case "close":
+        await a.close();
+        await store?.close();
+        store = undefined;
+        return reply({ id: request.id, ok: true, value: null });
+      default: {
+        const never: never = request;
+        throw new Error(`unknown request ${JSON.stringify(never)}`);
+      }
+    }
+  } catch (error) {
+    const code = error instanceof XtsBridgeError ? error.code : null;
+    reply({ id: request.id, ok: false, code, message: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+function reply(message: AssemblyReply): void {
+  port!.postMessage(message);
+}
+
+let queue = Promise.resolve();
+port.on("message", (request: AssemblyRequest) => {
+  queue = queue.then(() => handle(request));
+});

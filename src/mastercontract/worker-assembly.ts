@@ -1,0 +1,126 @@
+import { Worker, type ResourceLimits } from "node:worker_threads";
+import { StoreError, XtsBridgeError, type ErrorCode } from "../errors.js";
+import type { SegmentReport } from "../instruments/contract-builder.js";
+import type { StatusUpdate } from "../store/status-types.js";
+import type { AssembledContract, ContractAssembly, StoredContract } from "./contract-assembly.js";
+
+export interface AssemblyWorkerData {
+  readonly broker: string;
+  readonly databaseUrl: string;
+}
+
+export type AssemblyRequest =
+  | { readonly id: number; readonly op: "index"; readonly code: 1 | 11; readonly entries: readonly string[] }
+  | { readonly id: number; readonly op: "chunk"; readonly segment: string; readonly chunk: string }
+  | { readonly id: number; readonly op: "end"; readonly segment: string; readonly complete: boolean }
+  | { readonly id: number; readonly op: "finish" }
+  | { readonly id: number; readonly op: "store"; readonly status: StatusUpdate }
+  | { readonly id: number; readonly op: "close" };
+
+export type AssemblyReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly code: string | null; readonly message: string };
+
+type Request = AssemblyRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+
+/**
+ * Chunks sent and not yet parsed, at most: enough to keep the worker busy while the next one
+ * downloads, few enough that a fast download never queues a whole segment's text in memory.
+ */
+const MAX_CHUNKS_IN_FLIGHT = 4;
+
+/** The compiled worker: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts") ? new URL("../../dist/mastercontract/refresh-worker.js", here) : new URL("./refresh-worker.js", here);
+}
+
+/**
+ * A `ContractAssembly` in a worker thread with its own connection to `databaseUrl`: the parse,
+ * the row building, the replace transaction and the index columns all run there; the main thread
+ * only forwards the downloaded text and receives the columns. A worker that dies fails the
+ * refresh (with the previous contract kept, as any failure does).
+ */
+export class WorkerAssembly implements ContractAssembly {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly progressOf = new Map<string, { lines: number; rows: number }>();
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private stopped: Error | undefined;
+
+  /** `limits` caps the worker's heap (a worker past it dies, failing only the refresh). */
+  constructor(broker: string, databaseUrl: string, limits?: ResourceLimits) {
+    this.worker = new Worker(workerUrl(), { workerData: { broker, databaseUrl } satisfies AssemblyWorkerData, ...(limits === undefined ? {} : { resourceLimits: limits }) });
+    this.worker.on("message", (reply: AssemblyReply) => this.settle(reply));
+    this.worker.on("error", (error) => this.stop(new Error(`the refresh worker failed: ${error.message}`)));
+    this.worker.on("exit", (code) => this.stop(new Error(`the refresh worker exited (code ${code})`)));
+  }
+
+  addIndexList(code: 1 | 11, entries: readonly string[]): Promise<SegmentReport> {
+    return this.call({ op: "index", code, entries }) as Promise<SegmentReport>;
+  }
+
+  async write(segment: string, chunk: string): Promise<void> {
+    while (this.inFlight >= MAX_CHUNKS_IN_FLIGHT && this.stopped === undefined) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    if (this.stopped !== undefined) throw this.stopped;
+    this.inFlight += 1;
+    this.call({ op: "chunk", segment, chunk }).then(
+      (progress) => {
+        this.progressOf.set(segment, progress as { lines: number; rows: number });
+        this.release();
+      },
+      () => this.release(),
+    );
+  }
+
+  progress(segment: string): { lines: number; rows: number } {
+    return this.progressOf.get(segment) ?? { lines: 0, rows: 0 };
+  }
+
+  endSegment(segment: string, complete: boolean): Promise<SegmentReport> {
+    return this.call({ op: "end", segment, complete }) as Promise<SegmentReport>;
+  }
+
+  finish(): Promise<AssembledContract> {
+    return this.call({ op: "finish" }) as Promise<AssembledContract>;
+  }
+
+  store(status: StatusUpdate): Promise<StoredContract> {
+    return this.call({ op: "store", status }) as Promise<StoredContract>;
+  }
+
+  /** Closes the worker's connection and ends the thread (its heap goes with it). */
+  async close(): Promise<void> {
+    if (this.stopped === undefined) await this.call({ op: "close" }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+
+  private call(request: Request): Promise<unknown> {
+    if (this.stopped !== undefined) return Promise.reject(this.stopped);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  private settle(reply: AssemblyReply): void {
+    const waiter = this.pending.get(reply.id);
+    if (waiter === undefined) return;
+    this.pending.delete(reply.id);
+    if (reply.ok) waiter.resolve(reply.value);
+    else waiter.reject(reply.code === "STORE_ERROR" ? new StoreError(reply.message) : reply.code !== null ? new XtsBridgeError(reply.code as ErrorCode, reply.message) : new Error(reply.message));
+  }
+
+  private release(): void {
+    this.inFlight -= 1;
+    this.waiting.shift()?.();
+  }
+
+  private stop(error: Error): void {
+    this.stopped ??= error;
+    for (const waiter of this.pending.values()) waiter.reject(this.stopped);
+    this.pending.clear();
+    for (const resume of this.waiting.splice(0)) resume();
+  }
+}

@@ -1,0 +1,121 @@
+import { createReadStream } from "node:fs";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { MessageChannel } from "node:worker_threads";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ContractBuilder } from "../instruments/contract-builder.js";
+import { SYMBOL_COLUMNS, type SymbolRow } from "../store/types.js";
+import { parseMasterStream } from "../xts/master-parser.js";
+import { columnsOfArrays, columnsOfRows, transferablesOf, type ContractColumns } from "./contract-columns.js";
+import { SymbolIndex } from "./symbol-index.js";
+
+const SAMPLES = join(import.meta.dirname, "../../test/fixtures/xts-master-sample");
+
+async function sampleRows(): Promise<SymbolRow[]> {
+  const builder = new ContractBuilder("jainam_prop");
+  for (const file of readdirSync(SAMPLES).filter((f) => f.endsWith(".txt"))) {
+    for await (const batch of parseMasterStream(createReadStream(join(SAMPLES, file), { encoding: "utf8" }))) for (const p of batch) builder.addParsed(p);
+  }
+  return builder.finish().rows;
+}
+
+const base: SymbolRow = {
+  broker: "b",
+  symbol: "SBIN",
+  brsymbol: "SBIN",
+  name: "SBIN",
+  exchange: "NSE",
+  brexchange: "NSECM",
+  token: 3045,
+  expiry: "",
+  strike: 0,
+  lotsize: 1,
+  instrumenttype: "EQ",
+  tick_size: 0.05,
+  freeze_qty: 0,
+  lower_circuit: null,
+  upper_circuit: null,
+};
+
+describe("the columnar contract index", () => {
+  it("gives back every real sample row exactly, by symbol, by token and by position", async () => {
+    const rows = await sampleRows();
+    expect(rows.length).toBeGreaterThan(20_000);
+    const index = SymbolIndex.build(rows);
+    expect(index.size).toBe(rows.length);
+    expect(index.allRows()).toEqual(rows);
+    for (const row of rows) {
+      expect(index.get(row.symbol, row.exchange)).toEqual(row);
+      expect(index.getByToken(row.token, row.exchange)).toEqual(row);
+    }
+  });
+
+  it("builds the same index from the store's arrays as from row objects", async () => {
+    const rows = (await sampleRows()).slice(0, 3000);
+    const fromArrays = SymbolIndex.fromColumns(columnsOfArrays("jainam_prop", rows.map((r) => SYMBOL_COLUMNS.map((c) => r[c]))));
+    expect(fromArrays.allRows()).toEqual(rows);
+  });
+
+  it("misses cleanly: wrong exchange, unknown exchange, a prefix or an extension of a real symbol, a token on another exchange", () => {
+    const index = SymbolIndex.build([base, { ...base, symbol: "SBINX", token: 9, brsymbol: "SBINX" }]);
+    expect(index.get("SBIN", "BSE")).toBeUndefined();
+    expect(index.get("SBIN", "NOPE")).toBeUndefined();
+    expect(index.get("SBI", "NSE")).toBeUndefined();
+    expect(index.get("SBINXY", "NSE")).toBeUndefined();
+    expect(index.get("SBINX", "NSE")?.token).toBe(9);
+    expect(index.getByToken(3045, "BSE")).toBeUndefined();
+    expect(index.getByToken(3045.5, "NSE")).toBeUndefined();
+  });
+
+  it("keeps null circuits null, real bands as numbers, and text outside Latin-1 intact", () => {
+    const rows = [
+      { ...base, lower_circuit: 0, upper_circuit: 812.35 },
+      { ...base, symbol: "NIFTY", exchange: "NSE_INDEX", token: 26000, brsymbol: "Nifty 50 — ₹", name: "NIFTY" },
+    ];
+    expect(SymbolIndex.build(rows).allRows()).toEqual(rows);
+  });
+
+  it("answers like a Map for any set of rows: the last row of a repeated key wins", () => {
+    const row = fc.record({
+      symbol: fc.stringMatching(/^[A-Z0-9&-]{1,12}$/),
+      exchange: fc.constantFrom("NSE", "BSE", "NFO", "MCX"),
+      token: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
+      strike: fc.double({ min: 0, max: 1e6, noNaN: true }),
+      lower: fc.option(fc.double({ min: 0, max: 1e5, noNaN: true })),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 200 }), (specs) => {
+        const rows = specs.map((s) => ({ ...base, symbol: s.symbol, brsymbol: s.symbol.toLowerCase(), exchange: s.exchange, token: s.token, strike: s.strike, lower_circuit: s.lower }));
+        const index = SymbolIndex.build(rows);
+        const bySymbol = new Map(rows.map((r) => [`${r.exchange}|${r.symbol}`, r]));
+        const byToken = new Map(rows.map((r) => [`${r.exchange}|${r.token}`, r]));
+        for (const r of rows) {
+          expect(index.get(r.symbol, r.exchange)).toEqual(bySymbol.get(`${r.exchange}|${r.symbol}`));
+          expect(index.getByToken(r.token, r.exchange)).toEqual(byToken.get(`${r.exchange}|${r.token}`));
+        }
+        const counts: Record<string, number> = {};
+        for (const r of rows) counts[r.exchange] = (counts[r.exchange] ?? 0) + 1;
+        expect(index.countByExchange()).toEqual(counts);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses rows of two brokers in one index", () => {
+    expect(() => columnsOfRows("b", [base, { ...base, broker: "other", symbol: "X" }])).toThrow(/belongs to broker 'other'/);
+  });
+
+  it("crosses a thread boundary with its buffers moved, not copied, and still answers", async () => {
+    const rows = (await sampleRows()).slice(0, 500);
+    const columns = columnsOfRows("jainam_prop", rows);
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<ContractColumns>((resolve) => port2.once("message", resolve));
+    port1.postMessage(columns, transferablesOf(columns));
+    const moved = await received;
+    port1.close();
+    port2.close();
+    expect(columns.token.byteLength).toBe(0);
+    expect(SymbolIndex.fromColumns(moved).allRows()).toEqual(rows);
+  });
+});
