@@ -11,10 +11,11 @@ import { marketBench } from "./market-bench.js";
 import { streamBench } from "./stream-bench.js";
 import { optionsBench } from "./options-bench.js";
 import { dashboardBench } from "./dashboard-bench.js";
+import { startupBench } from "./startup-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -82,6 +83,7 @@ try {
       await client.end();
     }
   }
+  if (run("startup")) await startupBench(dir);
   if (run("refresh")) {
     const store = await sqliteStore(join(dir, "refresh.db"));
     await refreshBench(store, "SQLite");

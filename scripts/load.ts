@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 
 /**
- * `npm run load [-- --rate 100 --seconds 60 --instruments 150000 --concurrency 32 --sandbox builtin|process]`
+ * `npm run load [-- --rate 100 --seconds 60 --instruments 150000 --concurrency 32 --sandbox builtin|process --refresh-worker on|off]`
  * (`LOAD_PROF=1` also writes a CPU profile of the server to /tmp/xtsbridge-load-prof when it exits.)
  *
  * Starts the real server (`node bin/xtsbridge.js serve`, built-in sandbox, temp SQLite file,
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     instruments: { type: "string", default: "150000" },
     concurrency: { type: "string", default: "32" },
     sandbox: { type: "string", default: "builtin" },
+    "refresh-worker": { type: "string", default: "on" },
   },
 });
 
@@ -42,6 +43,7 @@ const INSTRUMENTS = Math.round(positive("instruments", args.instruments, 2_000_0
 const CONCURRENCY = Math.round(positive("concurrency", args.concurrency, 1000));
 if (args.sandbox !== "builtin" && args.sandbox !== "process") throw new Error(`--sandbox must be builtin or process, got '${args.sandbox}'`);
 const SEPARATE_SANDBOX = args.sandbox === "process";
+if (args["refresh-worker"] !== "on" && args["refresh-worker"] !== "off") throw new Error(`--refresh-worker must be on or off, got '${args["refresh-worker"]}'`);
 const STARTUP_DEADLINE_MS = 180_000;
 const DRAIN_DEADLINE_MS = 30_000;
 
@@ -126,6 +128,7 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
       DATABASE_URL: `sqlite:${join(dbDir, "load.db")}`,
       SANDBOX_INSTRUMENTS: String(INSTRUMENTS),
       LOG_LEVEL: "warn",
+      MASTER_REFRESH_WORKER: args["refresh-worker"]!,
       // The gateway's per-key limits (10/s by default, as OpenAlgo) would answer most of this load
       // with RATE_LIMITED; the point here is what the gateway itself sustains.
       ORDER_RATE_LIMIT: "100000",
@@ -231,7 +234,7 @@ async function main(): Promise<void> {
   try {
     console.log(
       `server pid ${pid} at ${server.url}, ready in ${((performance.now() - startupStarted) / 1000).toFixed(1)} s (sandbox, master refresh, API key); ` +
-        (sandbox === null ? "sandbox built in (same process and event loop)" : `sandbox in its own process (pid ${sandbox.child.pid}) at ${sandbox.env["JAINAM_SERVER"]}`),
+        (sandbox === null ? "sandbox built in (same process and event loop)" : `sandbox in its own process (pid ${sandbox.child.pid}) at ${sandbox.env["JAINAM_SERVER"]}`) + `; refresh worker ${args["refresh-worker"]}`,
     );
 
     const list = await fetch(`${server.url}/api/v1/search`, {

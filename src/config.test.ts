@@ -38,8 +38,15 @@ describe("loadConfig", () => {
       websocket: { host: "127.0.0.1", port: 8765, ltpCode: 1501 },
       redisUrl: null,
       marginDetails: false,
+      refreshWorker: true,
     });
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("MASTER_REFRESH_WORKER is a switch, on unless set off, and names a value it cannot read", () => {
+    expect(loadConfig({ MASTER_REFRESH_WORKER: "off" }).refreshWorker).toBe(false);
+    expect(loadConfig({ MASTER_REFRESH_WORKER: "ON" }).refreshWorker).toBe(true);
+    expect(() => loadConfig({ MASTER_REFRESH_WORKER: "thread" })).toThrow(/MASTER_REFRESH_WORKER: 'thread' must be on or off/);
   });
 
   it("XTS_MARGIN_DETAILS is a switch, off unless set, and names a value it cannot read", () => {

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config.js";
 import type { Logger } from "../logger.js";
+import type { SymbolIndex } from "../resolver/symbol-index.js";
 import { DailyRefresh, needsRefresh } from "../mastercontract/schedule.js";
 import { CliExit, EXIT, type CliIo } from "./io.js";
 import type { LimiterStore } from "./rate-limit-store.js";
@@ -100,7 +101,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
     if (websocket !== null) say(`OpenAlgo WebSocket (live ticks and order updates): ${websocket.url ?? "WEBSOCKET_PORT off"} and ${url.replace(/^http/, "ws")}/ws`);
     else say("OpenAlgo WebSocket: not served here (a replica streams through the primary over Redis: set REDIS_URL).");
     // A symbol that is in this contract, so the printed example works as pasted (the sandbox's names are synthetic).
-    const example = gw.resolver.current.rowsOf("NSE").find((r) => r.exchange === "NSE" && r.instrumenttype === "EQ" && r.lotsize === 1)?.symbol ?? "SBIN";
+    const example = exampleSymbol(gw.resolver.current);
     if (key !== null) {
       say(`Your API key (shown once; only its hash is stored): ${key}`);
       say(`Try: curl -s ${url}/api/v1/placeorder -H 'content-type: application/json' \\\n  -d '{"apikey":"${key}","strategy":"test","symbol":"${example}","exchange":"NSE","action":"BUY","quantity":"1","pricetype":"MARKET","product":"MIS"}'`);
@@ -158,4 +159,13 @@ export function addServeCommand(program: Command, io: CliIo, config: () => Confi
     .action(async () => {
       exit(await serve(config(), io, untilSignal));
     });
+}
+
+/** The first NSE equity of lot 1 in the contract (rows are made one at a time until one fits). */
+function exampleSymbol(index: SymbolIndex): string {
+  for (let i = 0; i < index.size; i += 1) {
+    const row = index.row(i);
+    if (row.exchange === "NSE" && row.instrumenttype === "EQ" && row.lotsize === 1) return row.symbol;
+  }
+  return "SBIN";
 }

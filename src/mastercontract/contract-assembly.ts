@@ -1,5 +1,6 @@
 import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
 import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
+import { encodeSnapshot } from "../resolver/contract-snapshot.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
@@ -95,13 +96,15 @@ export class InlineAssembly implements ContractAssembly {
   async store(status: StatusUpdate): Promise<StoredContract> {
     const rows = this.rows;
     if (rows === undefined) throw new Error("store() before finish()");
-    const storeStarted = performance.now();
-    const { contractVersion } = await this.storeTo.replaceBroker(this.broker, rows, status);
-    const storeMs = performance.now() - storeStarted;
+    // The columns first: their snapshot goes into the same transaction as the rows.
     const indexStarted = performance.now();
     const columns = columnsOfRows(this.broker, rows);
+    const snapshot = encodeSnapshot(columns);
+    const indexMs = performance.now() - indexStarted;
+    const storeStarted = performance.now();
+    const { contractVersion } = await this.storeTo.replaceBroker(this.broker, rows, status, snapshot);
     this.rows = undefined;
-    return { contractVersion, columns, storeMs, indexMs: performance.now() - indexStarted };
+    return { contractVersion, columns, storeMs: performance.now() - storeStarted, indexMs };
   }
 
   close(): Promise<void> {

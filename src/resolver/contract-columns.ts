@@ -282,5 +282,6 @@ export function transferablesOf(columns: ContractColumns): ArrayBuffer[] {
     columns.symbolSlots,
     columns.tokenSlots,
   ];
-  return arrays.map((a) => a.buffer as ArrayBuffer);
+  // Columns read from a snapshot share one buffer: each may be listed once only.
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

@@ -15,7 +15,7 @@ const rows: SymbolRow[] = [
   { ...base, symbol: "GOLD05FEB25FUT", name: "GOLD", exchange: "MCX", brexchange: "MCXFO", token: 3045, instrumenttype: "FUT", expiry: "05-FEB-25" },
 ];
 
-const store = { loadBrokerArrays: async () => rows.map((r) => SYMBOL_COLUMNS.map((c) => r[c])), getStatus: async () => ({ contractVersion: 3 }) } as unknown as SymbolStore;
+const store = { loadSnapshot: async () => null, loadBrokerArrays: async () => rows.map((r) => SYMBOL_COLUMNS.map((c) => r[c])), getStatus: async () => ({ contractVersion: 3 }) } as unknown as SymbolStore;
 
 async function loaded(): Promise<Resolver> {
   const resolver = new Resolver(store, "jainam_prop", silentLogger());

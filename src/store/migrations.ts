@@ -156,4 +156,11 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: ANALYZER_TABLES,
     postgres: ANALYZER_TABLES,
   },
+  {
+    // The in-memory index of the stored contract as one blob, written in the replace transaction.
+    version: 7,
+    name: "contract_snapshot",
+    sqlite: "CREATE TABLE contract_snapshot (broker TEXT PRIMARY KEY, contract_version INTEGER NOT NULL, bytes BLOB NOT NULL);",
+    postgres: "CREATE TABLE contract_snapshot (broker TEXT PRIMARY KEY, contract_version INTEGER NOT NULL, bytes BYTEA NOT NULL);",
+  },
 ];

@@ -61,7 +61,7 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     }
   }
 
-  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult> {
+  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult> {
     for (const row of rows) {
       if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
     }
@@ -78,6 +78,10 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
         if (status !== undefined) {
           contractVersion = await writeStatus(tx, broker, status);
           if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
+        }
+        await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
+        if (snapshot !== undefined) {
+          await tx.run("INSERT INTO contract_snapshot (broker, contract_version, bytes) VALUES (?, ?, ?)", [broker, contractVersion, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength)]);
         }
         return { deleted, inserted: rows.length, contractVersion };
       }, `xtsbridge:replace:${broker}`);
@@ -98,6 +102,12 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     // One statement sees one snapshot, so a concurrent replace shows either all old or all new rows.
     if (this.sql.loadArrays !== undefined) return (await this.sql.loadArrays(broker)).map(rowOfArray);
     return this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
+  }
+
+  async loadSnapshot(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
+    const rows = await this.sql.reader.all<{ contract_version: number | string; bytes: Uint8Array }>("SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ?", [broker]);
+    const row = rows[0];
+    return row === undefined ? null : { contractVersion: Number(row.contract_version), bytes: row.bytes };
   }
 
   async loadBrokerArrays(broker: string): Promise<unknown[][]> {

@@ -30,7 +30,13 @@ export interface SymbolStore {
    * never a mix. When `status` is given it is written in the same transaction, so the status
    * can never claim a contract the table does not hold.
    */
-  replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate): Promise<ReplaceResult>;
+  replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult>;
+  /**
+   * The snapshot (an opaque blob: the resolver's columns) written with the broker's rows, and the
+   * contract version it belongs to. A replace without one removes the old one in the same
+   * transaction, so a snapshot is never of other rows than the table holds.
+   */
+  loadSnapshot(broker: string): Promise<{ readonly contractVersion: number; readonly bytes: Uint8Array } | null>;
   findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined>;
   findByToken(broker: string, exchange: string, token: number): Promise<SymbolRow | undefined>;
   /** Every row of a broker, for building the in-memory index. */

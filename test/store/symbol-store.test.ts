@@ -126,6 +126,21 @@ for (const backend of BACKENDS) {
       if (takeover.acquired) await takeover.release();
     });
 
+    it("keeps the snapshot written with the rows, tagged with their contract version; a replace without one or a failed one never leaves a snapshot of other rows", async () => {
+      const blob = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) & 255);
+      const { contractVersion } = await store.replaceBroker("jainam_prop", [row({ symbol: "A", token: 1 })], { status: "success", message: "ok" }, blob);
+      const stored = await store.loadSnapshot("jainam_prop");
+      expect(stored?.contractVersion).toBe(contractVersion);
+      expect(Buffer.compare(Buffer.from(stored!.bytes), Buffer.from(blob))).toBe(0);
+      expect(await store.loadSnapshot("other")).toBeNull();
+      // A failing replace rolls back: the snapshot of the rows still stored stays.
+      await expect(store.replaceBroker("jainam_prop", [row({ symbol: "B", token: 2 }), row({ symbol: "B", token: 3 })], { status: "success", message: "x" }, Uint8Array.of(1))).rejects.toMatchObject({ code: "STORE_ERROR" });
+      expect((await store.loadSnapshot("jainam_prop"))?.contractVersion).toBe(contractVersion);
+      // Rows replaced without a snapshot (an import by an older build, a test): the old snapshot goes with the old rows.
+      await store.replaceBroker("jainam_prop", [row({ symbol: "C", token: 4 })], { status: "success", message: "ok" });
+      expect(await store.loadSnapshot("jainam_prop")).toBeNull();
+    });
+
     it("stores text with quotes and unicode verbatim (parameterised statements)", async () => {
       const tricky = row({ symbol: "M&M", token: 2031, brsymbol: "x'); DROP TABLE symbol_token; --", name: "Mahindra & Mahindra — ₹" });
       await store.replaceBroker("jainam_prop", [tricky]);

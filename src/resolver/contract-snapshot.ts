@@ -1,0 +1,135 @@
+import { crc32 } from "node:zlib";
+import type { ContractColumns, ContractDictionaries } from "./contract-columns.js";
+
+/**
+ * The columnar index as one blob, stored with the rows in the replace transaction (so it is
+ * always of the contract the rows are), so that start-up reads one value instead of 150,000
+ * rows: a header (JSON: the dictionaries, the section lengths, a CRC-32 of the body), then each
+ * typed array's bytes at an 8-byte-aligned offset, then the text (Latin-1 when every character
+ * fits, else UTF-16).
+ */
+const MAGIC = "XBCONTRACT1\n";
+
+type ArrayName = (typeof ARRAYS)[number];
+const ARRAYS = [
+  "textAt",
+  "symbolLength",
+  "brsymbolLength",
+  "exchange",
+  "brexchange",
+  "instrumenttype",
+  "expiry",
+  "name",
+  "token",
+  "strike",
+  "lotsize",
+  "tickSize",
+  "freezeQty",
+  "lowerCircuit",
+  "upperCircuit",
+  "symbolSlots",
+  "tokenSlots",
+] as const satisfies readonly (keyof ContractColumns)[];
+
+const TYPES: Record<ArrayName, { new (buffer: ArrayBuffer, offset: number, length: number): ArrayBufferView & { length: number }; BYTES_PER_ELEMENT: number }> = {
+  textAt: Uint32Array,
+  symbolLength: Uint16Array,
+  brsymbolLength: Uint16Array,
+  exchange: Uint8Array,
+  brexchange: Uint8Array,
+  instrumenttype: Uint8Array,
+  expiry: Uint16Array,
+  name: Uint32Array,
+  token: Float64Array,
+  strike: Float64Array,
+  lotsize: Float64Array,
+  tickSize: Float64Array,
+  freezeQty: Float64Array,
+  lowerCircuit: Float64Array,
+  upperCircuit: Float64Array,
+  symbolSlots: Int32Array,
+  tokenSlots: Int32Array,
+};
+
+interface Header {
+  readonly broker: string;
+  readonly count: number;
+  readonly dictionaries: ContractDictionaries;
+  readonly lengths: Record<ArrayName, number>;
+  readonly textEncoding: "latin1" | "utf16le";
+  readonly textBytes: number;
+  readonly bodyBytes: number;
+  readonly crc: number;
+}
+
+export class SnapshotError extends Error {}
+
+const align = (n: number): number => (n + 7) & ~7;
+
+export function encodeSnapshot(columns: ContractColumns): Buffer {
+  // eslint-disable-next-line no-control-regex
+  const textEncoding = /^[\u0000-\u00ff]*$/.test(columns.text) ? "latin1" : "utf16le";
+  const text = Buffer.from(columns.text, textEncoding);
+  let size = 0;
+  for (const name of ARRAYS) size = align(size) + columns[name].byteLength;
+  const body = Buffer.alloc(align(size) + text.byteLength);
+  let at = 0;
+  for (const name of ARRAYS) {
+    at = align(at);
+    const array = columns[name];
+    body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
+    at += array.byteLength;
+  }
+  body.set(text, align(at));
+  const header: Header = {
+    broker: columns.broker,
+    count: columns.count,
+    dictionaries: columns.dictionaries,
+    lengths: Object.fromEntries(ARRAYS.map((name) => [name, columns[name].length])) as Record<ArrayName, number>,
+    textEncoding,
+    textBytes: text.byteLength,
+    bodyBytes: body.byteLength,
+    crc: crc32(body),
+  };
+  const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`);
+  // The body starts 8-aligned within the blob too, so a reader may view it in place.
+  return Buffer.concat([head, Buffer.alloc(align(head.byteLength) - head.byteLength, 0x20), body]);
+}
+
+/** Columns from a snapshot; a SnapshotError when the blob is not one, is cut short, or fails its CRC. */
+export function decodeSnapshot(blob: Uint8Array): ContractColumns {
+  const bytes = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (bytes.subarray(0, MAGIC.length).toString("latin1") !== MAGIC) throw new SnapshotError("not a contract snapshot (bad magic)");
+  const end = bytes.indexOf(0x0a, MAGIC.length);
+  if (end < 0) throw new SnapshotError("contract snapshot header is cut short");
+  let header: Header;
+  try {
+    header = JSON.parse(bytes.subarray(MAGIC.length, end).toString("utf8")) as Header;
+  } catch (error) {
+    throw new SnapshotError(`contract snapshot header is not JSON: ${(error as Error).message}`);
+  }
+  const bodyStart = align(end + 1);
+  if (bytes.byteLength !== bodyStart + header.bodyBytes) throw new SnapshotError(`contract snapshot is ${bytes.byteLength} bytes, its header says ${bodyStart + header.bodyBytes}`);
+  // One copy into a fresh, aligned buffer: the typed arrays below are views of it.
+  const body = new Uint8Array(header.bodyBytes);
+  body.set(bytes.subarray(bodyStart));
+  if (crc32(body) !== header.crc) throw new SnapshotError("contract snapshot fails its CRC-32 check");
+  const arrays: Partial<Record<ArrayName, ArrayBufferView>> = {};
+  let at = 0;
+  for (const name of ARRAYS) {
+    at = align(at);
+    const Type = TYPES[name];
+    const length = header.lengths[name];
+    arrays[name] = new Type(body.buffer, at, length);
+    at += length * Type.BYTES_PER_ELEMENT;
+  }
+  const perRow = ARRAYS.filter((name) => name !== "symbolSlots" && name !== "tokenSlots");
+  const slots = header.lengths.symbolSlots;
+  if (perRow.some((name) => header.lengths[name] !== header.count) || slots < header.count || (slots & (slots - 1)) !== 0 || header.lengths.tokenSlots !== slots) {
+    throw new SnapshotError("contract snapshot column lengths do not match its row count");
+  }
+  const textStart = align(at);
+  if (textStart + header.textBytes !== body.byteLength) throw new SnapshotError("contract snapshot sections do not add up");
+  const text = Buffer.from(body.buffer, textStart, header.textBytes).toString(header.textEncoding);
+  return { broker: header.broker, count: header.count, text, dictionaries: header.dictionaries, ...arrays } as ContractColumns;
+}
