@@ -115,7 +115,7 @@ describe("the columnar contract index", () => {
     const moved = await received;
     port1.close();
     port2.close();
-    expect(columns.token.byteLength).toBe(0);
+    expect(columns.numbers.byteLength).toBe(0);
     expect(SymbolIndex.fromColumns(moved).allRows()).toEqual(rows);
   });
 });

@@ -1,8 +1,8 @@
 import type { SymbolRow } from "../store/types.js";
 
 /**
- * One broker's contract as columns: typed arrays, a few small dictionaries and one string holding
- * every symbol and brsymbol back to back. 150,000 rows are ~25 objects on the heap instead of
+ * One broker's contract as columns: two typed arrays of per-row records, a few small dictionaries
+ * and one string holding every symbol and brsymbol back to back. 150,000 rows are ~25 objects on the heap instead of
  * ~450,000, so a major GC has almost nothing to walk and start-up has almost nothing to allocate;
  * the typed arrays transfer between threads without a copy.
  *
@@ -14,26 +14,43 @@ export interface ContractColumns {
   readonly count: number;
   /** `symbol` then `brsymbol` of every row, back to back. */
   readonly text: string;
-  /** Where row i's symbol starts in `text`; its brsymbol follows it. */
-  readonly textAt: Uint32Array;
-  readonly symbolLength: Uint16Array;
-  readonly brsymbolLength: Uint16Array;
-  readonly exchange: Uint8Array;
-  readonly brexchange: Uint8Array;
-  readonly instrumenttype: Uint8Array;
-  readonly expiry: Uint16Array;
-  readonly name: Uint32Array;
-  readonly token: Float64Array;
-  readonly strike: Float64Array;
-  readonly lotsize: Float64Array;
-  readonly tickSize: Float64Array;
-  readonly freezeQty: Float64Array;
-  /** NaN where the master gives no band (null in the row). */
-  readonly lowerCircuit: Float64Array;
-  readonly upperCircuit: Float64Array;
+  /**
+   * RECORD (5) integers per row, kept together so that one lookup touches one or two cache lines:
+   * where the row's symbol starts in `text`, the symbol and brsymbol lengths (16 bits each), the
+   * exchange, brexchange and instrumenttype codes (8 bits each), the expiry code and the name code.
+   */
+  readonly records: Uint32Array;
+  /** NUMBERS (7) per row: token, strike, lotsize, tick_size, freeze_qty, lower and upper circuit (NaN where null). */
+  readonly numbers: Float64Array;
   readonly dictionaries: ContractDictionaries;
   readonly symbolSlots: Int32Array;
   readonly tokenSlots: Int32Array;
+}
+
+export const RECORD = 5;
+export const NUMBERS = 7;
+/** Offsets within a row's record and numbers. */
+export const AT = 0;
+export const LENGTHS = 1;
+export const CODES = 2;
+export const EXPIRY = 3;
+export const NAME = 4;
+export const TOKEN = 0;
+export const STRIKE = 1;
+export const LOTSIZE = 2;
+export const TICK_SIZE = 3;
+export const FREEZE_QTY = 4;
+export const LOWER_CIRCUIT = 5;
+export const UPPER_CIRCUIT = 6;
+
+/** The exchange code of row i (the low byte of its codes). */
+export function exchangeOf(records: Uint32Array, i: number): number {
+  return records[i * RECORD + CODES]! & 0xff;
+}
+
+/** The symbol's length of row i (the high half of its lengths). */
+export function symbolLengthOf(records: Uint32Array, i: number): number {
+  return records[i * RECORD + LENGTHS]! >>> 16;
 }
 
 export interface ContractDictionaries {
@@ -88,43 +105,17 @@ class ColumnsWriter {
   private readonly exchanges = new Dictionary(256, "exchange");
   private readonly brexchanges = new Dictionary(256, "brexchange");
   private readonly types = new Dictionary(256, "instrumenttype");
-  private readonly expiries = new Dictionary(65_536, "expiry");
+  private readonly expiries = new Dictionary(2 ** 32, "expiry");
   private readonly names = new Dictionary(2 ** 32, "name");
-  readonly textAt: Uint32Array;
-  readonly symbolLength: Uint16Array;
-  readonly brsymbolLength: Uint16Array;
-  readonly exchange: Uint8Array;
-  readonly brexchange: Uint8Array;
-  readonly instrumenttype: Uint8Array;
-  readonly expiry: Uint16Array;
-  readonly name: Uint32Array;
-  readonly token: Float64Array;
-  readonly strike: Float64Array;
-  readonly lotsize: Float64Array;
-  readonly tickSize: Float64Array;
-  readonly freezeQty: Float64Array;
-  readonly lowerCircuit: Float64Array;
-  readonly upperCircuit: Float64Array;
+  private readonly records: Uint32Array;
+  private readonly numbers: Float64Array;
 
   constructor(
     private readonly broker: string,
     private readonly count: number,
   ) {
-    this.textAt = new Uint32Array(count);
-    this.symbolLength = new Uint16Array(count);
-    this.brsymbolLength = new Uint16Array(count);
-    this.exchange = new Uint8Array(count);
-    this.brexchange = new Uint8Array(count);
-    this.instrumenttype = new Uint8Array(count);
-    this.expiry = new Uint16Array(count);
-    this.name = new Uint32Array(count);
-    this.token = new Float64Array(count);
-    this.strike = new Float64Array(count);
-    this.lotsize = new Float64Array(count);
-    this.tickSize = new Float64Array(count);
-    this.freezeQty = new Float64Array(count);
-    this.lowerCircuit = new Float64Array(count);
-    this.upperCircuit = new Float64Array(count);
+    this.records = new Uint32Array(count * RECORD);
+    this.numbers = new Float64Array(count * NUMBERS);
   }
 
   add(
@@ -146,48 +137,49 @@ class ColumnsWriter {
   ): void {
     if (symbol.length > 65_535 || brsymbol.length > 65_535) throw new RangeError(`symbol of row ${i} is longer than 65,535 characters`);
     this.pieces.push(symbol, brsymbol);
-    this.textAt[i] = this.offset;
-    this.symbolLength[i] = symbol.length;
-    this.brsymbolLength[i] = brsymbol.length;
+    const r = i * RECORD;
+    this.records[r + AT] = this.offset;
+    this.records[r + LENGTHS] = (symbol.length << 16) | brsymbol.length;
+    this.records[r + CODES] = this.exchanges.code(exchange) | (this.brexchanges.code(brexchange) << 8) | (this.types.code(instrumenttype) << 16);
+    this.records[r + EXPIRY] = this.expiries.code(expiry);
+    this.records[r + NAME] = this.names.code(name);
     this.offset += symbol.length + brsymbol.length;
-    this.exchange[i] = this.exchanges.code(exchange);
-    this.brexchange[i] = this.brexchanges.code(brexchange);
-    this.instrumenttype[i] = this.types.code(instrumenttype);
-    this.expiry[i] = this.expiries.code(expiry);
-    this.name[i] = this.names.code(name);
-    this.token[i] = token;
-    this.strike[i] = strike;
-    this.lotsize[i] = lotsize;
-    this.tickSize[i] = tickSize;
-    this.freezeQty[i] = freezeQty;
-    this.lowerCircuit[i] = lowerCircuit ?? Number.NaN;
-    this.upperCircuit[i] = upperCircuit ?? Number.NaN;
+    if (this.offset > 0xffff_ffff) throw new RangeError("more than 4 GiB of symbol text in one contract");
+    const n = i * NUMBERS;
+    this.numbers[n + TOKEN] = token;
+    this.numbers[n + STRIKE] = strike;
+    this.numbers[n + LOTSIZE] = lotsize;
+    this.numbers[n + TICK_SIZE] = tickSize;
+    this.numbers[n + FREEZE_QTY] = freezeQty;
+    this.numbers[n + LOWER_CIRCUIT] = lowerCircuit ?? Number.NaN;
+    this.numbers[n + UPPER_CIRCUIT] = upperCircuit ?? Number.NaN;
   }
 
   finish(): ContractColumns {
     const text = this.pieces.join("");
+    const { records, numbers } = this;
     const size = slotCount(this.count);
     const mask = size - 1;
     const symbolSlots = new Int32Array(size);
     const tokenSlots = new Int32Array(size);
     for (let i = 0; i < this.count; i += 1) {
-      const at = this.textAt[i]!;
-      const length = this.symbolLength[i]!;
-      const exchange = this.exchange[i]!;
+      const at = records[i * RECORD + AT]!;
+      const length = symbolLengthOf(records, i);
+      const exchange = exchangeOf(records, i);
       const symbol = text.slice(at, at + length);
       // A later row with the same key replaces the earlier one, as a Map would.
       let slot = hashSymbol(symbol, exchange) & mask;
       for (let held = symbolSlots[slot]!; held !== 0; held = symbolSlots[slot]!) {
         const j = held - 1;
-        if (this.exchange[j] === exchange && this.symbolLength[j] === length && text.startsWith(symbol, this.textAt[j]!)) break;
+        if (exchangeOf(records, j) === exchange && symbolLengthOf(records, j) === length && text.startsWith(symbol, records[j * RECORD + AT]!)) break;
         slot = (slot + 1) & mask;
       }
       symbolSlots[slot] = i + 1;
-      const token = this.token[i]!;
+      const token = numbers[i * NUMBERS + TOKEN]!;
       slot = hashToken(token, exchange) & mask;
       for (let held = tokenSlots[slot]!; held !== 0; held = tokenSlots[slot]!) {
         const j = held - 1;
-        if (this.exchange[j] === exchange && this.token[j] === token) break;
+        if (exchangeOf(records, j) === exchange && numbers[j * NUMBERS + TOKEN] === token) break;
         slot = (slot + 1) & mask;
       }
       tokenSlots[slot] = i + 1;
@@ -196,21 +188,8 @@ class ColumnsWriter {
       broker: this.broker,
       count: this.count,
       text,
-      textAt: this.textAt,
-      symbolLength: this.symbolLength,
-      brsymbolLength: this.brsymbolLength,
-      exchange: this.exchange,
-      brexchange: this.brexchange,
-      instrumenttype: this.instrumenttype,
-      expiry: this.expiry,
-      name: this.name,
-      token: this.token,
-      strike: this.strike,
-      lotsize: this.lotsize,
-      tickSize: this.tickSize,
-      freezeQty: this.freezeQty,
-      lowerCircuit: this.lowerCircuit,
-      upperCircuit: this.upperCircuit,
+      records,
+      numbers,
       dictionaries: {
         exchanges: this.exchanges.values,
         brexchanges: this.brexchanges.values,
@@ -263,25 +242,7 @@ export function columnsOfArrays(broker: string, rows: readonly (readonly unknown
 
 /** The buffers to list as transferable when posting columns to another thread. */
 export function transferablesOf(columns: ContractColumns): ArrayBuffer[] {
-  const arrays = [
-    columns.textAt,
-    columns.symbolLength,
-    columns.brsymbolLength,
-    columns.exchange,
-    columns.brexchange,
-    columns.instrumenttype,
-    columns.expiry,
-    columns.name,
-    columns.token,
-    columns.strike,
-    columns.lotsize,
-    columns.tickSize,
-    columns.freezeQty,
-    columns.lowerCircuit,
-    columns.upperCircuit,
-    columns.symbolSlots,
-    columns.tokenSlots,
-  ];
+  const arrays = [columns.records, columns.numbers, columns.symbolSlots, columns.tokenSlots];
   // Columns read from a snapshot share one buffer: each may be listed once only.
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }

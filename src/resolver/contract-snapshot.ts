@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import type { ContractColumns, ContractDictionaries } from "./contract-columns.js";
+import { NUMBERS, RECORD, type ContractColumns, type ContractDictionaries } from "./contract-columns.js";
 
 /**
  * The columnar index as one blob, stored with the rows in the replace transaction (so it is
@@ -11,42 +11,11 @@ import type { ContractColumns, ContractDictionaries } from "./contract-columns.j
 const MAGIC = "XBCONTRACT1\n";
 
 type ArrayName = (typeof ARRAYS)[number];
-const ARRAYS = [
-  "textAt",
-  "symbolLength",
-  "brsymbolLength",
-  "exchange",
-  "brexchange",
-  "instrumenttype",
-  "expiry",
-  "name",
-  "token",
-  "strike",
-  "lotsize",
-  "tickSize",
-  "freezeQty",
-  "lowerCircuit",
-  "upperCircuit",
-  "symbolSlots",
-  "tokenSlots",
-] as const satisfies readonly (keyof ContractColumns)[];
+const ARRAYS = ["records", "numbers", "symbolSlots", "tokenSlots"] as const satisfies readonly (keyof ContractColumns)[];
 
 const TYPES: Record<ArrayName, { new (buffer: ArrayBuffer, offset: number, length: number): ArrayBufferView & { length: number }; BYTES_PER_ELEMENT: number }> = {
-  textAt: Uint32Array,
-  symbolLength: Uint16Array,
-  brsymbolLength: Uint16Array,
-  exchange: Uint8Array,
-  brexchange: Uint8Array,
-  instrumenttype: Uint8Array,
-  expiry: Uint16Array,
-  name: Uint32Array,
-  token: Float64Array,
-  strike: Float64Array,
-  lotsize: Float64Array,
-  tickSize: Float64Array,
-  freezeQty: Float64Array,
-  lowerCircuit: Float64Array,
-  upperCircuit: Float64Array,
+  records: Uint32Array,
+  numbers: Float64Array,
   symbolSlots: Int32Array,
   tokenSlots: Int32Array,
 };
@@ -123,9 +92,9 @@ export function decodeSnapshot(blob: Uint8Array): ContractColumns {
     arrays[name] = new Type(body.buffer, at, length);
     at += length * Type.BYTES_PER_ELEMENT;
   }
-  const perRow = ARRAYS.filter((name) => name !== "symbolSlots" && name !== "tokenSlots");
   const slots = header.lengths.symbolSlots;
-  if (perRow.some((name) => header.lengths[name] !== header.count) || slots < header.count || (slots & (slots - 1)) !== 0 || header.lengths.tokenSlots !== slots) {
+  const rowsFit = header.lengths.records === header.count * RECORD && header.lengths.numbers === header.count * NUMBERS;
+  if (!rowsFit || slots < header.count || (slots & (slots - 1)) !== 0 || header.lengths.tokenSlots !== slots) {
     throw new SnapshotError("contract snapshot column lengths do not match its row count");
   }
   const textStart = align(at);

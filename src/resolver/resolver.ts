@@ -117,9 +117,12 @@ export class Resolver {
     throw new SymbolNotFoundError(symbol.trim().slice(0, 64), exchange, suggestions);
   }
 
-  /** AC1: the integer XTS token of an OpenAlgo symbol. */
+  /** AC1: the integer XTS token of an OpenAlgo symbol (no row is made for a well-formed hit). */
   getTokenFromSymbol(symbol: string, exchange: string): number {
-    return this.resolve(symbol, exchange).token;
+    const token = this.debugLookups ? undefined : this.index.tokenOf(symbol, exchange);
+    if (token === undefined) return this.resolve(symbol, exchange).token;
+    this.counters.hits += 1;
+    return token;
   }
 
   /** Reverse lookup for the books: the row of an XTS token on an OpenAlgo exchange. */

@@ -1,6 +1,26 @@
 import type { SymbolRow } from "../store/types.js";
 import { isoOfExpiry } from "../instruments/expiry.js";
-import { columnsOfRows, hashSymbol, hashToken, type ContractColumns } from "./contract-columns.js";
+import {
+  AT,
+  CODES,
+  columnsOfRows,
+  exchangeOf,
+  EXPIRY,
+  FREEZE_QTY,
+  hashSymbol,
+  hashToken,
+  LENGTHS,
+  LOTSIZE,
+  LOWER_CIRCUIT,
+  NAME,
+  NUMBERS,
+  RECORD,
+  STRIKE,
+  TICK_SIZE,
+  TOKEN,
+  UPPER_CIRCUIT,
+  type ContractColumns,
+} from "./contract-columns.js";
 import { suggestSymbols } from "./suggestions.js";
 
 function compare(a: string, b: string): number {
@@ -47,14 +67,19 @@ export class SymbolIndex {
     return at < 0 ? undefined : this.row(at);
   }
 
+  /** The token of a symbol on an exchange without making its row (the AC1 lookup). */
+  tokenOf(symbol: string, exchange: string): number | undefined {
+    const at = this.findSymbol(symbol, exchange);
+    return at < 0 ? undefined : this.columns.numbers[at * NUMBERS + TOKEN];
+  }
+
   getByToken(token: number, exchange: string): SymbolRow | undefined {
     const code = this.exchangeCodes.get(exchange);
     if (code === undefined) return undefined;
-    const c = this.columns;
-    const slots = c.tokenSlots;
+    const { tokenSlots: slots, numbers, records } = this.columns;
     for (let slot = hashToken(token, code) & this.mask, held = slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = slots[slot]!) {
       const i = held - 1;
-      if (c.token[i] === token && c.exchange[i] === code) return this.row(i);
+      if (numbers[i * NUMBERS + TOKEN] === token && exchangeOf(records, i) === code) return this.row(i);
     }
     return undefined;
   }
@@ -63,37 +88,39 @@ export class SymbolIndex {
   private findSymbol(symbol: string, exchange: string): number {
     const code = this.exchangeCodes.get(exchange);
     if (code === undefined) return -1;
-    const c = this.columns;
-    const slots = c.symbolSlots;
+    const { symbolSlots: slots, records, text } = this.columns;
     for (let slot = hashSymbol(symbol, code) & this.mask, held = slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = slots[slot]!) {
-      const i = held - 1;
-      if (c.symbolLength[i] === symbol.length && c.exchange[i] === code && c.text.startsWith(symbol, c.textAt[i]!)) return i;
+      const r = (held - 1) * RECORD;
+      if (records[r + LENGTHS]! >>> 16 === symbol.length && (records[r + CODES]! & 0xff) === code && text.startsWith(symbol, records[r + AT]!)) return held - 1;
     }
     return -1;
   }
 
   /** Row `i` (0 ≤ i < size) as a `SymbolRow`. */
   row(i: number): SymbolRow {
-    const c = this.columns;
-    const d = c.dictionaries;
-    const at = c.textAt[i]!;
-    const symbolEnd = at + c.symbolLength[i]!;
-    const lower = c.lowerCircuit[i]!;
-    const upper = c.upperCircuit[i]!;
+    const { records, numbers, text, dictionaries: d } = this.columns;
+    const r = i * RECORD;
+    const n = i * NUMBERS;
+    const at = records[r + AT]!;
+    const lengths = records[r + LENGTHS]!;
+    const codes = records[r + CODES]!;
+    const symbolEnd = at + (lengths >>> 16);
+    const lower = numbers[n + LOWER_CIRCUIT]!;
+    const upper = numbers[n + UPPER_CIRCUIT]!;
     return {
-      broker: c.broker,
-      symbol: c.text.slice(at, symbolEnd),
-      brsymbol: c.text.slice(symbolEnd, symbolEnd + c.brsymbolLength[i]!),
-      name: d.names[c.name[i]!]!,
-      exchange: d.exchanges[c.exchange[i]!]!,
-      brexchange: d.brexchanges[c.brexchange[i]!]!,
-      token: c.token[i]!,
-      expiry: d.expiries[c.expiry[i]!]!,
-      strike: c.strike[i]!,
-      lotsize: c.lotsize[i]!,
-      instrumenttype: d.instrumenttypes[c.instrumenttype[i]!]!,
-      tick_size: c.tickSize[i]!,
-      freeze_qty: c.freezeQty[i]!,
+      broker: this.columns.broker,
+      symbol: text.slice(at, symbolEnd),
+      brsymbol: text.slice(symbolEnd, symbolEnd + (lengths & 0xffff)),
+      name: d.names[records[r + NAME]!]!,
+      exchange: d.exchanges[codes & 0xff]!,
+      brexchange: d.brexchanges[(codes >>> 8) & 0xff]!,
+      token: numbers[n + TOKEN]!,
+      expiry: d.expiries[records[r + EXPIRY]!]!,
+      strike: numbers[n + STRIKE]!,
+      lotsize: numbers[n + LOTSIZE]!,
+      instrumenttype: d.instrumenttypes[(codes >>> 16) & 0xff]!,
+      tick_size: numbers[n + TICK_SIZE]!,
+      freeze_qty: numbers[n + FREEZE_QTY]!,
       lower_circuit: Number.isNaN(lower) ? null : lower,
       upper_circuit: Number.isNaN(upper) ? null : upper,
     };
@@ -109,8 +136,8 @@ export class SymbolIndex {
     const code = this.exchangeCodes.get(exchange);
     if (code === undefined) return [];
     const out: SymbolRow[] = [];
-    const column = this.columns.exchange;
-    for (let i = 0; i < column.length; i += 1) if (column[i] === code) out.push(this.row(i));
+    const { records } = this.columns;
+    for (let i = 0; i < this.size; i += 1) if (exchangeOf(records, i) === code) out.push(this.row(i));
     return out;
   }
 
@@ -120,14 +147,14 @@ export class SymbolIndex {
     const nameCode = this.columns.dictionaries.names.indexOf(name);
     if (code === undefined || nameCode < 0) return [];
     const out: SymbolRow[] = [];
-    const { exchange: exchanges, name: names } = this.columns;
-    for (let i = 0; i < names.length; i += 1) if (names[i] === nameCode && exchanges[i] === code) out.push(this.row(i));
+    const { records } = this.columns;
+    for (let i = 0; i < this.size; i += 1) if (records[i * RECORD + NAME] === nameCode && exchangeOf(records, i) === code) out.push(this.row(i));
     return out;
   }
 
   countByExchange(): Record<string, number> {
     const counts = new Array<number>(this.columns.dictionaries.exchanges.length).fill(0);
-    for (const code of this.columns.exchange) counts[code]! += 1;
+    for (let i = 0; i < this.size; i += 1) counts[exchangeOf(this.columns.records, i)]! += 1;
     return Object.fromEntries(this.columns.dictionaries.exchanges.map((e, code) => [e, counts[code]!]));
   }
 
@@ -166,7 +193,7 @@ export class SymbolIndex {
     const whole = terms.join(" ");
     const hits: { row: SymbolRow; rank: number; expiry: string }[] = [];
     for (let i = 0; i < this.size; i += 1) {
-      if (code >= 0 && this.columns.exchange[i] !== code) continue;
+      if (code >= 0 && exchangeOf(this.columns.records, i) !== code) continue;
       const text = haystacks[i]!;
       if (!terms.every((t) => text.includes(t))) continue;
       const row = this.row(i);
