@@ -87,6 +87,13 @@ function mapIndex(rows: readonly SymbolRow[]): { bySymbol: Map<string, Map<strin
   return { bySymbol, byToken };
 }
 
+/** Heap plus memory outside it (typed arrays, external strings), after two full collections. */
+function settledMemory(): number {
+  settledHeap();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
 /** Milliseconds of one full (major) collection with whatever the caller holds alive. */
 function fullGcMs(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -126,25 +133,29 @@ function lookupBench(rows: readonly SymbolRow[]): BenchResult {
   const emptyGc = fullGcMs();
   const sample = Array.from({ length: 4096 }, (_, i) => rows[(i * 7919) % rows.length]!);
   // In a function of its own, so that the columnar index is garbage before the baseline is built.
+  // Each index is built in a function of its own, so the copied rows it was built from are garbage
+  // (not held by the caller's frame) when its memory is measured.
+  const buildColumnar = (): SymbolIndex => SymbolIndex.build(copies());
+  const buildMaps = (): ReturnType<typeof mapIndex> => mapIndex(copies());
   const measureColumnar = (): { heap: number; gc: number; timing: ReturnType<typeof timeLookups> } => {
-    const before = settledHeap();
+    const before = settledMemory();
     const resolver = new Resolver({} as SymbolStore, "jainam_prop", silentLogger());
-    resolver.swap(SymbolIndex.build(copies()));
-    const heap = settledHeap() - before;
+    resolver.swap(buildColumnar());
+    const heap = settledMemory() - before;
     return { heap, gc: fullGcMs(), timing: timeLookups((s, e) => resolver.getTokenFromSymbol(s, e), sample) };
   };
   const { heap: columnarHeap, gc: columnarGc, timing: columnar } = measureColumnar();
 
-  const before = settledHeap();
-  const maps = mapIndex(copies());
-  const mapHeap = settledHeap() - before;
+  const before = settledMemory();
+  const maps = buildMaps();
+  const mapHeap = settledMemory() - before;
   const mapGc = fullGcMs();
   const baseline = timeLookups((s, e) => maps.bySymbol.get(e)!.get(s)!.token, sample);
   const gcNote = Number.isNaN(emptyGc) ? " (run with --expose-gc)" : "";
   return report("cached lookup getTokenFromSymbol (150,000-row index)", [
     `columnar index, per call in batches of 32 (20,000 batches): p50 ${fmt(columnar.p50, 0)} ns, p99 ${fmt(columnar.p99, 0)} ns, max ${fmt(columnar.max, 0)} ns; 1,000,000 back-to-back: ${fmt(columnar.perCall, 0)} ns per call`,
     `baseline, two Map gets on row objects (no resolver around it): p50 ${fmt(baseline.p50, 0)} ns, p99 ${fmt(baseline.p99, 0)} ns; back-to-back ${fmt(baseline.perCall, 0)} ns per call`,
-    `heap held: columnar ${mb(columnarHeap)}, row objects in Maps ${mb(mapHeap)}${gcNote}`,
+    `memory held (heap + typed arrays): columnar ${mb(columnarHeap)}, row objects in Maps ${mb(mapHeap)}${gcNote}`,
     `one full GC: ${fmt(emptyGc, 1)} ms with only the bench's source rows alive, ${fmt(columnarGc, 1)} ms holding the columnar index, ${fmt(mapGc, 1)} ms holding the row objects in Maps${gcNote}`,
     `checksum ${(columnar.sink + baseline.sink) % 1000}`,
   ]);
