@@ -129,6 +129,8 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
       SANDBOX_INSTRUMENTS: String(INSTRUMENTS),
       LOG_LEVEL: "warn",
       MASTER_REFRESH_WORKER: args["refresh-worker"]!,
+      // As `npm start` sets it (docs/deployment.md › Memory).
+      MALLOC_MMAP_THRESHOLD_: "131072",
       // The gateway's per-key limits (10/s by default, as OpenAlgo) would answer most of this load
       // with RATE_LIMITED; the point here is what the gateway itself sustains.
       ORDER_RATE_LIMIT: "100000",

@@ -47,7 +47,8 @@ function snapshot(report: SegmentReport): SegmentReport {
 
 /** Parses and builds on the calling thread, storing through `store`. */
 export class InlineAssembly implements ContractAssembly {
-  private readonly builder: ContractBuilder;
+  // Let go of after finish(): its unique-key maps are not needed to store the rows.
+  private builder: ContractBuilder;
   private readonly splitters = new Map<string, { splitter: LineSplitter; lineNumber: number }>();
   private rows: SymbolRow[] | undefined;
 
@@ -88,6 +89,7 @@ export class InlineAssembly implements ContractAssembly {
   finish(): Promise<AssembledContract> {
     const { rows } = this.builder.finish();
     this.rows = rows;
+    this.builder = new ContractBuilder(this.broker);
     const exchangeCounts: Record<string, number> = {};
     for (const row of rows) exchangeCounts[row.exchange] = (exchangeCounts[row.exchange] ?? 0) + 1;
     return Promise.resolve({ total: rows.length, exchangeCounts });

@@ -8,7 +8,7 @@ import { NUMBERS, RECORD, type ContractColumns, type ContractDictionaries } from
  * typed array's bytes at an 8-byte-aligned offset, then the text (Latin-1 when every character
  * fits, else UTF-16).
  */
-const MAGIC = "XBCONTRACT1\n";
+const MAGIC = "XBCONTRACT2\n";
 
 type ArrayName = (typeof ARRAYS)[number];
 const ARRAYS = ["records", "numbers", "symbolSlots", "tokenSlots"] as const satisfies readonly (keyof ContractColumns)[];
@@ -28,7 +28,8 @@ interface Header {
   readonly textEncoding: "latin1" | "utf16le";
   readonly textBytes: number;
   readonly bodyBytes: number;
-  readonly crc: number;
+  /** CRC-32 of the body, eight hex digits. */
+  readonly crc: string;
 }
 
 export class SnapshotError extends Error {}
@@ -38,10 +39,28 @@ const align = (n: number): number => (n + 7) & ~7;
 export function encodeSnapshot(columns: ContractColumns): Buffer {
   // eslint-disable-next-line no-control-regex
   const textEncoding = /^[\u0000-\u00ff]*$/.test(columns.text) ? "latin1" : "utf16le";
-  const text = Buffer.from(columns.text, textEncoding);
+  const textBytes = Buffer.byteLength(columns.text, textEncoding);
   let size = 0;
   for (const name of ARRAYS) size = align(size) + columns[name].byteLength;
-  const body = Buffer.alloc(align(size) + text.byteLength);
+  const bodyBytes = align(size) + textBytes;
+  const header = (crc: number): string =>
+    `${MAGIC}${JSON.stringify({
+      broker: columns.broker,
+      count: columns.count,
+      dictionaries: columns.dictionaries,
+      lengths: Object.fromEntries(ARRAYS.map((name) => [name, columns[name].length])) as Record<ArrayName, number>,
+      textEncoding,
+      textBytes,
+      bodyBytes,
+      crc: crc.toString(16).padStart(8, "0"),
+    } satisfies Header)}\n`;
+  // One buffer, the body written in place: the header's length does not depend on the CRC (eight
+  // hex digits), so room for it is known before the body is written and checked.
+  const headBytes = Buffer.byteLength(header(0));
+  // The body starts 8-aligned within the blob, so a reader may view it in place.
+  const bodyStart = align(headBytes);
+  const out = Buffer.alloc(bodyStart + bodyBytes, 0x20);
+  const body = out.subarray(bodyStart);
   let at = 0;
   for (const name of ARRAYS) {
     at = align(at);
@@ -49,20 +68,10 @@ export function encodeSnapshot(columns: ContractColumns): Buffer {
     body.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
     at += array.byteLength;
   }
-  body.set(text, align(at));
-  const header: Header = {
-    broker: columns.broker,
-    count: columns.count,
-    dictionaries: columns.dictionaries,
-    lengths: Object.fromEntries(ARRAYS.map((name) => [name, columns[name].length])) as Record<ArrayName, number>,
-    textEncoding,
-    textBytes: text.byteLength,
-    bodyBytes: body.byteLength,
-    crc: crc32(body),
-  };
-  const head = Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`);
-  // The body starts 8-aligned within the blob too, so a reader may view it in place.
-  return Buffer.concat([head, Buffer.alloc(align(head.byteLength) - head.byteLength, 0x20), body]);
+  body.fill(0, at, align(at));
+  body.write(columns.text, align(at), textEncoding);
+  out.write(header(crc32(body)), 0, "utf8");
+  return out;
 }
 
 /** Columns from a snapshot; a SnapshotError when the blob is not one, is cut short, or fails its CRC. */
@@ -82,7 +91,7 @@ export function decodeSnapshot(blob: Uint8Array): ContractColumns {
   // One copy into a fresh, aligned buffer: the typed arrays below are views of it.
   const body = new Uint8Array(header.bodyBytes);
   body.set(bytes.subarray(bodyStart));
-  if (crc32(body) !== header.crc) throw new SnapshotError("contract snapshot fails its CRC-32 check");
+  if (crc32(body).toString(16).padStart(8, "0") !== header.crc) throw new SnapshotError("contract snapshot fails its CRC-32 check");
   const arrays: Partial<Record<ArrayName, ArrayBufferView>> = {};
   let at = 0;
   for (const name of ARRAYS) {
