@@ -1,24 +1,10 @@
-import { createReadStream } from "node:fs";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { MessageChannel } from "node:worker_threads";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ContractBuilder } from "../instruments/contract-builder.js";
+import { sampleContractRows } from "../../test/support/samples.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "../store/types.js";
-import { parseMasterStream } from "../xts/master-parser.js";
 import { columnsOfArrays, columnsOfRows, transferablesOf, type ContractColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
-
-const SAMPLES = join(import.meta.dirname, "../../test/fixtures/xts-master-sample");
-
-async function sampleRows(): Promise<SymbolRow[]> {
-  const builder = new ContractBuilder("jainam_prop");
-  for (const file of readdirSync(SAMPLES).filter((f) => f.endsWith(".txt"))) {
-    for await (const batch of parseMasterStream(createReadStream(join(SAMPLES, file), { encoding: "utf8" }))) for (const p of batch) builder.addParsed(p);
-  }
-  return builder.finish().rows;
-}
 
 const base: SymbolRow = {
   broker: "b",
@@ -40,7 +26,7 @@ const base: SymbolRow = {
 
 describe("the columnar contract index", () => {
   it("gives back every real sample row exactly, by symbol, by token and by position", async () => {
-    const rows = await sampleRows();
+    const rows = await sampleContractRows();
     expect(rows.length).toBeGreaterThan(20_000);
     const index = SymbolIndex.build(rows);
     expect(index.size).toBe(rows.length);
@@ -52,7 +38,7 @@ describe("the columnar contract index", () => {
   });
 
   it("builds the same index from the store's arrays as from row objects", async () => {
-    const rows = (await sampleRows()).slice(0, 3000);
+    const rows = (await sampleContractRows()).slice(0, 3000);
     const fromArrays = SymbolIndex.fromColumns(columnsOfArrays("jainam_prop", rows.map((r) => SYMBOL_COLUMNS.map((c) => r[c]))));
     expect(fromArrays.allRows()).toEqual(rows);
   });
@@ -107,7 +93,7 @@ describe("the columnar contract index", () => {
   });
 
   it("crosses a thread boundary with its buffers moved, not copied, and still answers", async () => {
-    const rows = (await sampleRows()).slice(0, 500);
+    const rows = (await sampleContractRows()).slice(0, 500);
     const columns = columnsOfRows("jainam_prop", rows);
     const { port1, port2 } = new MessageChannel();
     const received = new Promise<ContractColumns>((resolve) => port2.once("message", resolve));

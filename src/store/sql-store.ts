@@ -214,21 +214,6 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
 }
 
 function rowOfArray(r: readonly unknown[]): SymbolRow {
-  return {
-    broker: r[0] as string,
-    symbol: r[1] as string,
-    brsymbol: r[2] as string,
-    name: r[3] as string,
-    exchange: r[4] as string,
-    brexchange: r[5] as string,
-    token: r[6] as number,
-    expiry: r[7] as string,
-    strike: r[8] as number,
-    lotsize: r[9] as number,
-    instrumenttype: r[10] as string,
-    tick_size: r[11] as number,
-    freeze_qty: r[12] as number,
-    lower_circuit: r[13] as number | null,
-    upper_circuit: r[14] as number | null,
-  };
+  // The arrays are in SYMBOL_COLUMNS order (the dialect's loadArrays reads them so).
+  return Object.fromEntries(SYMBOL_COLUMNS.map((column, i) => [column, r[i]])) as unknown as SymbolRow;
 }

@@ -1,6 +1,9 @@
-import { readdirSync } from "node:fs";
+import { createReadStream, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ContractBuilder } from "../../src/instruments/contract-builder.js";
+import type { SymbolRow } from "../../src/store/types.js";
+import { parseMasterStream } from "../../src/xts/master-parser.js";
 
 /** The real XTS master lines, kept in the repository (test/fixtures; public broker data, see its README). */
 export const SAMPLE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../fixtures/xts-master-sample");
@@ -14,4 +17,13 @@ export function sampleFiles(): string[] {
 
 export function sampleFile(name: string): string {
   return join(SAMPLE_DIR, name);
+}
+
+/** Every real sample line through the parser and the contract builder: the rows a refresh would store. */
+export async function sampleContractRows(broker = "jainam_prop"): Promise<SymbolRow[]> {
+  const builder = new ContractBuilder(broker);
+  for (const file of sampleFiles()) {
+    for await (const batch of parseMasterStream(createReadStream(file, { encoding: "utf8" }))) for (const parsed of batch) builder.addParsed(parsed);
+  }
+  return builder.finish().rows;
 }
