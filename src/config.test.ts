@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
+import { findProfile } from "./xts/profiles.js";
 import { loadConfig, Secret, type Env } from "./config.js";
 import { ConfigError } from "./errors.js";
 
@@ -25,6 +26,7 @@ describe("loadConfig", () => {
     const config = loadConfig({});
     expect(config).toEqual({
       databaseUrl: "sqlite:./data/xtsbridge.db",
+      profile: findProfile("jainam_prop"),
       broker: "jainam_prop",
       logLevel: "info",
       jainam: null,
@@ -135,6 +137,36 @@ describe("loadConfig", () => {
       hostlookup: "off",
       hostlookupUrl: "http://ctrade.jainam.in:4001/hostlookup",
       marketDataRoot: "/apimarketdata",
+      // The socket follows a REST root moved by hand when the profile serves both under one root.
+      marketSocketRoot: "/apimarketdata",
+    });
+  });
+
+  describe("XTSBRIDGE_PROFILE", () => {
+    it("picks a broker profile: its server by default, its roots, hostlookup, margin and name as the broker column", () => {
+      const config = loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "IIFL" });
+      expect(config.profile.name).toBe("iifl");
+      expect(config.broker).toBe("iifl");
+      expect(config.marginDetails).toBe(false);
+      expect(config.jainam).toMatchObject({ server: "https://ttblaze.iifl.com", marketDataRoot: "/apimarketdata", marketSocketRoot: "/apimarketdata", hostlookup: "off", hostlookupUrl: "https://ttblaze.iifl.com/hostlookup" });
+      const ibulls = loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "ibulls" }).jainam!;
+      expect(ibulls).toMatchObject({ marketDataRoot: "/apibinarymarketdata", marketSocketRoot: "/apimarketdata" });
+      // An explicit setting still wins over the profile.
+      expect(loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "iifl", XTS_MARGIN_DETAILS: "on", XTSBRIDGE_BROKER: "iifl_two" })).toMatchObject({ marginDetails: true, broker: "iifl_two" });
+      expect(loadConfig({ XTSBRIDGE_PROFILE: "rmoney" }).marginDetails).toBe(true);
+    });
+
+    it("names the profiles it knows when given another, and the servers a profile has when JAINAM_SERVER names none of them", () => {
+      expect(() => loadConfig({ XTSBRIDGE_PROFILE: "zerodha" })).toThrow(/XTSBRIDGE_PROFILE: 'zerodha' is not one of jainam_prop, jainam_retail, iifl, compositedge, wisdom, fivepaisa_xts, ibulls, rmoney/);
+      expect(() => loadConfig({ ...CREDENTIALS, JAINAM_SERVER: "D" })).toThrow(/JAINAM_SERVER: 'D' is not one of A, B, C \(jainam_prop\)/);
+      expect(() => loadConfig({ ...CREDENTIALS })).toThrow(/JAINAM_SERVER: is required with jainam_prop credentials: A, B, C or an http\(s\) URL/);
+      expect(loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "wisdom", JAINAM_SERVER: "http://127.0.0.1:8710" }).jainam!.server).toBe("http://127.0.0.1:8710");
+    });
+
+    it("refuses broker credentials for a profile that logs in with an OAuth access token, naming why (fails closed)", () => {
+      expect(() => loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "compositedge" })).toThrow(/XTSBRIDGE_PROFILE: compositedge \(Compositedge\) logs in with an access token/);
+      // Without credentials it is the sandbox impersonating the broker, which is allowed.
+      expect(loadConfig({ XTSBRIDGE_PROFILE: "compositedge" }).jainam).toBeNull();
     });
   });
 

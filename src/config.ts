@@ -1,6 +1,7 @@
 import { ConfigError } from "./errors.js";
 import { parseDatabaseUrl } from "./store/database-url.js";
 import { Secret, type HostlookupMode, type JainamConfig } from "./xts/client/jainam-config.js";
+import { DEFAULT_PROFILE, findProfile, PROFILES, type BrokerProfile } from "./xts/profiles.js";
 
 export type { HostlookupMode, JainamConfig } from "./xts/client/jainam-config.js";
 export { Secret } from "./xts/client/jainam-config.js";
@@ -11,6 +12,9 @@ export { Secret } from "./xts/client/jainam-config.js";
  */
 export interface Config {
   readonly databaseUrl: string;
+  /** XTSBRIDGE_PROFILE: which XTS broker (src/xts/profiles.ts; docs/profiles.md). Default jainam_prop. */
+  readonly profile: BrokerProfile;
+  /** The `broker` column of every table: the profile's name unless XTSBRIDGE_BROKER says otherwise. */
   readonly broker: string;
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** Null when no Jainam credential is set: `npm start` then serves the built-in sandbox. */
@@ -64,7 +68,6 @@ export interface Config {
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/xtsbridge.db";
-export const DEFAULT_BROKER = "jainam_prop";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -76,7 +79,10 @@ function read(env: Env, name: string): string | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = read(env, "DATABASE_URL") ?? DEFAULT_DATABASE_URL;
   parseDatabaseUrl(databaseUrl);
-  const broker = read(env, "XTSBRIDGE_BROKER") ?? DEFAULT_BROKER;
+  const profileName = (read(env, "XTSBRIDGE_PROFILE") ?? DEFAULT_PROFILE).toLowerCase();
+  const profile = findProfile(profileName);
+  if (profile === undefined) throw new ConfigError("XTSBRIDGE_PROFILE", `'${profileName}' is not one of ${PROFILES.map((p) => p.name).join(", ")}`);
+  const broker = read(env, "XTSBRIDGE_BROKER") ?? profile.name;
   if (!/^[a-z][a-z0-9_]{0,31}$/.test(broker)) {
     throw new ConfigError("XTSBRIDGE_BROKER", `'${broker}' must be lower-case letters, digits and '_' (e.g. jainam_prop)`);
   }
@@ -84,7 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `'${logLevel}' is not one of ${LOG_LEVELS.join(", ")}`);
   }
-  const jainam = loadJainamConfig(env);
+  const jainam = loadJainamConfig(env, profile);
   const host = read(env, "HOST") ?? "127.0.0.1";
   const port = integer(env, "PORT", 5000, 0, 65_535);
   const rateLimits = Object.freeze({
@@ -99,11 +105,12 @@ export function loadConfig(env: Env = process.env): Config {
   const replicaSecret = loadReplicaSecret(env, primaryUrl !== null);
   const rateLimitStore = loadRateLimitStore(env, databaseUrl);
   const websocketPort = loadWebsocketPort(env);
-  const ltp = read(env, "XTS_LTP_MESSAGE_CODE") ?? "1501";
+  const ltp = read(env, "XTS_LTP_MESSAGE_CODE") ?? String(profile.ltpCode);
   if (ltp !== "1501" && ltp !== "1512") throw new ConfigError("XTS_LTP_MESSAGE_CODE", `'${ltp}' is not one of 1501, 1512`);
   const websocket = Object.freeze({ host: read(env, "WEBSOCKET_HOST") ?? host, port: websocketPort, ltpCode: Number(ltp) as 1501 | 1512 });
   return Object.freeze({
     databaseUrl,
+    profile,
     broker,
     logLevel: logLevel as Config["logLevel"],
     jainam,
@@ -116,7 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
     contractCheckMs,
     websocket,
     redisUrl: read(env, "REDIS_URL") ?? null,
-    marginDetails: onOff(env, "XTS_MARGIN_DETAILS", false),
+    marginDetails: onOff(env, "XTS_MARGIN_DETAILS", profile.margin),
     refreshWorker: onOff(env, "MASTER_REFRESH_WORKER", true),
   });
 }
@@ -189,14 +196,7 @@ function perSecond(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-/** Jainam Prop's three Symphony servers (xts-protocol.md §1.1). */
-export const JAINAM_SERVERS = Object.freeze({
-  A: "https://smpa.jainam.in:6543",
-  B: "https://smpb.jainam.in:4143",
-  C: "https://smpc.jainam.in:14543",
-});
-
-export const DEFAULT_MARKETDATA_ROOT = "/apibinarymarketdata";
+export const DEFAULT_MARKETDATA_ROOT = findProfile(DEFAULT_PROFILE)!.marketDataRoot;
 
 const JAINAM_CREDENTIALS = [
   "JAINAM_INTERACTIVE_API_KEY",
@@ -225,8 +225,12 @@ function parseHttpUrl(variable: string, value: string): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }
 
-function loadJainamConfig(env: Env): JainamConfig | null {
+function loadJainamConfig(env: Env, profile: BrokerProfile): JainamConfig | null {
   if (JAINAM_CREDENTIALS.every((name) => read(env, name) === undefined)) return null;
+  if (profile.login.mode === "access-token") {
+    // Fail closed: a key-and-secret login against an OAuth broker would be refused, or worse, half work.
+    throw new ConfigError("XTSBRIDGE_PROFILE", `${profile.name} (${profile.title}) logs in with an access token from the broker's OAuth page, which this build cannot take yet; pick a key-and-secret profile (xtsbridge profiles)`);
+  }
   const secret = (name: (typeof JAINAM_CREDENTIALS)[number]): Secret => {
     const value = read(env, name);
     if (value === undefined) {
@@ -238,16 +242,17 @@ function loadJainamConfig(env: Env): JainamConfig | null {
   const interactiveApiSecret = secret("JAINAM_INTERACTIVE_API_SECRET");
   const marketApiKey = secret("JAINAM_MARKET_API_KEY");
   const marketApiSecret = secret("JAINAM_MARKET_API_SECRET");
-  const server = parseServer(read(env, "JAINAM_SERVER"));
+  const server = parseServer(read(env, "JAINAM_SERVER"), profile);
 
-  const mode = (read(env, "JAINAM_HOSTLOOKUP") ?? "auto").toLowerCase();
+  const mode = (read(env, "JAINAM_HOSTLOOKUP") ?? profile.login.hostlookup).toLowerCase();
   if (!(HOSTLOOKUP_MODES as readonly string[]).includes(mode)) {
     throw new ConfigError("JAINAM_HOSTLOOKUP", `'${mode}' is not one of ${HOSTLOOKUP_MODES.join(", ")}`);
   }
   const hostlookupValue = read(env, "JAINAM_HOSTLOOKUP_URL");
-  const hostlookupUrl = hostlookupValue === undefined ? `${server}/hostlookup` : parseHttpUrl("JAINAM_HOSTLOOKUP_URL", hostlookupValue);
+  const hostlookupUrl = hostlookupValue === undefined ? (profile.login.hostlookupUrl ?? `${server}/hostlookup`) : parseHttpUrl("JAINAM_HOSTLOOKUP_URL", hostlookupValue);
 
-  const root = read(env, "JAINAM_MARKETDATA_ROOT") ?? DEFAULT_MARKETDATA_ROOT;
+  const rootSet = read(env, "JAINAM_MARKETDATA_ROOT");
+  const root = rootSet ?? profile.marketDataRoot;
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(root)) {
     throw new ConfigError("JAINAM_MARKETDATA_ROOT", `'${root}' must be a path starting with '/', e.g. ${DEFAULT_MARKETDATA_ROOT}`);
   }
@@ -268,16 +273,21 @@ function loadJainamConfig(env: Env): JainamConfig | null {
     hostlookup: mode as HostlookupMode,
     hostlookupUrl,
     marketDataRoot,
+    // The socket follows an overridden REST root when the profile serves both under one root.
+    marketSocketRoot: rootSet !== undefined && profile.marketSocketRoot === profile.marketDataRoot ? marketDataRoot : profile.marketSocketRoot,
   });
 }
 
 /** `A`, `B`, `C` (any case) name Jainam's servers; anything else must be a URL, e.g. the sandbox's. */
-function parseServer(value: string | undefined): string {
+/** JAINAM_SERVER: one of the profile's named servers, or a URL; the profile's default when unset. */
+function parseServer(value: string | undefined, profile: BrokerProfile): string {
+  const names = Object.keys(profile.servers);
   if (value === undefined) {
-    throw new ConfigError("JAINAM_SERVER", "is required with Jainam credentials: A, B, C or an http(s) URL");
+    if (profile.defaultServer !== null) return profile.servers[profile.defaultServer]!;
+    throw new ConfigError("JAINAM_SERVER", `is required with ${profile.name} credentials: ${names.join(", ")} or an http(s) URL`);
   }
-  const letter = value.toUpperCase();
-  if (letter === "A" || letter === "B" || letter === "C") return JAINAM_SERVERS[letter];
-  if (/^[a-z]$/i.test(value)) throw new ConfigError("JAINAM_SERVER", `'${value}' is not one of A, B, C`);
+  const named = names.find((n) => n.toLowerCase() === value.toLowerCase());
+  if (named !== undefined) return profile.servers[named]!;
+  if (/^[a-z]+$/i.test(value)) throw new ConfigError("JAINAM_SERVER", `'${value}' is not one of ${names.join(", ")} (${profile.name}), nor a URL`);
   return parseHttpUrl("JAINAM_SERVER", value);
 }

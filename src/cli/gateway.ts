@@ -14,6 +14,7 @@ import { Resolver } from "../resolver/resolver.js";
 import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS, type SandboxOptions } from "../sandbox/sandbox-options.js";
 import { openStore } from "../store/open-store.js";
+import { DEFAULT_PROFILE, findProfile, type BrokerProfile } from "../xts/profiles.js";
 import { parseDatabaseUrl } from "../store/database-url.js";
 import type { GatewayStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
@@ -109,8 +110,8 @@ export interface GatewayOverrides {
   readonly paper?: Partial<PaperOptions>;
 }
 
-/** The XTS settings for the built-in sandbox: its URL and its published demo credentials. */
-export function sandboxJainamConfig(url: string): JainamConfig {
+/** The XTS settings for the built-in sandbox: its URL, its published demo credentials, and the roots of the profile it impersonates. */
+export function sandboxJainamConfig(url: string, profile: BrokerProfile = findProfile(DEFAULT_PROFILE)!): JainamConfig {
   return {
     server: url,
     interactiveApiKey: new Secret(SANDBOX_DEFAULTS.interactiveKey),
@@ -118,9 +119,10 @@ export function sandboxJainamConfig(url: string): JainamConfig {
     marketApiKey: new Secret(SANDBOX_DEFAULTS.marketKey),
     marketApiSecret: new Secret(SANDBOX_DEFAULTS.marketSecret),
     clientId: null,
-    hostlookup: "auto",
+    hostlookup: profile.login.hostlookup,
     hostlookupUrl: `${url}/hostlookup`,
-    marketDataRoot: "/apibinarymarketdata",
+    marketDataRoot: profile.marketDataRoot,
+    marketSocketRoot: profile.marketSocketRoot,
   };
 }
 
@@ -137,8 +139,8 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     }
     // Loaded only here: a gateway talking to Jainam never loads the sandbox and its generator.
     const { createSandbox } = await import("../sandbox/create-sandbox.js");
-    sandbox = await createSandbox({ port: 0, instruments: config.sandboxInstruments, ...overrides.sandbox });
-    jainam = sandboxJainamConfig(sandbox.url);
+    sandbox = await createSandbox({ port: 0, instruments: config.sandboxInstruments, profile: config.profile, ...overrides.sandbox });
+    jainam = sandboxJainamConfig(sandbox.url, config.profile);
     logger.info({ url: sandbox.url }, "no broker credentials: using the built-in XTS sandbox");
   }
   const ownsStore = overrides.store === undefined;
@@ -178,7 +180,8 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
     ...(workerDatabase === null ? {} : { assembly: (b: string) => new WorkerAssembly(b, workerDatabase) }),
     source: xts.market,
     logger: logger.child({ component: "mastercontract" }),
-    ...(overrides.refresh === undefined ? {} : { options: overrides.refresh }),
+    // The profile's segments and index lists, unless a test says otherwise.
+    options: { segments: config.profile.segments, optionalSegments: config.profile.optionalSegments, indexLists: config.profile.indexLists, ...overrides.refresh },
   });
   const quotes = new QuoteService(xts.market, resolver);
   const live = replica ? undefined : new LiveBooks();

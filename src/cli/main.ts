@@ -9,6 +9,7 @@ import { formatImportReport } from "./master-import.js";
 import { addApiKeyCommands } from "./apikey-commands.js";
 import { addMasterDownloadCommands } from "./master-commands.js";
 import { addOrderCommands } from "./order-commands.js";
+import { addProfilesCommand } from "./profiles-command.js";
 import { addSandboxCommand } from "./sandbox-command.js";
 import { addServeCommand } from "./serve.js";
 import { lookupSymbol, lookupToken, searchSymbols } from "./symbols.js";
@@ -120,6 +121,7 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
   addApiKeyCommands(program, io, config, (c) => c.addOption(dbOption()));
   addServeCommand(program, io, config, setExit);
   addSandboxCommand(program, io);
+  addProfilesCommand(program, io, () => config().profile.name);
 
   return program;
 }

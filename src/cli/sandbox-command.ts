@@ -4,6 +4,7 @@ import { DEFAULT_INSTRUMENTS, MAX_INSTRUMENTS } from "../sandbox/master/master-g
 import type { SandboxOptions } from "../sandbox/sandbox-options.js";
 import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
 import { HOSTLOOKUP_INTERACTIVE_BASE } from "../sandbox/server/auth-routes.js";
+import { findProfile, PROFILES, type BrokerProfile } from "../xts/profiles.js";
 import type { CliIo } from "./io.js";
 
 export const DEFAULT_SANDBOX_PORT = 8710;
@@ -21,6 +22,13 @@ export interface SandboxCommandOptions {
   readonly marketSecret?: string;
   readonly streamFormat?: "json" | "binary";
   readonly streamInterval?: number;
+  readonly profile?: BrokerProfile;
+}
+
+function profile(value: string): BrokerProfile {
+  const found = findProfile(value.toLowerCase());
+  if (found === undefined) throw new InvalidArgumentError(`must be one of ${PROFILES.map((p) => p.name).join(", ")}`);
+  return found;
 }
 
 function port(value: string): number {
@@ -85,15 +93,16 @@ function banner(sandbox: Sandbox, startedMs: number): string {
     `export JAINAM_MARKET_API_KEY=${options.marketKey}`,
     `export JAINAM_MARKET_API_SECRET=${options.marketSecret}`,
     ...(options.dealer ? ["export JAINAM_CLIENT_ID=CLIENT1"] : []),
+    ...(options.profile.name === "jainam_prop" ? [] : [`export XTSBRIDGE_PROFILE=${options.profile.name}`]),
   ];
   const lines = [
-    `xtsbridge sandbox: XTS-protocol server on ${url}`,
+    `xtsbridge sandbox: XTS-protocol server on ${url}, as ${options.profile.name} (${options.profile.segments.join(", ")})`,
     `  ${master.instruments.length.toLocaleString("en-US")} instruments, seed ${master.seed}, reference date ${master.referenceDate}, ${options.dealer ? "dealer login (clientCodes CLIENT1, CLIENT2)" : "investor login"}; started in ${startedMs} ms`,
     "",
     `  hostlookup    POST ${url}/hostlookup  (connection string ${url}${HOSTLOOKUP_INTERACTIVE_BASE})`,
     `  interactive   ${url}/interactive`,
-    `  market data   ${url}/apibinarymarketdata`,
-    `  sockets       ${url}/apibinarymarketdata/socket.io (${options.streamFormat === "binary" ? "binary frames" : "JSON events"}, every ${options.streamIntervalMs} ms), ${url}/interactive/socket.io`,
+    `  market data   ${url}${options.profile.marketDataRoot}`,
+    `  sockets       ${url}${options.profile.marketSocketRoot}/socket.io (${options.streamFormat === "binary" ? "binary frames" : "JSON events"}, every ${options.streamIntervalMs} ms), ${url}/interactive/socket.io`,
     `  control       ${url}/_sandbox/{faults,requests,orders,price,expire-sessions,reset,streams}  (see docs/sandbox.md)`,
     "",
     "Demo credentials (sandbox only):",
@@ -128,6 +137,7 @@ export async function runSandbox(options: SandboxCommandOptions, io: CliIo, stop
     ...(options.marketSecret === undefined ? {} : { marketSecret: options.marketSecret }),
     ...(options.streamFormat === undefined ? {} : { streamFormat: options.streamFormat }),
     ...(options.streamInterval === undefined ? {} : { streamIntervalMs: options.streamInterval }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
   };
   const sandbox = await createSandbox(sandboxOptions);
   io.out(banner(sandbox, Math.round(performance.now() - started)));
@@ -152,7 +162,8 @@ export function addSandboxCommand(program: Command, io: CliIo): void {
     .option("--market-secret <secret>", "market-data secretKey to accept", SANDBOX_DEFAULTS.marketSecret)
     .option("--stream-format <format>", "market data on the socket: json ({code}-json-full events) or binary (xts-binary-packet frames)", streamFormat)
     .option("--stream-interval <ms>", "how often every subscribed quote is re-sent on the socket (price moves are sent at once)", streamInterval)
-    .addHelpText("after", "\nExample: xtsbridge sandbox --port 8710 --instruments 3000 --dealer --stream-format binary")
+    .option("--profile <name>", `the XTS broker to impersonate: its market-data roots and master segments (${PROFILES.map((p) => p.name).join(", ")})`, profile)
+    .addHelpText("after", "\nExample: xtsbridge sandbox --port 8710 --instruments 3000 --dealer --stream-format binary\n         xtsbridge sandbox --profile iifl   (then XTSBRIDGE_PROFILE=iifl for the gateway)")
     .action(async (options: SandboxCommandOptions) => {
       await runSandbox(options, io);
     });

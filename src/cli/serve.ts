@@ -34,7 +34,7 @@ export async function serve(config: Config, io: CliIo, until: () => Promise<unkn
   const logger: Logger = createLogger({ level: config.logLevel });
   const say = (text: string): void => io.err(`${text}\n`);
   if (config.primaryUrl !== null) say(`Replica: broker calls go to the primary at ${config.primaryUrl}; the contract comes from the shared database.`);
-  else if (config.jainam === null) say(`No Jainam credentials set: starting the built-in XTS sandbox (${config.sandboxInstruments} instruments).`);
+  else if (config.jainam === null) say(`No broker credentials set: starting the built-in XTS sandbox as ${config.profile.title} (${config.sandboxInstruments} instruments).`);
   const gw = await createGateway(config, logger, { allowSandbox: true });
   const watcher = new ContractWatcher(gw.store, gw.resolver, logger.child({ component: "contract-watcher" }), config.contractCheckMs);
   let limiterStore: LimiterStore | null = null;

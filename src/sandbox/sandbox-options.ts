@@ -1,4 +1,8 @@
+import { DEFAULT_PROFILE, findProfile, type BrokerProfile } from "../xts/profiles.js";
 import type { GeneratedMaster } from "./master/master-generator.js";
+
+/** What of a broker profile the sandbox impersonates: its market-data roots and the segments its master serves. */
+export type SandboxProfile = Pick<BrokerProfile, "name" | "marketDataRoot" | "marketSocketRoot" | "segments">;
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 0. */
@@ -34,6 +38,8 @@ export interface SandboxOptions {
   readonly streamIntervalMs?: number;
   /** `binary`: market data as `xts-binary-packet` frames whatever publishFormat asks, as /apibinarymarketdata may do. Default `json`. */
   readonly streamFormat?: "json" | "binary";
+  /** The XTS broker to impersonate (its roots and segments). Default Jainam Prop. */
+  readonly profile?: SandboxProfile;
 }
 
 export interface ResolvedSandboxOptions {
@@ -51,6 +57,7 @@ export interface ResolvedSandboxOptions {
   readonly ohlcPerSecond: number | null;
   readonly streamIntervalMs: number;
   readonly streamFormat: "json" | "binary";
+  readonly profile: SandboxProfile;
 }
 
 export const SANDBOX_DEFAULTS = Object.freeze({
@@ -68,6 +75,7 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   ohlcPerSecond: null,
   streamIntervalMs: 1000,
   streamFormat: "json",
+  profile: findProfile(DEFAULT_PROFILE)!,
 } satisfies ResolvedSandboxOptions);
 
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
@@ -86,12 +94,16 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     ohlcPerSecond: options.ohlcPerSecond ?? null,
     streamIntervalMs: options.streamIntervalMs ?? SANDBOX_DEFAULTS.streamIntervalMs,
     streamFormat: options.streamFormat ?? SANDBOX_DEFAULTS.streamFormat,
+    profile: options.profile ?? SANDBOX_DEFAULTS.profile,
   };
   if (!(Number.isFinite(resolved.streamIntervalMs) && resolved.streamIntervalMs >= 10)) throw new RangeError(`streamIntervalMs ${resolved.streamIntervalMs} must be at least 10`);
   if (resolved.streamFormat !== "json" && resolved.streamFormat !== "binary") throw new RangeError(`streamFormat ${String(resolved.streamFormat)} must be json or binary`);
   if (resolved.ohlcPerSecond !== null && !(resolved.ohlcPerSecond > 0)) throw new RangeError("ohlcPerSecond must be positive");
   if (!Number.isSafeInteger(resolved.port) || resolved.port < 0 || resolved.port > 65_535) throw new RangeError(`port ${resolved.port} must be 0-65535`);
   if (!(resolved.sessionTtlMs > 0)) throw new RangeError("sessionTtlMs must be positive");
+  for (const root of [resolved.profile.marketDataRoot, resolved.profile.marketSocketRoot]) {
+    if (!/^\/[A-Za-z0-9._~-]+$/.test(root) || root === "/interactive" || root === "/_sandbox") throw new RangeError(`profile root ${root} must be one path segment other than /interactive and /_sandbox`);
+  }
   if (resolved.interactiveKey === resolved.marketKey) {
     // Interactive and market-data logins are separate apps with separate keys (xts-protocol.md §1.5).
     throw new RangeError("interactiveKey and marketKey must differ");

@@ -37,6 +37,7 @@ export function jainamFor(sandbox: Sandbox, overrides: Partial<JainamConfig> = {
     hostlookup: "auto",
     hostlookupUrl: `${sandbox.url}/hostlookup`,
     marketDataRoot: "/apibinarymarketdata",
+    marketSocketRoot: overrides.marketDataRoot ?? "/apibinarymarketdata",
     ...overrides,
   };
 }

@@ -43,7 +43,8 @@ function master(context: RouteContext): Reply {
   }
   const parts: MasterPart[] = requestedSegments(context.body).map((segment) => ({
     segment,
-    lines: isMasterSegment(segment) ? context.state.master.lines[segment] : [],
+    // A segment the impersonated broker does not offer answers empty, as NSECD does on a Prop account.
+    lines: isMasterSegment(segment) && context.state.options.profile.segments.includes(segment) ? context.state.master.lines[segment] : [],
   }));
   const fault = context.masterFault;
   const faulted = applyMasterFault(parts, fault);

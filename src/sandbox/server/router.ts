@@ -16,18 +16,26 @@ import type { Session } from "./sessions.js";
 
 type Area = "interactive" | "market" | "hostlookup";
 
-/** Roots one origin serves: direct interactive, the hostlookup connection string, binary market data. */
-const ROOTS: readonly { readonly prefix: string; readonly base: RequestBase; readonly area: Area | "control" }[] = [
-  { prefix: "/interactive", base: "interactive", area: "interactive" },
-  { prefix: HOSTLOOKUP_INTERACTIVE_BASE, base: "hostlookup-interactive", area: "interactive" },
-  // Jainam Prop serves market data only under /apibinarymarketdata; /apimarketdata is an nginx 404 ([LIVE], xts-protocol.md §1.2).
-  { prefix: "/apibinarymarketdata", base: "market", area: "market" },
-  { prefix: "/_sandbox", base: "control", area: "control" },
-];
+type Root = { readonly prefix: string; readonly base: RequestBase; readonly area: Area | "control" };
 
-function splitPath(pathname: string): { base: RequestBase; area: Area | "control" | null; path: string } {
+/**
+ * Roots one origin serves: direct interactive, the hostlookup connection string, market data under
+ * the impersonated broker's root. Jainam Prop serves market data only under /apibinarymarketdata;
+ * /apimarketdata is an nginx 404 there ([LIVE], xts-protocol.md §1.2), and the other root is a 404
+ * here too, whichever broker is impersonated.
+ */
+function rootsFor(marketDataRoot: string): readonly Root[] {
+  return [
+    { prefix: "/interactive", base: "interactive", area: "interactive" },
+    { prefix: HOSTLOOKUP_INTERACTIVE_BASE, base: "hostlookup-interactive", area: "interactive" },
+    { prefix: marketDataRoot, base: "market", area: "market" },
+    { prefix: "/_sandbox", base: "control", area: "control" },
+  ];
+}
+
+function splitPath(roots: readonly Root[], pathname: string): { base: RequestBase; area: Area | "control" | null; path: string } {
   if (pathname === "/hostlookup") return { base: "hostlookup", area: "hostlookup", path: "/hostlookup" };
-  for (const root of ROOTS) {
+  for (const root of roots) {
     if (pathname.startsWith(`${root.prefix}/`)) return { base: root.base, area: root.area, path: pathname.slice(root.prefix.length) };
   }
   return { base: "unknown", area: null, path: pathname };
@@ -54,6 +62,7 @@ function controlError(error: unknown): Reply | undefined {
 /** The sandbox's whole HTTP surface: recording, faults, authentication, then the route. */
 export function createRequestHandler(state: SandboxState, control: SandboxControl): (req: IncomingMessage, res: ServerResponse) => void {
   const routes = routeTable();
+  const roots = rootsFor(state.options.profile.marketDataRoot);
 
   const dispatch = async (
     req: IncomingMessage,
@@ -91,7 +100,7 @@ export function createRequestHandler(state: SandboxState, control: SandboxContro
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://sandbox.invalid");
     const method = (req.method ?? "GET").toUpperCase();
-    const { base, area, path } = splitPath(url.pathname);
+    const { base, area, path } = splitPath(roots, url.pathname);
     let raw: string;
     try {
       raw = await readBody(req);

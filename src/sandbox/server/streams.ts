@@ -10,7 +10,10 @@ import type { SandboxState } from "./sandbox-state.js";
 import type { Session } from "./sessions.js";
 import type { StreamMessageCode } from "./subscriptions.js";
 
-export const MARKET_SOCKET_PATH = "/apibinarymarketdata/socket.io";
+/** The market-data socket's path under a broker's socket root (Jainam Prop: /apibinarymarketdata/socket.io). */
+export function marketSocketPath(root: string): string {
+  return `${root}/socket.io`;
+}
 /** The interactive socket under the direct root and under the hostlookup connection string's (streaming-and-market-data.md §3 [U]). */
 export const INTERACTIVE_SOCKET_PATHS = ["/interactive/socket.io", `${HOSTLOOKUP_INTERACTIVE_BASE}/socket.io`] as const;
 
@@ -49,7 +52,7 @@ function sessionOf(socket: Socket): Session {
 export function attachStreams(http: HttpServer, state: SandboxState): StreamServers {
   const common = { serveClient: false, allowEIO3: true, cors: { origin: false as const } };
   // Heartbeats as the servers set them (§2): market data pings every 20 s (60 s timeout), interactive every 25 s (20 s).
-  const market = new Server(http, { ...common, path: MARKET_SOCKET_PATH, pingInterval: 20_000, pingTimeout: 60_000 });
+  const market = new Server(http, { ...common, path: marketSocketPath(state.options.profile.marketSocketRoot), pingInterval: 20_000, pingTimeout: 60_000 });
   const interactives = INTERACTIVE_SOCKET_PATHS.map((path) => new Server(http, { ...common, path, pingInterval: 25_000, pingTimeout: 20_000 }));
   /** Emits to every interactive socket, whichever path it came in on. */
   const toAccount = (event: string, data: string): void => {

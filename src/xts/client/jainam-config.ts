@@ -46,4 +46,6 @@ export interface JainamConfig {
   readonly hostlookupUrl: string;
   /** Market-data root path, e.g. /apibinarymarketdata (the only one Jainam Prop serves, §1.2). */
   readonly marketDataRoot: string;
+  /** Where the market-data socket.io server is: `{server}{marketSocketRoot}/socket.io` (the broker profile's; most serve it under the REST root). */
+  readonly marketSocketRoot: string;
 }

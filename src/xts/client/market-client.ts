@@ -27,6 +27,7 @@ export class XtsMarketDataClient {
   private readonly http: XtsHttp;
   private readonly timeouts: XtsTimeouts;
   private readonly root: string;
+  private readonly socketRoot: string;
   private readonly sessions: SessionClient<MarketSession>;
   private readonly session: SessionOwner<MarketSession>;
 
@@ -34,6 +35,7 @@ export class XtsMarketDataClient {
     this.http = deps.http;
     this.timeouts = deps.timeouts;
     this.root = `${deps.config.server}${deps.config.marketDataRoot}`;
+    this.socketRoot = `${deps.config.server}${deps.config.marketSocketRoot}`;
     this.sessions = new SessionClient(
       deps.http,
       () => loginMarket(deps.http, deps.config, deps.timeouts),
@@ -141,7 +143,7 @@ export class XtsMarketDataClient {
    * `renew` logs in again when the socket is refused the token (it joins a login in flight).
    */
   streamEndpoint(): Promise<StreamEndpoint> {
-    return sessionStreamEndpoint(this.session, () => this.root, { publishFormat: "JSON", broadcastMode: "Full" });
+    return sessionStreamEndpoint(this.session, () => this.socketRoot, { publishFormat: "JSON", broadcastMode: "Full" });
   }
 
   private async subscription(method: "POST" | "PUT", instruments: readonly XtsQuoteInstrument[], xtsMessageCode: XtsQuoteMessageCode): Promise<void> {
