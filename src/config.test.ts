@@ -163,9 +163,14 @@ describe("loadConfig", () => {
       expect(loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "wisdom", JAINAM_SERVER: "http://127.0.0.1:8710" }).jainam!.server).toBe("http://127.0.0.1:8710");
     });
 
-    it("refuses broker credentials for a profile that logs in with an OAuth access token, naming why (fails closed)", () => {
-      expect(() => loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "compositedge" })).toThrow(/XTSBRIDGE_PROFILE: compositedge \(Compositedge\) logs in with an access token/);
-      // Without credentials it is the sandbox impersonating the broker, which is allowed.
+    it("an OAuth broker needs JAINAM_ACCESS_TOKEN with its key and secret (kept secret); a key-and-secret broker refuses one", () => {
+      expect(() => loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "compositedge" })).toThrow(/JAINAM_ACCESS_TOKEN: is required for compositedge \(Compositedge\): it logs in with the access token of the broker's web login/);
+      const jainam = loadConfig({ ...CREDENTIALS, XTSBRIDGE_PROFILE: "compositedge", JAINAM_ACCESS_TOKEN: "tok-9f8e" }).jainam!;
+      expect(jainam.accessToken?.reveal()).toBe("tok-9f8e");
+      expect(JSON.stringify(jainam)).not.toContain("tok-9f8e");
+      expect(() => loadConfig({ ...CREDENTIALS, JAINAM_SERVER: "B", JAINAM_ACCESS_TOKEN: "tok" })).toThrow(/JAINAM_ACCESS_TOKEN: is only for brokers that log in with an access token; jainam_prop logs in with the key and secret alone/);
+      expect(loadConfig({ ...CREDENTIALS, JAINAM_SERVER: "B" }).jainam!.accessToken).toBeNull();
+      // Without credentials it is the sandbox impersonating the broker.
       expect(loadConfig({ XTSBRIDGE_PROFILE: "compositedge" }).jainam).toBeNull();
     });
   });

@@ -227,10 +227,15 @@ function parseHttpUrl(variable: string, value: string): string {
 
 function loadJainamConfig(env: Env, profile: BrokerProfile): JainamConfig | null {
   if (JAINAM_CREDENTIALS.every((name) => read(env, name) === undefined)) return null;
-  if (profile.login.mode === "access-token") {
-    // Fail closed: a key-and-secret login against an OAuth broker would be refused, or worse, half work.
-    throw new ConfigError("XTSBRIDGE_PROFILE", `${profile.name} (${profile.title}) logs in with an access token from the broker's OAuth page, which this build cannot take yet; pick a key-and-secret profile (xtsbridge profiles)`);
+  const tokenValue = read(env, "JAINAM_ACCESS_TOKEN");
+  if (profile.login.mode === "access-token" && tokenValue === undefined) {
+    // Fail closed: a key-and-secret login against an OAuth broker is refused by the broker anyway.
+    throw new ConfigError("JAINAM_ACCESS_TOKEN", `is required for ${profile.name} (${profile.title}): it logs in with the access token of the broker's web login (docs/profiles.md › OAuth brokers)`);
   }
+  if (profile.login.mode !== "access-token" && tokenValue !== undefined) {
+    throw new ConfigError("JAINAM_ACCESS_TOKEN", `is only for brokers that log in with an access token; ${profile.name} logs in with the key and secret alone`);
+  }
+  const accessToken = tokenValue === undefined ? null : new Secret(tokenValue);
   const secret = (name: (typeof JAINAM_CREDENTIALS)[number]): Secret => {
     const value = read(env, name);
     if (value === undefined) {
@@ -275,6 +280,7 @@ function loadJainamConfig(env: Env, profile: BrokerProfile): JainamConfig | null
     marketDataRoot,
     // The socket follows an overridden REST root when the profile serves both under one root.
     marketSocketRoot: rootSet !== undefined && profile.marketSocketRoot === profile.marketDataRoot ? marketDataRoot : profile.marketSocketRoot,
+    accessToken,
   });
 }
 

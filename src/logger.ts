@@ -13,6 +13,8 @@ export const REDACT_PATHS = [
   "*.appKey",
   "secretKey",
   "*.secretKey",
+  "accessToken",
+  "*.accessToken",
   "token",
   "*.token",
   "authorization",

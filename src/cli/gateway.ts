@@ -123,6 +123,7 @@ export function sandboxJainamConfig(url: string, profile: BrokerProfile = findPr
     hostlookupUrl: `${url}/hostlookup`,
     marketDataRoot: profile.marketDataRoot,
     marketSocketRoot: profile.marketSocketRoot,
+    accessToken: profile.login.mode === "access-token" ? new Secret(SANDBOX_DEFAULTS.accessToken) : null,
   };
 }
 

@@ -7,7 +7,7 @@ import type { CliIo } from "./io.js";
 function row(p: BrokerProfile, current: string): string[] {
   const mark = (field: keyof BrokerProfile, text: string): string => (p.unverified.includes(field) ? `${text}*` : text);
   const servers = Object.entries(p.servers).map(([name, url]) => (Object.keys(p.servers).length === 1 ? url : `${name}=${url}`)).join(" ");
-  const login = p.login.mode === "access-token" ? "access token (not yet)" : `key+secret${p.login.hostlookup === "off" ? "" : `, hostlookup ${p.login.hostlookup}`}`;
+  const login = `key+secret${p.login.mode === "access-token" ? "+access token" : ""}${p.login.hostlookup === "off" ? "" : `, hostlookup ${p.login.hostlookup}`}`;
   const roots = p.marketSocketRoot === p.marketDataRoot ? p.marketDataRoot : `${p.marketDataRoot}, socket ${p.marketSocketRoot}`;
   return [
     `${p.name === current ? "▸ " : "  "}${p.name}`,

@@ -94,6 +94,7 @@ function banner(sandbox: Sandbox, startedMs: number): string {
     `export JAINAM_MARKET_API_SECRET=${options.marketSecret}`,
     ...(options.dealer ? ["export JAINAM_CLIENT_ID=CLIENT1"] : []),
     ...(options.profile.name === "jainam_prop" ? [] : [`export XTSBRIDGE_PROFILE=${options.profile.name}`]),
+    ...(options.profile.login.mode === "access-token" ? [`export JAINAM_ACCESS_TOKEN=${options.accessToken}`] : []),
   ];
   const lines = [
     `xtsbridge sandbox: XTS-protocol server on ${url}, as ${options.profile.name} (${options.profile.segments.join(", ")})`,

@@ -2,7 +2,7 @@ import { DEFAULT_PROFILE, findProfile, type BrokerProfile } from "../xts/profile
 import type { GeneratedMaster } from "./master/master-generator.js";
 
 /** What of a broker profile the sandbox impersonates: its market-data roots and the segments its master serves. */
-export type SandboxProfile = Pick<BrokerProfile, "name" | "marketDataRoot" | "marketSocketRoot" | "segments">;
+export type SandboxProfile = Pick<BrokerProfile, "name" | "marketDataRoot" | "marketSocketRoot" | "segments" | "login">;
 
 export interface SandboxOptions {
   /** 0 picks a free port. Default 0. */
@@ -38,8 +38,10 @@ export interface SandboxOptions {
   readonly streamIntervalMs?: number;
   /** `binary`: market data as `xts-binary-packet` frames whatever publishFormat asks, as /apibinarymarketdata may do. Default `json`. */
   readonly streamFormat?: "json" | "binary";
-  /** The XTS broker to impersonate (its roots and segments). Default Jainam Prop. */
+  /** The XTS broker to impersonate (its roots, segments and login). Default Jainam Prop. */
   readonly profile?: SandboxProfile;
+  /** The OAuth access token an `access-token` profile's interactive login must carry. */
+  readonly accessToken?: string;
 }
 
 export interface ResolvedSandboxOptions {
@@ -58,6 +60,7 @@ export interface ResolvedSandboxOptions {
   readonly streamIntervalMs: number;
   readonly streamFormat: "json" | "binary";
   readonly profile: SandboxProfile;
+  readonly accessToken: string;
 }
 
 export const SANDBOX_DEFAULTS = Object.freeze({
@@ -76,6 +79,7 @@ export const SANDBOX_DEFAULTS = Object.freeze({
   streamIntervalMs: 1000,
   streamFormat: "json",
   profile: findProfile(DEFAULT_PROFILE)!,
+  accessToken: "sandbox-access-token",
 } satisfies ResolvedSandboxOptions);
 
 export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxOptions {
@@ -95,6 +99,7 @@ export function resolveSandboxOptions(options: SandboxOptions): ResolvedSandboxO
     streamIntervalMs: options.streamIntervalMs ?? SANDBOX_DEFAULTS.streamIntervalMs,
     streamFormat: options.streamFormat ?? SANDBOX_DEFAULTS.streamFormat,
     profile: options.profile ?? SANDBOX_DEFAULTS.profile,
+    accessToken: options.accessToken ?? SANDBOX_DEFAULTS.accessToken,
   };
   if (!(Number.isFinite(resolved.streamIntervalMs) && resolved.streamIntervalMs >= 10)) throw new RangeError(`streamIntervalMs ${resolved.streamIntervalMs} must be at least 10`);
   if (resolved.streamFormat !== "json" && resolved.streamFormat !== "binary") throw new RangeError(`streamFormat ${String(resolved.streamFormat)} must be json or binary`);

@@ -9,7 +9,7 @@ describe("xtsbridge profiles", () => {
     const lines = run.out.split("\n");
     for (const p of PROFILES) expect(lines.some((l) => l.includes(` ${p.name} `)), p.name).toBe(true);
     expect(lines.find((l) => l.includes("ibulls"))).toMatch(/^▸ ibulls .*https:\/\/xts\.ibullssecurities\.com .*\/apibinarymarketdata, socket \/apimarketdata\* .*NSECM NSEFO BSECM BSEFO MCXFO /);
-    expect(lines.find((l) => l.includes(" compositedge "))).toMatch(/access token \(not yet\)\*/);
+    expect(lines.find((l) => l.includes(" compositedge "))).toMatch(/key\+secret\+access token\*/);
     expect(lines.find((l) => l.includes(" jainam_prop "))).toMatch(/A=https:\/\/smpa\.jainam\.in:6543 .*key\+secret, hostlookup auto/);
     expect(run.out).toMatch(/▸ = XTSBRIDGE_PROFILE \(ibulls\)/);
   });

@@ -3,6 +3,7 @@ import { startWebSocket, type RunningWebSocket } from "../../src/cli/websocket.j
 import { exchangeOfSegment } from "../../src/instruments/exchanges.js";
 import { PROFILES, profileProblems } from "../../src/xts/profiles.js";
 import { expectSuccess, startApi, type ApiHarness } from "../api/harness.js";
+import { startTestGateway } from "../support/gateway.js";
 import { until } from "../support/poll.js";
 import { WsClient } from "../streaming/ws-client.js";
 
@@ -10,8 +11,8 @@ import { WsClient } from "../streaming/ws-client.js";
  * The whole gateway against the sandbox impersonating each broker profile (its market-data roots
  * and socket root, the segments its master serves): refresh, orders, books, quotes and a live tick
  * through OpenAlgo's WebSocket. The other market-data root is a 404 on the sandbox, so a gateway
- * that ignored the profile's roots fails here. The two OAuth brokers are driven through the
- * sandbox's key-and-secret login (the gateway refuses real credentials for them: see config tests).
+ * that ignored the profile's roots fails here. For the two OAuth brokers the sandbox refuses an
+ * interactive login without the access token of the broker's web login, as they do.
  */
 for (const profile of PROFILES) {
   describe(`profile ${profile.name}`, () => {
@@ -50,6 +51,25 @@ for (const profile of PROFILES) {
       expect((await fetch(`${h.gw.sandbox.url}${other}/instruments/indexlist?exchangeSegment=1`)).status).toBe(404);
     });
 
+    it(profile.login.mode === "access-token" ? "logs in with the access token, and a login without it is refused" : "logs in with the key and secret alone", async () => {
+      const logins = h.gw.sandbox.control.requests().filter((r) => (r.base === "interactive" || r.base === "hostlookup-interactive") && r.method === "POST" && r.path === "/user/session" && r.status === 200);
+      expect(logins.length).toBeGreaterThan(0);
+      const body = logins[0]!.body as Record<string, unknown>;
+      if (profile.login.mode === "access-token") {
+        // The sandbox's log redacts it, as the gateway's does.
+        expect(body["accessToken"]).toBe("[redacted]");
+        const bare = await fetch(`${h.gw.sandbox.url}/interactive/user/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ appKey: h.gw.sandbox.options.interactiveKey, secretKey: h.gw.sandbox.options.interactiveSecret, source: "WEBAPI" }),
+        });
+        expect(bare.status).toBe(400);
+        expect(await bare.json()).toMatchObject({ type: "error", code: "e-user-0006" });
+      } else {
+        expect(body).not.toHaveProperty("accessToken");
+      }
+    });
+
     it("places a MARKET order that shows in the order book and the positions, and quotes it", async () => {
       const equity = h.picks.equity;
       const placed = expectSuccess(await h.post("placeorder", { apikey: h.key, strategy: "e2e", symbol: equity.symbol, exchange: "NSE", action: "BUY", pricetype: "MARKET", product: "MIS", quantity: "1" }));
@@ -78,3 +98,24 @@ for (const profile of PROFILES) {
     });
   });
 }
+
+describe("two profiles in one database", () => {
+  it("keep their contracts apart under their own names, each refreshed without touching the other's", async () => {
+    const iifl = await startTestGateway({ env: { XTSBRIDGE_PROFILE: "iifl" } });
+    const ibulls = await startTestGateway({ env: { XTSBRIDGE_PROFILE: "ibulls" }, dbPath: iifl.dbPath });
+    try {
+      expect((await iifl.master.refresh()).status).toBe("success");
+      const iiflRows = await iifl.store.loadBroker("iifl");
+      expect((await ibulls.master.refresh()).status).toBe("success");
+      expect(await ibulls.store.loadBroker("iifl")).toEqual(iiflRows);
+      const counts = await ibulls.store.countByExchange("ibulls");
+      // Ibulls' master has no CDS segment; IIFL's has.
+      expect(counts["CDS"]).toBeUndefined();
+      expect((await iifl.store.countByExchange("iifl"))["CDS"]).toBeGreaterThan(0);
+      expect((await ibulls.master.status()).broker).toBe("ibulls");
+    } finally {
+      await ibulls.close();
+      await iifl.close();
+    }
+  });
+});

@@ -38,6 +38,7 @@ export function jainamFor(sandbox: Sandbox, overrides: Partial<JainamConfig> = {
     hostlookupUrl: `${sandbox.url}/hostlookup`,
     marketDataRoot: "/apibinarymarketdata",
     marketSocketRoot: overrides.marketDataRoot ?? "/apibinarymarketdata",
+    accessToken: null,
     ...overrides,
   };
 }

@@ -58,6 +58,10 @@ function interactiveLogin(context: RouteContext): Reply {
     }
   }
   if (appKey !== state.options.interactiveKey || secretKey !== state.options.interactiveSecret) throw invalidCredentials();
+  // OAuth-style brokers add the accessToken their web login handed out (xts-protocol.md §1.3).
+  if (state.options.profile.login.mode === "access-token" && optionalString(fields, "accessToken", "e-user-0006") !== state.options.accessToken) {
+    throw new XtsHttpError(400, "e-user-0006", "Invalid accessToken: log in through the broker's page (/interactive/thirdparty) for a new one", {});
+  }
   const login = state.sessions.login("interactive", appKey, state.account.userID);
   return success("s-user-0001", "Valid User.", {
     enums: loginEnums(),

@@ -23,7 +23,7 @@ export interface RecordedRequest {
 export type RequestEntry = { -readonly [K in keyof RecordedRequest]: RecordedRequest[K] };
 
 const TRIM_BATCH = 1024;
-const SECRET_KEYS = new Set(["secretKey", "password"]);
+const SECRET_KEYS = new Set(["secretKey", "password", "accessToken"]);
 
 function redact(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redact);

@@ -48,4 +48,9 @@ export interface JainamConfig {
   readonly marketDataRoot: string;
   /** Where the market-data socket.io server is: `{server}{marketSocketRoot}/socket.io` (the broker profile's; most serve it under the REST root). */
   readonly marketSocketRoot: string;
+  /**
+   * For an OAuth-style broker (profile login `access-token`): the access token its web login handed
+   * out, sent with the key and secret in the interactive login; null for the others.
+   */
+  readonly accessToken: Secret | null;
 }

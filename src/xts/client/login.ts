@@ -110,6 +110,7 @@ function direct(http: XtsHttp, config: JainamConfig, timeouts: LoginTimeouts): P
     appKey: config.interactiveApiKey.reveal(),
     secretKey: config.interactiveApiSecret.reveal(),
     source: "WEBAPI",
+    ...accessToken(config),
   });
 }
 
@@ -123,7 +124,13 @@ async function viaHostlookup(
     appKey: config.interactiveApiKey.reveal(),
     secretKey: config.interactiveApiSecret.reveal(),
     uniqueKey: lookup.uniqueKey,
+    ...accessToken(config),
   });
+}
+
+/** OAuth-style brokers add the access token of their web login to the interactive login (xts-protocol.md §1.3). */
+function accessToken(config: JainamConfig): { accessToken?: string } {
+  return config.accessToken === null ? {} : { accessToken: config.accessToken.reveal() };
 }
 
 /**
