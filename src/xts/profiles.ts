@@ -53,22 +53,39 @@ export interface BrokerProfile {
 const ALL_SEGMENTS: readonly MasterSegment[] = ["NSECM", "NSEFO", "NSECD", "BSECM", "BSEFO", "MCXFO"];
 const SPEC = "../shared/spec/streaming-and-market-data.md §5 (OpenAlgo's plugin for this broker)";
 
-const common = {
-  interactiveRoot: "/interactive",
-  indexLists: [1, 11],
-  ltpCode: 1501,
-  fundsEntry: "ALL|ALL|ALL",
-  dealerClientId: "first-client-code",
-  marketOrders: "market",
-} as const;
+type Entry = Pick<BrokerProfile, "name" | "title" | "segments" | "unverified" | "sources"> & Partial<BrokerProfile> & { readonly server?: string };
+
+/**
+ * A profile from what sets it apart; the rest is what most XTS brokers do: one server (the
+ * default), market data and its socket under /apimarketdata, a key-and-secret login without
+ * hostlookup, no optional segments, no margin calculator, LTP on 1501, funds from ALL|ALL|ALL.
+ */
+function broker(entry: Entry): BrokerProfile {
+  const { server, ...rest } = entry;
+  const marketDataRoot = entry.marketDataRoot ?? "/apimarketdata";
+  return {
+    servers: server === undefined ? {} : { default: server },
+    defaultServer: server === undefined ? null : "default",
+    interactiveRoot: "/interactive",
+    marketDataRoot,
+    marketSocketRoot: marketDataRoot,
+    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
+    optionalSegments: [],
+    indexLists: [1, 11],
+    ltpCode: 1501,
+    fundsEntry: "ALL|ALL|ALL",
+    margin: false,
+    dealerClientId: "first-client-code",
+    marketOrders: "market",
+    ...rest,
+  };
+}
 
 export const PROFILES: readonly BrokerProfile[] = [
-  {
-    ...common,
+  broker({
     name: "jainam_prop",
     title: "Jainam Prop (Symphony XTS, servers A/B/C)",
     servers: { A: "https://smpa.jainam.in:6543", B: "https://smpb.jainam.in:4143", C: "https://smpc.jainam.in:14543" },
-    defaultServer: null,
     // Jainam Prop serves market data only under /apibinarymarketdata; /apimarketdata is an nginx 404.
     marketDataRoot: "/apibinarymarketdata",
     marketSocketRoot: "/apibinarymarketdata",
@@ -76,116 +93,68 @@ export const PROFILES: readonly BrokerProfile[] = [
     segments: ALL_SEGMENTS,
     // Served empty to Prop accounts.
     optionalSegments: ["NSECD", "MCXFO"],
-    margin: false,
     unverified: [],
     sources: ["../shared/spec/xts-protocol.md §1–§2 (live captures)"],
-  },
-  {
-    ...common,
+  }),
+  broker({
     name: "jainam_retail",
     title: "Jainam retail (jtrade)",
-    servers: { default: "https://jtrade.jainam.in:5000" },
-    defaultServer: "default",
+    server: "https://jtrade.jainam.in:5000",
     marketDataRoot: "/apibinarymarketdata",
     marketSocketRoot: "/apibinarymarketdata",
-    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
     segments: ["NSECM", "NSEFO", "BSECM", "BSEFO"],
-    optionalSegments: [],
-    margin: false,
     unverified: ["segments", "login", "margin"],
     sources: [SPEC, "four segments plus the index lists; which four is not stated: the cash and F&O segments of both exchanges are assumed"],
-  },
-  {
-    ...common,
-    name: "iifl",
-    title: "IIFL (ttblaze)",
-    servers: { default: "https://ttblaze.iifl.com" },
-    defaultServer: "default",
-    marketDataRoot: "/apimarketdata",
-    marketSocketRoot: "/apimarketdata",
-    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
-    segments: ALL_SEGMENTS,
-    optionalSegments: [],
-    margin: false,
-    unverified: ["segments", "margin", "optionalSegments"],
-    sources: [SPEC],
-  },
-  {
-    ...common,
+  }),
+  broker({ name: "iifl", title: "IIFL (ttblaze)", server: "https://ttblaze.iifl.com", segments: ALL_SEGMENTS, unverified: ["segments", "margin", "optionalSegments"], sources: [SPEC] }),
+  broker({
     name: "compositedge",
     title: "Compositedge",
-    servers: { default: "https://xts.compositedge.com" },
-    defaultServer: "default",
-    marketDataRoot: "/apimarketdata",
-    marketSocketRoot: "/apimarketdata",
+    server: "https://xts.compositedge.com",
     login: { mode: "access-token", hostlookup: "off", hostlookupUrl: null },
     segments: ALL_SEGMENTS,
-    optionalSegments: [],
-    margin: false,
     unverified: ["segments", "margin", "login"],
-    sources: [SPEC, "OAuth: the interactive session token comes from the broker's web login"],
-  },
-  {
-    ...common,
+    sources: [SPEC, "OAuth: the access token comes from the broker's web login (xts-protocol.md §1.3)"],
+  }),
+  broker({
     name: "wisdom",
     title: "Wisdom Capital",
-    servers: { default: "https://trade.wisdomcapital.in" },
-    defaultServer: "default",
-    marketDataRoot: "/apimarketdata",
-    marketSocketRoot: "/apimarketdata",
-    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
+    server: "https://trade.wisdomcapital.in",
     segments: ALL_SEGMENTS,
-    optionalSegments: [],
-    margin: false,
     unverified: ["segments", "margin", "marketSocketRoot"],
     sources: [SPEC, "OpenAlgo's Wisdom stream never connected, so its socket root is unconfirmed"],
-  },
-  {
-    ...common,
+  }),
+  broker({
     name: "fivepaisa_xts",
     title: "5paisa XTS",
     // Upstream's URL ends in '/', which doubles the slash of every path; none here.
-    servers: { default: "https://xtsmum.5paisa.com" },
-    defaultServer: "default",
-    marketDataRoot: "/apimarketdata",
-    marketSocketRoot: "/apimarketdata",
-    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
+    server: "https://xtsmum.5paisa.com",
     segments: ["NSECM", "NSEFO", "BSECM", "BSEFO"],
-    optionalSegments: [],
-    margin: false,
     unverified: ["segments", "margin"],
     sources: [SPEC, "four segments: which four is not stated; the cash and F&O segments of both exchanges are assumed"],
-  },
-  {
-    ...common,
+  }),
+  broker({
     name: "ibulls",
     title: "Indiabulls Securities (Dhani)",
-    servers: { default: "https://xts.ibullssecurities.com" },
-    defaultServer: "default",
+    server: "https://xts.ibullssecurities.com",
     marketDataRoot: "/apibinarymarketdata",
     marketSocketRoot: "/apimarketdata",
-    login: { mode: "key-secret", hostlookup: "off", hostlookupUrl: null },
     segments: ["NSECM", "NSEFO", "BSECM", "BSEFO", "MCXFO"],
-    optionalSegments: [],
-    margin: false,
     unverified: ["marketSocketRoot", "margin"],
     sources: [SPEC, "five segments, no CDS; upstream turns MARKET into LIMIT, which is not done here"],
-  },
-  {
-    ...common,
+  }),
+  broker({
     name: "rmoney",
     title: "RMoney",
-    servers: { default: "https://xts.rmoneyindia.co.in:3000" },
-    defaultServer: "default",
+    server: "https://xts.rmoneyindia.co.in:3000",
     marketDataRoot: "/apibinarymarketdata",
     marketSocketRoot: "/apimarketdata",
     login: { mode: "access-token", hostlookup: "auto", hostlookupUrl: "https://xts.rmoneyindia.co.in:4000/hostlookup" },
     segments: ["NSECM", "NSEFO", "BSECM", "BSEFO"],
-    optionalSegments: [],
     margin: true,
     unverified: ["segments", "login"],
     sources: [SPEC, "margin endpoint served; funds from the ALL|ALL|ALL entry; LTP mode subscribes 1501"],
-  },
+  }),
 ];
 
 export const DEFAULT_PROFILE = "jainam_prop";
