@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -28,6 +28,9 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "32" },
     sandbox: { type: "string", default: "builtin" },
     "refresh-worker": { type: "string", default: "on" },
+    // Issue 19's setting: the server on one core (taskset -c N), its collections traced.
+    "pin-server": { type: "string" },
+    "trace-gc": { type: "boolean", default: false },
   },
 });
 
@@ -65,6 +68,25 @@ interface Server {
   readonly url: string;
   readonly apikey: string;
   readonly exited: Promise<number | null>;
+  /** `--trace-gc` lines, each with when the load script read it. */
+  readonly gcs: GcEvent[];
+}
+
+interface GcEvent {
+  readonly at: number;
+  readonly kind: "Scavenge" | "Mark-Compact" | "other";
+  /** The pause on the main thread, as --trace-gc prints it. */
+  readonly ms: number;
+}
+
+// e.g. "[12:0x5f…]   8123 ms: Mark-Compact 61.2 (75.0) -> 40.3 (74.1) MB, pooled: 0 MB, 14.21 / 0.00 ms  (average mu …"
+const GC_LINE = /ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Compact \(reduce\))[^\n]*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+
+function gcEvent(line: string, at: number): GcEvent | undefined {
+  const m = GC_LINE.exec(line);
+  if (m === null) return undefined;
+  const kind = m[1] === "Scavenge" ? "Scavenge" : m[1]!.startsWith("Mark-Compact") ? "Mark-Compact" : "other";
+  return { at, kind, ms: Number(m[2]) };
 }
 
 function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
@@ -83,9 +105,18 @@ interface Child {
   readonly exited: Promise<number | null>;
 }
 
+function spawnOptions(env: Record<string, string>): SpawnOptions {
+  return { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] };
+}
+
 /** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
 async function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Child & { found: T }> {
-  const child = spawn(process.execPath, [...(command[0] === "serve" && process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), BIN, ...command], { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const serving = command[0] === "serve";
+  const nodeFlags = serving ? [...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : [])] : [];
+  const argv = [...nodeFlags, BIN, ...command];
+  const pin = serving ? args["pin-server"] : undefined;
+  // taskset execs node in place: the pid is the server's.
+  const child = pin === undefined ? spawn(process.execPath, argv, spawnOptions(env)) : spawn("taskset", ["-c", pin, process.execPath, ...argv], spawnOptions(env));
   const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
   let output = "";
   const found = await new Promise<T>((resolveReady, reject) => {
@@ -143,10 +174,20 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
       return url === undefined || apikey === undefined ? undefined : { url, apikey };
     },
   );
-  // Drain the pipes from here on, so a chatty server never blocks on a full pipe.
-  started.child.stdout!.resume();
+  // Drain the pipes from here on, so a chatty server never blocks on a full pipe; keep the GC trace.
+  const gcs: GcEvent[] = [];
+  let partial = "";
+  started.child.stdout!.on("data", (chunk: Buffer) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    const at = performance.now();
+    for (const line of lines) {
+      const event = gcEvent(line, at);
+      if (event !== undefined) gcs.push(event);
+    }
+  });
   started.child.stderr!.resume();
-  return { child: started.child, exited: started.exited, ...started.found };
+  return { child: started.child, exited: started.exited, gcs, ...started.found };
 }
 
 async function stopServer(server: Child): Promise<void> {
@@ -324,6 +365,7 @@ async function main(): Promise<void> {
     console.log(`\nerrors by code: ${errors.size === 0 ? "none" : ""}`);
     for (const [what, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${what}: ${n}`);
     console.log(`load average at the end: ${load()}`);
+    if (args["trace-gc"] === true) console.log(gcSummary(server.gcs.filter((g) => g.at >= started), r));
     console.log(`\nserver RSS: before ${mb(rssBefore)}, after ${mb(rssAfter)}, highest sampled during ${mb(rssPeakDuring)}, peak since start (VmHWM) ${mb(rssPeak)}`);
     if (sandbox !== null) console.log(`sandbox RSS at the end: ${mb(rssKb(sandbox.child.pid!, "VmRSS"))} (not part of the server's)`);
   } finally {
@@ -336,3 +378,17 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** What the server's collections cost during the run: per kind, and the major ones over 10 ms, in and out of the refresh. */
+function gcSummary(gcs: readonly GcEvent[], refresh: Sample | null): string {
+  const lines = [`\nserver GC during the run (--trace-gc${args["pin-server"] === undefined ? "" : `, server pinned to CPU ${args["pin-server"]}`}):`];
+  for (const kind of ["Scavenge", "Mark-Compact", "other"] as const) {
+    const of = gcs.filter((g) => g.kind === kind).map((g) => g.ms).sort((a, b) => a - b);
+    if (of.length === 0) continue;
+    lines.push(`  ${kind}: ${of.length} pauses, p50 ${of[Math.floor(of.length / 2)]!.toFixed(1)} ms, max ${of[of.length - 1]!.toFixed(1)} ms, total ${of.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
+  }
+  const inRefresh = (g: GcEvent): boolean => refresh !== null && g.at >= refresh.startedAt && g.at <= refresh.startedAt + refresh.ms + 1000;
+  const long = gcs.filter((g) => g.kind === "Mark-Compact" && g.ms > 10);
+  lines.push(`  major pauses over 10 ms: ${long.length} (${long.filter(inRefresh).length} during the refresh or the second after it)${long.length === 0 ? "" : `: ${long.map((g) => `${g.ms.toFixed(1)} ms`).join(", ")}`}`);
+  return lines.join("\n");
+}
