@@ -112,7 +112,7 @@ function spawnOptions(env: Record<string, string>): SpawnOptions {
 /** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
 async function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Child & { found: T }> {
   const serving = command[0] === "serve";
-  const nodeFlags = serving ? [...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : [])] : [];
+  const nodeFlags = serving ? [...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : []), ...(process.env["LOAD_NODE_FLAGS"]?.split(/\s+/).filter((f) => f !== "") ?? [])] : [];
   const argv = [...nodeFlags, BIN, ...command];
   const pin = serving ? args["pin-server"] : undefined;
   // taskset execs node in place: the pid is the server's.
