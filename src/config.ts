@@ -196,7 +196,6 @@ function perSecond(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-export const DEFAULT_MARKETDATA_ROOT = findProfile(DEFAULT_PROFILE)!.marketDataRoot;
 
 const JAINAM_CREDENTIALS = [
   "JAINAM_INTERACTIVE_API_KEY",
@@ -259,7 +258,7 @@ function loadJainamConfig(env: Env, profile: BrokerProfile): JainamConfig | null
   const rootSet = read(env, "JAINAM_MARKETDATA_ROOT");
   const root = rootSet ?? profile.marketDataRoot;
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(root)) {
-    throw new ConfigError("JAINAM_MARKETDATA_ROOT", `'${root}' must be a path starting with '/', e.g. ${DEFAULT_MARKETDATA_ROOT}`);
+    throw new ConfigError("JAINAM_MARKETDATA_ROOT", `'${root}' must be a path starting with '/', e.g. ${profile.marketDataRoot}`);
   }
   const marketDataRoot = root.replace(/\/+$/, "");
 

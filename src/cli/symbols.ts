@@ -1,6 +1,7 @@
 import { ContractNotLoadedError, SymbolNotFoundError, TokenNotFoundError, ValidationError } from "../errors.js";
 import { parseExchange } from "../instruments/exchanges.js";
-import { SymbolIndex } from "../resolver/symbol-index.js";
+import { silentLogger } from "../logger.js";
+import { loadIndex } from "../resolver/load-index.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 import { json, table } from "./format.js";
@@ -18,7 +19,7 @@ export async function lookupSymbol(store: SymbolStore, broker: string, symbol: s
   const wanted = symbol.trim().toUpperCase();
   const row = await store.findBySymbol(broker, exchange, wanted);
   if (row === undefined) {
-    const index = SymbolIndex.build(await store.loadBroker(broker));
+    const { index } = await loadIndex(store, broker, silentLogger());
     if (index.size === 0) throw new ContractNotLoadedError(broker);
     throw new SymbolNotFoundError(symbol.trim(), exchange, index.suggest(symbol, exchange));
   }
@@ -48,7 +49,7 @@ export async function searchSymbols(
   const exchange = options.exchange === undefined ? undefined : parseExchange(options.exchange);
   const query = terms.join(" ").trim();
   if (query === "") throw new ValidationError("query", "search needs at least one non-blank term");
-  const index = SymbolIndex.build(await store.loadBroker(broker));
+  const { index } = await loadIndex(store, broker, silentLogger());
   const hits = index.search(query, { exchange, limit: options.limit });
   if (options.json) return json(hits);
   if (hits.length === 0) return `no symbols match '${query}'${exchange ? ` on ${exchange}` : ""}\n`;

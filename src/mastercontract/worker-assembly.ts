@@ -19,7 +19,9 @@ export type AssemblyRequest =
 
 export type AssemblyReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly code: string | null; readonly message: string };
 
-type Request = AssemblyRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
+/** A request as a caller writes it: each kind without the id `call` adds. */
+type WithoutId<T> = T extends unknown ? Omit<T, "id"> : never;
+type Request = WithoutId<AssemblyRequest>;
 
 /**
  * Chunks sent and not yet parsed, at most: enough to keep the worker busy while the next one
@@ -47,6 +49,8 @@ export class WorkerAssembly implements ContractAssembly {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private stopped: Error | undefined;
+  /** The first chunk the worker could not take: the segment is incomplete, so the refresh must fail. */
+  private chunkFailure: Error | undefined;
 
   /** `limits` caps the worker's heap (a worker past it dies, failing only the refresh). */
   constructor(broker: string, databaseUrl: string, limits?: ResourceLimits) {
@@ -63,13 +67,17 @@ export class WorkerAssembly implements ContractAssembly {
   async write(segment: string, chunk: string): Promise<void> {
     while (this.inFlight >= MAX_CHUNKS_IN_FLIGHT && this.stopped === undefined) await new Promise<void>((resolve) => this.waiting.push(resolve));
     if (this.stopped !== undefined) throw this.stopped;
+    if (this.chunkFailure !== undefined) throw this.chunkFailure;
     this.inFlight += 1;
     this.call({ op: "chunk", segment, chunk }).then(
       (progress) => {
         this.progressOf.set(segment, progress as { lines: number; rows: number });
         this.release();
       },
-      () => this.release(),
+      (error: Error) => {
+        this.chunkFailure ??= error;
+        this.release();
+      },
     );
   }
 
@@ -77,8 +85,11 @@ export class WorkerAssembly implements ContractAssembly {
     return this.progressOf.get(segment) ?? { lines: 0, rows: 0 };
   }
 
-  endSegment(segment: string, complete: boolean): Promise<SegmentReport> {
-    return this.call({ op: "end", segment, complete }) as Promise<SegmentReport>;
+  async endSegment(segment: string, complete: boolean): Promise<SegmentReport> {
+    // Replies come in order, so every chunk of the segment has been answered before this one.
+    const report = (await this.call({ op: "end", segment, complete })) as SegmentReport;
+    if (this.chunkFailure !== undefined) throw this.chunkFailure;
+    return report;
   }
 
   finish(): Promise<AssembledContract> {

@@ -3,8 +3,7 @@ import { parseExchange, type Exchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
-import { columnsOfArrays, type ContractColumns } from "./contract-columns.js";
-import { decodeSnapshot, SnapshotError } from "./contract-snapshot.js";
+import { loadIndex } from "./load-index.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 export interface ResolverStats {
@@ -38,30 +37,10 @@ export class Resolver {
     this.debugLookups = logger.isLevelEnabled("debug");
   }
 
-  /**
-   * Loads the broker's contract from the store and swaps it in: from the snapshot stored with the
-   * rows when there is one (one blob, tens of milliseconds), else from the rows themselves. The
-   * version is read before the rows: if a refresh commits in between, the rows are newer than
-   * the version recorded and the next version check simply loads again. A snapshot carries its
-   * own version, written in the same transaction as its rows.
-   */
+  /** Loads the broker's contract from the store (its snapshot, else its rows: `loadIndex`) and swaps it in. */
   async load(): Promise<SymbolIndex> {
     const started = performance.now();
-    let version = (await this.store.getStatus(this.broker)).contractVersion;
-    let columns: ContractColumns | undefined;
-    const snapshot = await this.store.loadSnapshot(this.broker);
-    if (snapshot !== null && snapshot.contractVersion >= version) {
-      try {
-        columns = decodeSnapshot(snapshot.bytes);
-        if (columns.broker !== this.broker) throw new SnapshotError(`snapshot is of broker '${columns.broker}'`);
-        version = snapshot.contractVersion;
-      } catch (error) {
-        columns = undefined;
-        this.logger.warn({ broker: this.broker, reason: (error as Error).message }, "contract snapshot unreadable; loading the rows instead");
-      }
-    }
-    columns ??= columnsOfArrays(this.broker, await this.store.loadBrokerArrays(this.broker));
-    const index = SymbolIndex.fromColumns(columns);
+    const { index, version } = await loadIndex(this.store, this.broker, this.logger);
     this.swap(index, performance.now() - started, version);
     return index;
   }

@@ -17,6 +17,7 @@ import {
   RECORD,
   STRIKE,
   TICK_SIZE,
+  symbolLengthOf,
   TOKEN,
   UPPER_CIRCUIT,
   type ContractColumns,
@@ -90,8 +91,8 @@ export class SymbolIndex {
     if (code === undefined) return -1;
     const { symbolSlots: slots, records, text } = this.columns;
     for (let slot = hashSymbol(symbol, code) & this.mask, held = slots[slot]!; held !== 0; slot = (slot + 1) & this.mask, held = slots[slot]!) {
-      const r = (held - 1) * RECORD;
-      if (records[r + LENGTHS]! >>> 16 === symbol.length && (records[r + CODES]! & 0xff) === code && text.startsWith(symbol, records[r + AT]!)) return held - 1;
+      const i = held - 1;
+      if (symbolLengthOf(records, i) === symbol.length && exchangeOf(records, i) === code && text.startsWith(symbol, records[i * RECORD + AT]!)) return i;
     }
     return -1;
   }

@@ -51,7 +51,7 @@ export interface BrokerProfile {
 }
 
 const ALL_SEGMENTS: readonly MasterSegment[] = ["NSECM", "NSEFO", "NSECD", "BSECM", "BSEFO", "MCXFO"];
-const SPEC = "../shared/spec/streaming-and-market-data.md §5 (OpenAlgo's plugin for this broker)";
+const SPEC = "OpenAlgo's XTS plugin for this broker (marketcalls/openalgo, broker/), as collected in the project's streaming and market-data notes §5";
 
 type Entry = Pick<BrokerProfile, "name" | "title" | "segments" | "unverified" | "sources"> & Partial<BrokerProfile> & { readonly server?: string };
 
@@ -94,7 +94,7 @@ export const PROFILES: readonly BrokerProfile[] = [
     // Served empty to Prop accounts.
     optionalSegments: ["NSECD", "MCXFO"],
     unverified: [],
-    sources: ["../shared/spec/xts-protocol.md §1–§2 (live captures)"],
+    sources: ["live captures on Jainam Prop, as collected in the project's XTS protocol notes §1–§2"],
   }),
   broker({
     name: "jainam_retail",

@@ -11,7 +11,7 @@ import type { Session } from "./sessions.js";
 import type { StreamMessageCode } from "./subscriptions.js";
 
 /** The market-data socket's path under a broker's socket root (Jainam Prop: /apibinarymarketdata/socket.io). */
-export function marketSocketPath(root: string): string {
+function marketSocketPath(root: string): string {
   return `${root}/socket.io`;
 }
 /** The interactive socket under the direct root and under the hostlookup connection string's (streaming-and-market-data.md §3 [U]). */
