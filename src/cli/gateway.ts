@@ -30,7 +30,7 @@ import { PaperEngine, type PaperOptions } from "../analyzer/paper-engine.js";
 import { httpForwarder } from "../api/forward.js";
 import type { RetryPolicy } from "../xts/client/backoff.js";
 import { createXtsClient, type XtsClient } from "../xts/client/create-client.js";
-import type { FetchFunction } from "../xts/client/http.js";
+import type { FetchFunction } from "../xts/client/transport.js";
 import { Secret, type JainamConfig } from "../xts/client/jainam-config.js";
 import type { XtsTimeouts } from "../xts/client/timeouts.js";
 

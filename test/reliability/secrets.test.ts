@@ -7,7 +7,7 @@ import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/create-sandbox.js";
 import { createXtsClient } from "../../src/xts/client/create-client.js";
-import type { FetchFunction } from "../../src/xts/client/http.js";
+import type { FetchFunction } from "../../src/xts/client/transport.js";
 import { Secret, type JainamConfig } from "../../src/xts/client/jainam-config.js";
 import { tempDir } from "../support/temp-dir.js";
 

@@ -6,7 +6,7 @@ import type { SandboxOptions } from "../../src/sandbox/sandbox-options.js";
 import type { RecordedRequest } from "../../src/sandbox/server/request-log.js";
 import { createLogger, type Logger } from "../../src/logger.js";
 import { XtsBridgeError } from "../../src/errors.js";
-import { createXtsClient, Secret, type FetchFunction, type JainamConfig, type XtsClient, type XtsTimeouts } from "../../src/xts/client/index.js";
+import { createXtsClient, fetchTransport, Secret, undiciTransport, type FetchFunction, type Transport, type JainamConfig, type XtsClient, type XtsTimeouts } from "../../src/xts/client/index.js";
 import type { XtsPlaceOrderRequest } from "../../src/xts/client/types.js";
 import { late } from "../support/late.js";
 import { xtsOrder } from "../support/xts-orders.js";
@@ -67,11 +67,12 @@ export function harness(
     },
   });
   const logger: Logger = createLogger({ level: "trace", destination });
-  const inner = options.fetch ?? fetch;
-  const recordingFetch: FetchFunction = (input, init) => {
-    const authorization = new Headers(init?.headers).get("authorization");
-    if (authorization !== null) tokensSent.add(authorization);
-    return inner(input, init);
+  // The production transport unless a test rewrites exchanges with its own fetch.
+  const inner = options.fetch === undefined ? undiciTransport() : fetchTransport(options.fetch);
+  const recording: Transport = (url, init) => {
+    const authorization = init.headers["Authorization"];
+    if (authorization !== undefined) tokensSent.add(authorization);
+    return inner(url, init);
   };
   const client = createXtsClient({
     jainam: jainamFor(sandbox, options.jainam),
@@ -84,7 +85,7 @@ export function harness(
       },
       random: () => 0.5,
     },
-    fetch: recordingFetch,
+    transport: recording,
   });
   return { client, delays, tokensSent, logText: () => lines.join("") };
 }

@@ -1,7 +1,8 @@
 import type { Logger } from "../../logger.js";
 import { silentLogger } from "../../logger.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./backoff.js";
-import { XtsHttp, type FetchFunction } from "./http.js";
+import { XtsHttp } from "./http.js";
+import { fetchTransport, undiciTransport, type FetchFunction, type Transport } from "./transport.js";
 import { XtsInteractiveClient } from "./interactive-client.js";
 import type { JainamConfig } from "./jainam-config.js";
 import { XtsMarketDataClient } from "./market-client.js";
@@ -12,7 +13,9 @@ export interface CreateXtsClientOptions {
   readonly logger?: Logger;
   readonly timeouts?: Partial<XtsTimeouts>;
   readonly retry?: Partial<RetryPolicy>;
-  /** Defaults to the global fetch (undici, built into Node 20). */
+  /** How requests reach XTS; defaults to undici's pooled `request` (transport.ts). */
+  readonly transport?: Transport;
+  /** A `fetch` to use instead (tests rewrite or observe exchanges with one); `transport` wins. */
   readonly fetch?: FetchFunction;
   /** Clock for Retry-After dates; defaults to Date.now. */
   readonly now?: () => number;
@@ -41,7 +44,7 @@ export function createXtsClient(options: CreateXtsClientOptions): XtsClient {
     throw new RangeError(`retry.maxAttempts must be an integer ≥ 1, got ${retry.maxAttempts}`);
   }
   const http = new XtsHttp({
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    transport: options.transport ?? (options.fetch === undefined ? undiciTransport() : fetchTransport(options.fetch)),
     logger: (options.logger ?? silentLogger()).child({ component: "xts" }),
     retry,
     now: options.now ?? Date.now,

@@ -2,10 +2,11 @@ import type { Logger } from "../../logger.js";
 import { nextRetryDelayMs, type RetryPolicy } from "./backoff.js";
 import { classifyFetchFailure, classifyReply, describeFetchFailure, type ReplyOutcome, type XtsReply } from "./classify.js";
 import { isRetryableOutcome, retryable, transportError, TransportFailure, type Operation } from "./operation.js";
+import type { Transport, TransportResponse } from "./transport.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
-export type FetchFunction = typeof fetch;
+
 
 export interface XtsRequest {
   readonly method: HttpMethod;
@@ -32,7 +33,7 @@ export interface OpenResponse {
 }
 
 export interface HttpOptions {
-  readonly fetch: FetchFunction;
+  readonly transport: Transport;
   readonly logger: Logger;
   readonly retry: RetryPolicy;
   readonly now: () => number;
@@ -55,7 +56,7 @@ function pathOf(url: string): string {
 }
 
 /**
- * HTTP to XTS over the global fetch (undici): one deadline per operation covering the head and
+ * HTTP to XTS over a transport (undici's pooled `request` unless one is handed in): one deadline per operation covering the head and
  * the body, the retry loop for retryable operations, and one debug line per exchange that names
  * the method, path, status and duration — never a header, a body or a query value.
  */
@@ -83,15 +84,14 @@ export class XtsHttp {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), operation.timeoutMs);
     const started = performance.now();
-    const path = pathOf(request.url);
     // The SDKs send Content-Type on every call, GETs included (xts-protocol.md §1.6).
     const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
     if (request.token !== undefined) headers["Authorization"] = request.token;
-    const log = (fields: Record<string, unknown>) =>
-      this.options.logger.debug(
-        { op: operation.name, method: request.method, path, attempt, durationMs: Math.round(performance.now() - started), ...fields },
-        "xts call",
-      );
+    const logger = this.options.logger;
+    const log = (fields: Record<string, unknown>) => {
+      if (!logger.isLevelEnabled("debug")) return;
+      logger.debug({ op: operation.name, method: request.method, path: pathOf(request.url), attempt, durationMs: Math.round(performance.now() - started), ...fields }, "xts call");
+    };
     const failure = (phase: "request" | "body", error: unknown): TransportFailure => {
       const kind = controller.signal.aborted ? "timeout" : phase === "body" ? "maybe-sent" : classifyFetchFailure(error);
       const detail = kind === "timeout" ? `timed out after ${operation.timeoutMs} ms` : describeFetchFailure(error);
@@ -99,12 +99,12 @@ export class XtsHttp {
       return new TransportFailure(kind, phase, detail, error);
     };
 
-    let response: Response;
+    let response: TransportResponse;
     try {
-      response = await this.options.fetch(buildUrl(request), {
+      response = await this.options.transport(buildUrl(request), {
         method: request.method,
         headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
         signal: controller.signal,
       });
     } catch (error) {
@@ -112,37 +112,30 @@ export class XtsHttp {
       throw failure("request", error);
     }
     log({ status: response.status });
-    const close = () => {
-      clearTimeout(timer);
-      if (!response.bodyUsed && response.body !== null) response.body.cancel().catch(() => undefined);
-    };
-    const lengthHeader = response.headers.get("content-length");
+    const lengthHeader = response.header("content-length");
     const contentLength = lengthHeader === null || !/^\d+$/.test(lengthHeader) ? null : Number(lengthHeader);
-    const body = response.body;
     return {
       status: response.status,
-      contentType: response.headers.get("content-type"),
-      retryAfter: response.headers.get("retry-after"),
+      contentType: response.header("content-type"),
+      retryAfter: response.header("retry-after"),
       contentLength,
       chunks: {
         async *[Symbol.asyncIterator]() {
-          if (body === null) return;
-          const reader = body.getReader();
+          const iterator = response.chunks[Symbol.asyncIterator]();
           try {
             for (;;) {
-              let next: Awaited<ReturnType<typeof reader.read>>;
+              let next: IteratorResult<Uint8Array>;
               try {
-                next = await reader.read();
+                next = await iterator.next();
               } catch (error) {
                 throw failure("body", error);
               }
-              if (next.done) return;
+              if (next.done === true) return;
               yield next.value;
             }
           } finally {
             clearTimeout(timer);
-            reader.cancel().catch(() => undefined);
-            reader.releaseLock();
+            response.cancel();
           }
         },
       },
@@ -155,7 +148,10 @@ export class XtsHttp {
           clearTimeout(timer);
         }
       },
-      close,
+      close: () => {
+        clearTimeout(timer);
+        response.cancel();
+      },
     };
   }
 

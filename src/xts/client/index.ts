@@ -11,7 +11,8 @@ export {
   XtsUnavailableError,
   type XtsClientError,
 } from "./errors.js";
-export type { FetchFunction } from "./http.js";
+export type { FetchFunction, Transport, TransportRequest, TransportResponse } from "./transport.js";
+export { fetchTransport, undiciTransport } from "./transport.js";
 export { XtsInteractiveClient, type XtsInteractiveSessionInfo } from "./interactive-client.js";
 export { Secret, type HostlookupMode, type JainamConfig } from "./jainam-config.js";
 export { XtsMarketDataClient, type XtsMarketSessionInfo } from "./market-client.js";

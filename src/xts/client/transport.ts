@@ -1,0 +1,104 @@
+import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+
+/** What XtsHttp sends: the URL with its query, and a deadline it aborts. */
+export interface TransportRequest {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly signal: AbortSignal;
+}
+
+/** A response whose head has arrived. The body must be read (`chunks`, `text`) or `cancel`led. */
+export interface TransportResponse {
+  readonly status: number;
+  /** A header's value, by lower-case name; null when absent. */
+  header(name: string): string | null;
+  /** The body as it arrives; a socket failure part-way is thrown from the iterator. */
+  readonly chunks: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Gives up on the rest of the body. */
+  cancel(): void;
+}
+
+/**
+ * One HTTP exchange with XTS. A failure before the head arrives is thrown as the client
+ * library's own error (its `code` and `cause` are what classifyFetchFailure reads).
+ */
+export type Transport = (url: string, request: TransportRequest) => Promise<TransportResponse>;
+
+export type FetchFunction = typeof fetch;
+
+/**
+ * The default: undici's `request` over one keep-alive pool per XTS host. Against Node's `fetch`
+ * it skips the WHATWG Request/Response/stream objects — about a third of an order's own cost
+ * (docs/benchmarks.md › Issue 19). undici's own timeouts are left off: the operation's deadline
+ * (the signal) bounds the head and the body together, as it did with fetch.
+ */
+export function undiciTransport(dispatcher: Dispatcher = defaultAgent()): Transport {
+  return async (url, init) => {
+    const response = await undiciRequest(url, {
+      method: init.method,
+      headers: init.headers,
+      body: init.body ?? null,
+      signal: init.signal,
+      dispatcher,
+    });
+    const body = response.body;
+    return {
+      status: response.statusCode,
+      header: (name) => {
+        const value = response.headers[name];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+      chunks: body,
+      text: () => body.text(),
+      cancel: () => {
+        if (!body.destroyed) body.destroy();
+      },
+    };
+  };
+}
+
+let agent: Agent | undefined;
+
+/**
+ * One pool per origin for the process. Keep-alive as fetch's global agent keeps it (undici's
+ * defaults, and the server's own Keep-Alive hint): a longer idle reuse would meet more sockets the
+ * server has already closed, and an order sent on one of those can only be reported as unknown.
+ */
+function defaultAgent(): Agent {
+  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+  return agent;
+}
+
+/** A `fetch` as the transport: for tests that rewrite or observe an exchange at that seam. */
+export function fetchTransport(fetchFunction: FetchFunction): Transport {
+  return async (url, init) => {
+    const response = await fetchFunction(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal });
+    const body = response.body;
+    return {
+      status: response.status,
+      header: (name) => response.headers.get(name),
+      chunks: {
+        async *[Symbol.asyncIterator]() {
+          if (body === null) return;
+          const reader = body.getReader();
+          try {
+            for (;;) {
+              const next = await reader.read();
+              if (next.done) return;
+              yield next.value;
+            }
+          } finally {
+            reader.cancel().catch(() => undefined);
+            reader.releaseLock();
+          }
+        },
+      },
+      text: () => response.text(),
+      cancel: () => {
+        if (!response.bodyUsed && body !== null) body.cancel().catch(() => undefined);
+      },
+    };
+  };
+}
