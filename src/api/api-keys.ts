@@ -15,6 +15,13 @@ function sha256(text: string): Buffer {
  * one constant-time compare — not one slow hash per user as OpenAlgo's Argon2 loop does.
  */
 export class ApiKeys {
+  /**
+   * The key each record was last verified with, for the store's cached records: the same key
+   * again costs a constant-time compare instead of a hash. A record read again from the database
+   * is a new object and is verified afresh.
+   */
+  private readonly verified = new WeakMap<ApiKeyRecord, Buffer>();
+
   constructor(private readonly store: ApiKeyStore) {}
 
   async create(name: string): Promise<{ key: string; record: ApiKeyRecord }> {
@@ -28,9 +35,14 @@ export class ApiKeys {
     if (!KEY_PATTERN.test(key)) return undefined;
     const record = await this.store.findApiKeyByPrefix(key.slice(0, PREFIX_LENGTH));
     if (record === undefined || record.revokedAt !== null) return undefined;
+    const given = Buffer.from(key, "latin1");
+    const seen = this.verified.get(record);
+    if (seen !== undefined && seen.length === given.length && timingSafeEqual(seen, given)) return record;
     const stored = Buffer.from(record.hash, "hex");
-    const given = sha256(key);
-    return stored.length === given.length && timingSafeEqual(stored, given) ? record : undefined;
+    const digest = sha256(key);
+    if (stored.length !== digest.length || !timingSafeEqual(stored, digest)) return undefined;
+    this.verified.set(record, given);
+    return record;
   }
 
   list(): Promise<ApiKeyRecord[]> {

@@ -22,11 +22,14 @@ export const API_PREFIX = "/api/v1";
 
 /** Hides `apikey=…` in logged URLs (GET /instruments takes the key in the query string). */
 export function redactUrl(url: string): string {
+  if (!url.includes("?")) return url;
   return url.replace(/([?&]apikey=)[^&]*/gi, "$1[redacted]");
 }
 
 /** The path of a URL as the router matches it: no query, no repeated or trailing slashes. */
 function routePath(url: string): string {
+  // The usual case, already clean: no query, no doubled or trailing slash.
+  if (!url.includes("?") && !url.includes("//") && !url.endsWith("/")) return url;
   const path = url.split("?")[0]!.replace(/\/{2,}/g, "/");
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }

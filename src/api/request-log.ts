@@ -13,17 +13,25 @@ export interface LoggedRequest {
 
 /** The last `capacity` API requests of this process, newest last; never the query string (it may hold a key). */
 export class RequestLog {
+  /** A ring: `next` is where the next entry goes, and the oldest once the ring is full. */
   private readonly entries: LoggedRequest[] = [];
+  private next = 0;
 
-  constructor(private readonly capacity = 500) {}
+  constructor(private readonly capacity = 500) {
+    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be an integer ≥ 1, got ${capacity}`);
+  }
 
   add(entry: LoggedRequest): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    if (this.entries.length < this.capacity) this.entries.push(entry);
+    else this.entries[this.next] = entry;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   /** Newest first. */
   recent(limit = 200): LoggedRequest[] {
-    return this.entries.slice(-limit).reverse();
+    const count = Math.min(Math.max(0, limit), this.entries.length);
+    const out: LoggedRequest[] = [];
+    for (let i = 1; i <= count; i += 1) out.push(this.entries[(this.next - i + this.capacity) % this.capacity]!);
+    return out;
   }
 }

@@ -37,11 +37,22 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
  * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
  * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
  */
+/** How long a live API key read from the database is trusted without reading it again. */
+export const API_KEY_CACHE_MS = 1_000;
+
 export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperStore {
   readonly dialect: SqlDialect["name"];
   readonly watchContracts?: (listener: ContractListener) => Promise<() => Promise<void>>;
   private readonly candles: SqlCandles;
   private readonly paper: SqlPaper;
+  /**
+   * Live keys read in the last API_KEY_CACHE_MS, by prefix: most requests cost no query. Every key
+   * written through this store clears it; a key revoked by another process (the CLI, a replica)
+   * is refused within that time.
+   */
+  private readonly keyCache = new Map<string, { readonly record: ApiKeyRecord; readonly at: number }>();
+  /** Bumped by every key write, so a read that overlapped one is not cached. */
+  private keyWrites = 0;
 
   constructor(private readonly sql: SqlDialect) {
     this.dialect = sql.name;
@@ -161,23 +172,45 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   }
 
   async insertApiKey(name: string, prefix: string, hash: string): Promise<ApiKeyRecord> {
+    this.forgetKeys();
     const [row] = await this.sql.transaction((tx) => tx.all<ApiKeyRow>("INSERT INTO api_keys (name, prefix, hash, created_at) VALUES (?, ?, ?, ?) RETURNING *", [name, prefix, hash, new Date().toISOString()]));
     return apiKeyFromRow(row!);
   }
 
   async findApiKeyByPrefix(prefix: string): Promise<ApiKeyRecord | undefined> {
+    const now = performance.now();
+    const cached = this.keyCache.get(prefix);
+    if (cached !== undefined && now - cached.at < API_KEY_CACHE_MS) return cached.record;
+    const writes = this.keyWrites;
     const [row] = await this.sql.reader.all<ApiKeyRow>("SELECT * FROM api_keys WHERE prefix = ?", [prefix]);
-    return row === undefined ? undefined : apiKeyFromRow(row);
+    const record = row === undefined ? undefined : apiKeyFromRow(row);
+    // Only live keys: a flood of made-up prefixes must not grow the cache, nor a revoked key linger.
+    if (record === undefined || record.revokedAt !== null || writes !== this.keyWrites) this.keyCache.delete(prefix);
+    else {
+      if (this.keyCache.size >= 1_000) this.keyCache.clear();
+      this.keyCache.set(prefix, { record, at: now });
+    }
+    return record;
   }
 
   async listApiKeys(): Promise<ApiKeyRecord[]> {
     return (await this.sql.reader.all<ApiKeyRow>("SELECT * FROM api_keys ORDER BY id")).map(apiKeyFromRow);
   }
 
-  revokeApiKey(idOrPrefix: string): Promise<number> {
-    return this.sql.transaction((tx) =>
-      tx.run("UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR prefix = ?)", [new Date().toISOString(), idOrPrefix, idOrPrefix]),
-    );
+  async revokeApiKey(idOrPrefix: string): Promise<number> {
+    this.forgetKeys();
+    try {
+      return await this.sql.transaction((tx) =>
+        tx.run("UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND (CAST(id AS TEXT) = ? OR prefix = ?)", [new Date().toISOString(), idOrPrefix, idOrPrefix]),
+      );
+    } finally {
+      this.forgetKeys();
+    }
+  }
+
+  private forgetKeys(): void {
+    this.keyWrites += 1;
+    this.keyCache.clear();
   }
 
   candleDays(key: CandleKey, fromDay: string, toDay: string): Promise<Set<string>> {
