@@ -12,10 +12,11 @@ import { streamBench } from "./stream-bench.js";
 import { optionsBench } from "./options-bench.js";
 import { dashboardBench } from "./dashboard-bench.js";
 import { startupBench } from "./startup-bench.js";
+import { throughputBench } from "./throughput-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup, throughput (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -84,6 +85,7 @@ try {
     }
   }
   if (run("startup")) await startupBench(dir);
+  if (run("throughput")) await throughputBench();
   if (run("refresh")) {
     const store = await sqliteStore(join(dir, "refresh.db"));
     await refreshBench(store, "SQLite");

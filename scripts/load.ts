@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { startNode, stopProcess, type Started } from "../bench/processes.js";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -100,45 +101,14 @@ function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
 
 const mb = (kb: number | null): string => (kb === null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`);
 
-interface Child {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-}
-
-function spawnOptions(env: Record<string, string>): SpawnOptions {
-  return { cwd: ROOT, env: { PATH: process.env["PATH"] ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] };
-}
+type Child = Started<unknown>;
 
 /** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
-async function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Child & { found: T }> {
+function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Started<T>> {
   const serving = command[0] === "serve";
   const nodeFlags = serving ? [...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : []), ...(process.env["LOAD_NODE_FLAGS"]?.split(/\s+/).filter((f) => f !== "") ?? [])] : [];
-  const argv = [...nodeFlags, BIN, ...command];
   const pin = serving ? args["pin-server"] : undefined;
-  // taskset execs node in place: the pid is the server's.
-  const child = pin === undefined ? spawn(process.execPath, argv, spawnOptions(env)) : spawn("taskset", ["-c", pin, process.execPath, ...argv], spawnOptions(env));
-  const exited = new Promise<number | null>((resolveExit) => child.on("exit", (code) => resolveExit(code)));
-  let output = "";
-  const found = await new Promise<T>((resolveReady, reject) => {
-    const timer = setTimeout(() => reject(new Error(`'${command.join(" ")}' not ready within ${STARTUP_DEADLINE_MS} ms:\n${output}`)), STARTUP_DEADLINE_MS);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString("utf8");
-      // Keep only what start-up needs; the server's warnings after that are not collected.
-      if (output.length > 1_000_000) output = output.slice(-100_000);
-      const value = ready(output);
-      if (value !== undefined) {
-        clearTimeout(timer);
-        resolveReady(value);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`'${command.join(" ")}' exited (${code}) before it was ready:\n${output}`));
-    });
-  });
-  return { child, exited, found };
+  return startNode({ argv: [...nodeFlags, BIN, ...command], env, cwd: ROOT, deadlineMs: STARTUP_DEADLINE_MS, ...(pin === undefined ? {} : { cpus: pin }) }, ready);
 }
 
 async function startSandbox(): Promise<Child & { env: Record<string, string> }> {
@@ -190,15 +160,7 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
   return { child: started.child, exited: started.exited, gcs, ...started.found };
 }
 
-async function stopServer(server: Child): Promise<void> {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
-  server.child.kill("SIGTERM");
-  const stopped = await Promise.race([server.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
-  if (!stopped) {
-    server.child.kill("SIGKILL");
-    await server.exited;
-  }
-}
+const stopServer = stopProcess;
 
 async function post(server: Server, endpoint: Endpoint, body: Record<string, unknown>): Promise<Sample> {
   const startedAt = performance.now();

@@ -1,0 +1,156 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startNode, stopProcess, type Started } from "./processes.js";
+import { fmt, report, type BenchResult } from "./stats.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const BIN = join(ROOT, "bin", "xtsbridge.js");
+const BARE = fileURLToPath(new URL("./bare-fastify.js", import.meta.url));
+
+interface WrkResult {
+  readonly rps: number;
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+function hasWrk(): boolean {
+  try {
+    execFileSync("wrk", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch (error) {
+    // wrk --version exits 1 after printing its version.
+    return (error as { status?: number }).status === 1;
+  }
+}
+
+const millis = (value: string, unit: string): number => Number(value) * (unit === "us" ? 0.001 : unit === "s" ? 1000 : 1);
+
+/** One wrk run (closed loop, `connections` keep-alive connections) posting `body` to `url`. */
+async function wrk(url: string, body: string, seconds: number, connections: number, cpu: string | undefined, dir: string): Promise<WrkResult> {
+  const script = join(dir, "post.lua");
+  writeFileSync(script, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = ${JSON.stringify(body)}\n`);
+  const argv = ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", "-s", script, url];
+  const child = cpu === undefined ? spawn("wrk", argv) : spawn("taskset", ["-c", cpu, "wrk", ...argv]);
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  if (code !== 0 || rps === null || p99 === null) throw new Error(`wrk failed (${code}):\n${out}`);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  const errors = socketErrors === null ? 0 : socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0);
+  return { rps: Number(rps[1]), p99Ms: millis(p99[1]!, p99[2]!), non2xx, errors };
+}
+
+/** Waits until the start-up refresh has loaded the contract (a symbol resolves), then lets the streams connect. */
+async function settled(url: string, apikey: string): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  for (;;) {
+    const answer = await fetch(`${url}/api/v1/symbol`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apikey, symbol: "RELIANCE", exchange: "NSE" }) });
+    await answer.arrayBuffer();
+    if (answer.status === 200) break;
+    if (performance.now() > deadline) throw new Error(`the server did not load its contract within 120 s (symbol answered ${answer.status})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, 3_000));
+}
+
+/**
+ * Issue 19: saturated throughput of xtsbridge's ping, symbol, quotes and placeorder against a bare
+ * Fastify 5 process in the same run (bare-fastify.ts: a constant answer, and one XTS call over
+ * fetch and over undici to the same sandbox). The server under test and the baseline run on CPU 0
+ * in turn; wrk and the sandbox share CPU 1. xtsbridge runs as `npm start` runs it: LOG_LEVEL=info
+ * (one line per request), the per-key rate limits raised out of the way. Needs wrk (Debian's
+ * package: `apt-get install -y wrk`).
+ */
+export async function throughputBench(seconds = Number(process.env["BENCH_SECONDS"] ?? 8), connections = 32): Promise<BenchResult> {
+  if (!hasWrk()) return report("Throughput (issue 19)", ["skipped: needs wrk on the PATH (apt-get install -y wrk)"]);
+  const twoCores = cpus().length >= 2;
+  const serverCpu = twoCores ? "0" : undefined;
+  const loadCpu = twoCores ? "1" : undefined;
+  const dir = mkdtempSync(join(tmpdir(), "xtsbridge-throughput-"));
+  const running: Started<unknown>[] = [];
+  try {
+    const sandbox = await startNode({ argv: [BIN, "sandbox", "--port", "0", "--instruments", "150000"], env: {}, cwd: ROOT, ...(loadCpu === undefined ? {} : { cpus: loadCpu }) }, (output) =>
+      output.includes("Stop with Ctrl+C.") ? Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!])) : undefined,
+    );
+    running.push(sandbox);
+    const xts = sandbox.found["JAINAM_SERVER"];
+    if (xts === undefined) throw new Error("the sandbox did not print JAINAM_SERVER");
+
+    const bare = await startNode({ argv: [BARE], env: { BARE_XTS: xts }, cwd: ROOT, ...(serverCpu === undefined ? {} : { cpus: serverCpu }) }, (output) => /bare fastify at (\S+)/.exec(output)?.[1]);
+    running.push(bare);
+    const baseline = async (path: string): Promise<WrkResult> => {
+      await wrk(`${bare.found}${path}`, "{}", 2, connections, loadCpu, dir);
+      return wrk(`${bare.found}${path}`, "{}", seconds, connections, loadCpu, dir);
+    };
+    const bareRuns = { ping: await baseline("/ping"), orderFetch: await baseline("/order-fetch"), orderUndici: await baseline("/order-undici"), quoteFetch: await baseline("/quote-fetch"), quoteUndici: await baseline("/quote-undici") };
+    await stopProcess(bare);
+
+    const server = await startNode(
+      {
+        argv: [BIN, "serve"],
+        env: {
+          ...sandbox.found,
+          HOST: "127.0.0.1",
+          PORT: "0",
+          WEBSOCKET_PORT: "0",
+          DATABASE_URL: `sqlite:${join(dir, "throughput.db")}`,
+          LOG_LEVEL: "info",
+          MALLOC_MMAP_THRESHOLD_: "131072",
+          ORDER_RATE_LIMIT: "100000 per second",
+          SMART_ORDER_RATE_LIMIT: "100000 per second",
+          API_RATE_LIMIT: "100000 per second",
+        },
+        cwd: ROOT,
+        ...(serverCpu === undefined ? {} : { cpus: serverCpu }),
+      },
+      (output) => {
+        const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
+        const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
+        return url === undefined || apikey === undefined ? undefined : { url, apikey };
+      },
+    );
+    running.push(server);
+    // The request log goes to stdout; read it so the pipe never fills.
+    server.child.stdout!.resume();
+    const { url, apikey } = server.found;
+    await settled(url, apikey);
+    const ours = async (endpoint: string, fields: Record<string, string>): Promise<WrkResult> => {
+      const body = JSON.stringify({ apikey, ...fields });
+      await wrk(`${url}/api/v1/${endpoint}`, body, 2, connections, loadCpu, dir);
+      return wrk(`${url}/api/v1/${endpoint}`, body, seconds, connections, loadCpu, dir);
+    };
+    const stock = { symbol: "RELIANCE", exchange: "NSE" };
+    const runs = {
+      ping: await ours("ping", {}),
+      symbol: await ours("symbol", stock),
+      quotes: await ours("quotes", stock),
+      placeorder: await ours("placeorder", { strategy: "bench", ...stock, action: "BUY", quantity: "1", pricetype: "MARKET", product: "MIS" }),
+    };
+
+    const row = (name: string, run: WrkResult, base: WrkResult, baseName: string, target: number): string => {
+      const ratio = run.rps / base.rps;
+      const failed = run.non2xx + run.errors > 0 ? `, ${run.non2xx} non-2xx, ${run.errors} socket errors` : "";
+      return `${name.padEnd(10)} ${fmt(run.rps, 0).padStart(7)} req/s (p99 ${fmt(run.p99Ms, 2)} ms${failed}) = ${ratio.toFixed(2)} of ${baseName} (${fmt(base.rps, 0)} req/s) — target ≥ ${target} ${ratio >= target ? "met" : "NOT met"}`;
+    };
+    return report(`Throughput (issue 19): wrk -c${connections}, ${seconds} s each after 2 s warm-up; servers on CPU ${serverCpu ?? "any"}, wrk and sandbox on CPU ${loadCpu ?? "any"}`, [
+      row("ping", runs.ping, bareRuns.ping, "bare Fastify", 0.3),
+      row("symbol", runs.symbol, bareRuns.ping, "bare Fastify", 0.3),
+      row("quotes", runs.quotes, bareRuns.quoteFetch, "bare + one fetch quote call", 0.6),
+      row("", runs.quotes, bareRuns.quoteUndici, "bare + one undici quote call", 0.6),
+      row("placeorder", runs.placeorder, bareRuns.orderFetch, "bare + one fetch order call", 0.6),
+      row("", runs.placeorder, bareRuns.orderUndici, "bare + one undici order call", 0.6),
+      `baselines' p99: ping ${fmt(bareRuns.ping.p99Ms, 2)} ms, order fetch ${fmt(bareRuns.orderFetch.p99Ms, 2)} / undici ${fmt(bareRuns.orderUndici.p99Ms, 2)} ms, quote fetch ${fmt(bareRuns.quoteFetch.p99Ms, 2)} / undici ${fmt(bareRuns.quoteUndici.p99Ms, 2)} ms`,
+    ]);
+  } finally {
+    for (const started of running.reverse()) await stopProcess(started);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
