@@ -3,12 +3,15 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Pool } from "undici";
 import { startNode, stopProcess, type Started } from "./processes.js";
-import { fmt, report, type BenchResult } from "./stats.js";
+import { fmt, report, summary, type BenchResult } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BIN = join(ROOT, "bin", "xtsbridge.js");
 const BARE = fileURLToPath(new URL("./bare-fastify.js", import.meta.url));
+/** Issue 19's rate for the order latency target. */
+const ORDER_RATE = 500;
 
 interface WrkResult {
   readonly rps: number;
@@ -48,6 +51,54 @@ async function wrk(url: string, body: string, seconds: number, connections: numb
   return { rps: Number(rps[1]), p99Ms: millis(p99[1]!, p99[2]!), non2xx, errors };
 }
 
+interface OpenLoopResult {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly sent: number;
+  readonly failed: number;
+}
+
+/**
+ * Open loop at a fixed rate (request n is due at n / rate seconds, whether or not the earlier ones
+ * have been answered), from this process over one keep-alive pool: the latency each request saw.
+ */
+async function openLoop(url: string, body: (n: number) => string, rate: number, seconds: number): Promise<OpenLoopResult> {
+  const { origin, pathname } = new URL(url);
+  const pool = new Pool(origin, { connections: 128 });
+  const latencies: number[] = [];
+  let failed = 0;
+  const pending = new Set<Promise<void>>();
+  const total = Math.round(rate * seconds);
+  const started = performance.now();
+  try {
+    for (let n = 0; n < total; ) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      for (; n < due; n += 1) {
+        const sentAt = performance.now();
+        const one = pool
+          .request({ method: "POST", path: pathname, headers: { "content-type": "application/json" }, body: body(n) })
+          .then(async (answer) => {
+            await answer.body.text();
+            if (answer.statusCode === 200) latencies.push(performance.now() - sentAt);
+            else failed += 1;
+          })
+          .catch(() => {
+            failed += 1;
+          })
+          .finally(() => pending.delete(one));
+        pending.add(one);
+      }
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(pending);
+  } finally {
+    await pool.close();
+  }
+  const s = summary(latencies);
+  return { p50: s.p50, p99: s.p99, max: s.max, sent: total, failed };
+}
+
 /** Waits until the start-up refresh has loaded the contract (a symbol resolves), then lets the streams connect. */
 async function settled(url: string, apikey: string): Promise<void> {
   const deadline = performance.now() + 120_000;
@@ -58,7 +109,7 @@ async function settled(url: string, apikey: string): Promise<void> {
     if (performance.now() > deadline) throw new Error(`the server did not load its contract within 120 s (symbol answered ${answer.status})`);
     await new Promise((r) => setTimeout(r, 250));
   }
-  await new Promise((r) => setTimeout(r, 3_000));
+  await new Promise((r) => setTimeout(r, 5_000));
 }
 
 /**
@@ -91,6 +142,8 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
       return wrk(`${bare.found}${path}`, "{}", seconds, connections, loadCpu, dir);
     };
     const bareRuns = { ping: await baseline("/ping"), orderFetch: await baseline("/order-fetch"), orderUndici: await baseline("/order-undici"), quoteFetch: await baseline("/quote-fetch"), quoteUndici: await baseline("/quote-undici") };
+    await openLoop(`${bare.found}/order-undici`, () => "{}", ORDER_RATE, 2);
+    const bareOrders = await openLoop(`${bare.found}/order-undici`, () => "{}", ORDER_RATE, seconds);
     await stopProcess(bare);
 
     const server = await startNode(
@@ -124,7 +177,7 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
     await settled(url, apikey);
     const ours = async (endpoint: string, fields: Record<string, string>): Promise<WrkResult> => {
       const body = JSON.stringify({ apikey, ...fields });
-      await wrk(`${url}/api/v1/${endpoint}`, body, 2, connections, loadCpu, dir);
+      await wrk(`${url}/api/v1/${endpoint}`, body, 3, connections, loadCpu, dir);
       return wrk(`${url}/api/v1/${endpoint}`, body, seconds, connections, loadCpu, dir);
     };
     const stock = { symbol: "RELIANCE", exchange: "NSE" };
@@ -134,6 +187,11 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
       quotes: await ours("quotes", stock),
       placeorder: await ours("placeorder", { strategy: "bench", ...stock, action: "BUY", quantity: "1", pricetype: "MARKET", product: "MIS" }),
     };
+
+    const orderBody = (n: number): string => JSON.stringify({ apikey, strategy: "bench", ...stock, action: n % 2 === 0 ? "BUY" : "SELL", quantity: "1", pricetype: "MARKET", product: "MIS" });
+    await openLoop(`${url}/api/v1/placeorder`, orderBody, ORDER_RATE, 2);
+    const orders = await openLoop(`${url}/api/v1/placeorder`, orderBody, ORDER_RATE, seconds);
+    const openLoopLine = (name: string, r: OpenLoopResult): string => `${name}: p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, max ${fmt(r.max, 1)} ms${r.failed > 0 ? `, ${r.failed} of ${r.sent} failed` : ""}`;
 
     const row = (name: string, run: WrkResult, base: WrkResult, baseName: string, target: number): string => {
       const ratio = run.rps / base.rps;
@@ -147,6 +205,8 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
       row("", runs.quotes, bareRuns.quoteUndici, "bare + one undici quote call", 0.6),
       row("placeorder", runs.placeorder, bareRuns.orderFetch, "bare + one fetch order call", 0.6),
       row("", runs.placeorder, bareRuns.orderUndici, "bare + one undici order call", 0.6),
+      `placeorder at ${ORDER_RATE} req/s (open loop, ${seconds} s): ${openLoopLine("xtsbridge", orders)}; ${openLoopLine("bare + one undici order call", bareOrders)}`,
+      `placeorder p99 overhead over the bare route: ${fmt(orders.p99 - bareOrders.p99, 2)} ms (target ≤ 2 ms ${orders.p99 - bareOrders.p99 <= 2 ? "met" : "NOT met"}); p50 ${fmt(orders.p50 - bareOrders.p50, 2)} ms`,
       `baselines' p99: ping ${fmt(bareRuns.ping.p99Ms, 2)} ms, order fetch ${fmt(bareRuns.orderFetch.p99Ms, 2)} / undici ${fmt(bareRuns.orderUndici.p99Ms, 2)} ms, quote fetch ${fmt(bareRuns.quoteFetch.p99Ms, 2)} / undici ${fmt(bareRuns.quoteUndici.p99Ms, 2)} ms`,
     ]);
   } finally {

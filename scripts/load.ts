@@ -68,6 +68,8 @@ interface Server {
   readonly child: ChildProcess;
   readonly url: string;
   readonly apikey: string;
+  /** The request thread's isolate in --trace-gc lines. */
+  readonly mainIsolate: string | undefined;
   readonly exited: Promise<number | null>;
   /** `--trace-gc` lines, each with when the load script read it. */
   readonly gcs: GcEvent[];
@@ -76,18 +78,20 @@ interface Server {
 interface GcEvent {
   readonly at: number;
   readonly kind: "Scavenge" | "Mark-Compact" | "other";
-  /** The pause on the main thread, as --trace-gc prints it. */
+  /** The pause on the main thread, as --trace-gc prints it: the atomic part, or the longest incremental marking step before it, whichever is longer. */
   readonly ms: number;
+  /** Which isolate (the line's `[pid:0x…]`): the request thread's, or the refresh worker's. */
+  readonly isolate: string;
 }
 
-// e.g. "[12:0x5f…]   8123 ms: Mark-Compact 61.2 (75.0) -> 40.3 (74.1) MB, pooled: 0 MB, 14.21 / 0.00 ms  (average mu …"
-const GC_LINE = /ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Compact \(reduce\))[^\n]*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms/;
+// e.g. "[12:0x5f…]   8123 ms: Mark-Compact 61.2 (75.0) -> 40.3 (74.1) MB, pooled: 0 MB, 14.21 / 0.00 ms  (+ 15.2 ms in 61 steps since start of marking, biggest step 12.3 ms, …"
+const GC_LINE = /^\[\d+:(0x[0-9a-f]+)\][^\n]*?ms: (Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Compact \(reduce\))[^\n]*? MB, (?:pooled: [\d.]+ MB, )?([\d.]+) \/ [\d.]+ ms(?:[^\n]*?biggest step ([\d.]+) ms)?/;
 
 function gcEvent(line: string, at: number): GcEvent | undefined {
   const m = GC_LINE.exec(line);
   if (m === null) return undefined;
-  const kind = m[1] === "Scavenge" ? "Scavenge" : m[1]!.startsWith("Mark-Compact") ? "Mark-Compact" : "other";
-  return { at, kind, ms: Number(m[2]) };
+  const kind = m[2] === "Scavenge" ? "Scavenge" : m[2]!.startsWith("Mark-Compact") ? "Mark-Compact" : "other";
+  return { at, kind, ms: Math.max(Number(m[3]), Number(m[4] ?? 0)), isolate: m[1]! };
 }
 
 function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
@@ -114,7 +118,7 @@ function startCli<T>(command: readonly string[], env: Record<string, string>, re
 async function startSandbox(): Promise<Child & { env: Record<string, string> }> {
   const sandbox = await startCli(["sandbox", "--port", "0", "--instruments", String(INSTRUMENTS)], {}, (output) => {
     if (!output.includes("Stop with Ctrl+C.")) return undefined;
-    return Object.fromEntries([...output.matchAll(/^(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+    return Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
   });
   return { ...sandbox, env: sandbox.found };
 }
@@ -141,7 +145,9 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
     (output) => {
       const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
       const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
-      return url === undefined || apikey === undefined ? undefined : { url, apikey };
+      // The first collection printed is the request thread's (the refresh worker starts later).
+      const mainIsolate = /^\[\d+:(0x[0-9a-f]+)\][^\n]*?ms: (?:Scavenge|Mark-Compact)/m.exec(output)?.[1];
+      return url === undefined || apikey === undefined ? undefined : { url, apikey, mainIsolate };
     },
   );
   // Drain the pipes from here on, so a chatty server never blocks on a full pipe; keep the GC trace.
@@ -327,7 +333,7 @@ async function main(): Promise<void> {
     console.log(`\nerrors by code: ${errors.size === 0 ? "none" : ""}`);
     for (const [what, n] of [...errors].sort((a, b) => b[1] - a[1])) console.log(`  ${what}: ${n}`);
     console.log(`load average at the end: ${load()}`);
-    if (args["trace-gc"] === true) console.log(gcSummary(server.gcs.filter((g) => g.at >= started), r));
+    if (args["trace-gc"] === true) console.log(gcSummary(server.gcs.filter((g) => g.at >= started), r, server.mainIsolate));
     console.log(`\nserver RSS: before ${mb(rssBefore)}, after ${mb(rssAfter)}, highest sampled during ${mb(rssPeakDuring)}, peak since start (VmHWM) ${mb(rssPeak)}`);
     if (sandbox !== null) console.log(`sandbox RSS at the end: ${mb(rssKb(sandbox.child.pid!, "VmRSS"))} (not part of the server's)`);
   } finally {
@@ -342,14 +348,21 @@ async function main(): Promise<void> {
 await main();
 
 /** What the server's collections cost during the run: per kind, and the major ones over 10 ms, in and out of the refresh. */
-function gcSummary(gcs: readonly GcEvent[], refresh: Sample | null): string {
+function gcSummary(all: readonly GcEvent[], refresh: Sample | null, mainIsolate: string | undefined): string {
+  // The refresh worker's own collections stop only the worker, not a request.
+  const gcs = all.filter((g) => g.isolate === mainIsolate);
   const lines = [`\nserver GC during the run (--trace-gc${args["pin-server"] === undefined ? "" : `, server pinned to CPU ${args["pin-server"]}`}):`];
-  for (const kind of ["Scavenge", "Mark-Compact", "other"] as const) {
-    const of = gcs.filter((g) => g.kind === kind).map((g) => g.ms).sort((a, b) => a - b);
-    if (of.length === 0) continue;
-    lines.push(`  ${kind}: ${of.length} pauses, p50 ${of[Math.floor(of.length / 2)]!.toFixed(1)} ms, max ${of[of.length - 1]!.toFixed(1)} ms, total ${of.reduce((a, b) => a + b, 0).toFixed(0)} ms`);
-  }
   const inRefresh = (g: GcEvent): boolean => refresh !== null && g.at >= refresh.startedAt && g.at <= refresh.startedAt + refresh.ms + 1000;
+  const describe = (events: readonly GcEvent[]): string => {
+    const ms = events.map((g) => g.ms).sort((a, b) => a - b);
+    return `${ms.length} pauses, p50 ${ms[Math.floor(ms.length / 2)]!.toFixed(1)} ms, max ${ms[ms.length - 1]!.toFixed(1)} ms, total ${ms.reduce((a, b) => a + b, 0).toFixed(0)} ms`;
+  };
+  for (const kind of ["Scavenge", "Mark-Compact", "other"] as const) {
+    const of = gcs.filter((g) => g.kind === kind);
+    if (of.length === 0) continue;
+    const outside = of.filter((g) => !inRefresh(g));
+    lines.push(`  ${kind}: ${describe(of)}; outside the refresh: ${outside.length === 0 ? "none" : describe(outside)}`);
+  }
   const long = gcs.filter((g) => g.kind === "Mark-Compact" && g.ms > 10);
   lines.push(`  major pauses over 10 ms: ${long.length} (${long.filter(inRefresh).length} during the refresh or the second after it)${long.length === 0 ? "" : `: ${long.map((g) => `${g.ms.toFixed(1)} ms`).join(", ")}`}`);
   return lines.join("\n");

@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { StoreError, XtsBridgeError } from "../errors.js";
 import { transferablesOf } from "../resolver/contract-columns.js";
@@ -15,6 +16,14 @@ import type { AssemblyReply, AssemblyRequest, AssemblyWorkerData } from "./worke
 const port = parentPort;
 if (port === null) throw new Error("refresh-worker.js runs as a worker thread only");
 const { broker, databaseUrl } = workerData as AssemblyWorkerData;
+
+// On Linux a nice value is a thread's own: this one yields the core to the request thread when
+// both want it (a one-core server), and costs nothing when a core is free. Not raised again.
+try {
+  setPriority(19);
+} catch {
+  // Not allowed here (some containers): the refresh runs at normal priority.
+}
 
 let store: SymbolStore | undefined;
 let assembly: InlineAssembly | undefined;
