@@ -1,4 +1,5 @@
-import { Agent, request as undiciRequest, type Dispatcher } from "undici";
+import type * as UndiciModule from "undici";
+import type { Agent, Dispatcher } from "undici";
 
 /** What XtsHttp sends: the URL with its query, and a deadline it aborts. */
 export interface TransportRequest {
@@ -34,14 +35,15 @@ export type FetchFunction = typeof fetch;
  * (docs/benchmarks.md › Issue 19). undici's own timeouts are left off: the operation's deadline
  * (the signal) bounds the head and the body together, as it did with fetch.
  */
-export function undiciTransport(dispatcher: Dispatcher = defaultAgent()): Transport {
+export function undiciTransport(dispatcher?: Dispatcher): Transport {
   return async (url, init) => {
-    const response = await undiciRequest(url, {
+    const undici = await loadUndici();
+    const response = await undici.request(url, {
       method: init.method,
       headers: init.headers,
       body: init.body ?? null,
       signal: init.signal,
-      dispatcher,
+      dispatcher: dispatcher ?? defaultAgent(undici),
     });
     const body = response.body;
     return {
@@ -59,15 +61,23 @@ export function undiciTransport(dispatcher: Dispatcher = defaultAgent()): Transp
   };
 }
 
+type Undici = typeof UndiciModule;
+let undiciModule: Promise<Undici> | undefined;
 let agent: Agent | undefined;
+
+/** undici takes ~65 ms to import: a process that never calls XTS (a replica, the CLI's lookups) never pays it. */
+function loadUndici(): Promise<Undici> {
+  undiciModule ??= import("undici");
+  return undiciModule;
+}
 
 /**
  * One pool per origin for the process. Keep-alive as fetch's global agent keeps it (undici's
  * defaults, and the server's own Keep-Alive hint): a longer idle reuse would meet more sockets the
  * server has already closed, and an order sent on one of those can only be reported as unknown.
  */
-function defaultAgent(): Agent {
-  agent ??= new Agent({ headersTimeout: 0, bodyTimeout: 0 });
+function defaultAgent(undici: Undici): Agent {
+  agent ??= new undici.Agent({ headersTimeout: 0, bodyTimeout: 0 });
   return agent;
 }
 
