@@ -12,6 +12,12 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // A reader that goes away (`xtsbridge profiles | head -3`) ends the output, as for any Unix
+  // tool: exit quietly with the command's code so far instead of a stack trace about EPIPE.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+  });
   return {
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PROFILES } from "../../src/xts/profiles.js";
 import { runCli } from "../support/cli.js";
@@ -26,5 +28,17 @@ describe("xtsbridge profiles", () => {
     const run = await runCli(["profiles"], { XTSBRIDGE_PROFILE: "zerodha" });
     expect(run.code).not.toBe(0);
     expect(run.err).toMatch(/XTSBRIDGE_PROFILE: 'zerodha' is not one of jainam_prop, .*rmoney/);
+  });
+
+  it("a reader that stops early (`| head`) ends the command quietly, not with an EPIPE stack trace", async () => {
+    const bin = fileURLToPath(new URL("../../bin/xtsbridge.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "profiles", "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Gone before the command writes a byte, as `head -0` would be.
+    child.stdout.destroy();
+    let err = "";
+    child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    expect(err).not.toMatch(/EPIPE|Error/);
+    expect(code).toBe(0);
   });
 });
