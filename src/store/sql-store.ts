@@ -37,6 +37,9 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
  * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
  * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
  */
+/** The snapshot is written in parts of this size, so the database never copies it whole (migration 8). */
+export const SNAPSHOT_PART_BYTES = 1 << 20;
+
 /** How long a live API key read from the database is trusted without reading it again. */
 export const API_KEY_CACHE_MS = 1_000;
 
@@ -92,7 +95,10 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
         }
         await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
         if (snapshot !== undefined) {
-          await tx.run("INSERT INTO contract_snapshot (broker, contract_version, bytes) VALUES (?, ?, ?)", [broker, contractVersion, Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength)]);
+          const bytes = Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+          for (let part = 0, at = 0; at < bytes.byteLength || part === 0; part += 1, at += SNAPSHOT_PART_BYTES) {
+            await tx.run("INSERT INTO contract_snapshot (broker, contract_version, part, bytes) VALUES (?, ?, ?, ?)", [broker, contractVersion, part, bytes.subarray(at, at + SNAPSHOT_PART_BYTES)]);
+          }
         }
         return { deleted, inserted: rows.length, contractVersion };
       }, `xtsbridge:replace:${broker}`);
@@ -116,9 +122,15 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   }
 
   async loadSnapshot(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
-    const rows = await this.sql.reader.all<{ contract_version: number | string; bytes: Uint8Array }>("SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ?", [broker]);
-    const row = rows[0];
-    return row === undefined ? null : { contractVersion: Number(row.contract_version), bytes: row.bytes };
+    // One statement: the parts of one snapshot, never some of an older one.
+    const rows = await this.sql.reader.all<{ contract_version: number | string; bytes: Uint8Array }>(
+      "SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ? ORDER BY part",
+      [broker],
+    );
+    if (rows.length === 0) return null;
+    // A part missing or changed (a damaged table) fails the snapshot's own length and CRC-32 checks
+    // when it is decoded: the caller logs it and reads the rows.
+    return { contractVersion: Number(rows[0]!.contract_version), bytes: rows.length === 1 ? rows[0]!.bytes : Buffer.concat(rows.map((row) => row.bytes)) };
   }
 
   async loadBrokerArrays(broker: string): Promise<unknown[][]> {
