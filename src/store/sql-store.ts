@@ -32,17 +32,17 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
   return values[10] as number;
 }
 
-/**
- * The store, written once over a small dialect (sqlite/, postgres/): every statement below runs
- * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
- * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
- */
 /** The snapshot is written in parts of this size, so the database never copies it whole (migration 8). */
 export const SNAPSHOT_PART_BYTES = 1 << 20;
 
 /** How long a live API key read from the database is trusted without reading it again. */
 export const API_KEY_CACHE_MS = 1_000;
 
+/**
+ * The store, written once over a small dialect (sqlite/, postgres/): every statement below runs
+ * unchanged on both engines, and the same suite tests both. What differs — placeholders, how a
+ * transaction is held, the bulk insert, the refresh lock, LISTEN — is the dialect's.
+ */
 export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperStore {
   readonly dialect: SqlDialect["name"];
   readonly watchContracts?: (listener: ContractListener) => Promise<() => Promise<void>>;
