@@ -167,7 +167,7 @@ describe("SIGKILL during `xtsbridge master download` (SQLite)", () => {
 
     const triggers: Trigger[] = [
       { kind: "spawned", ms: 150 },
-      { kind: "spawned", ms: 500 },
+      { kind: "spawned", ms: 150 },
       ...[0.05, 0.17, 0.29, 0.41, 0.53, 0.65].map((fraction): Trigger => ({ kind: "claimed", fraction })),
       ...[0.05, 0.25, 0.5, 0.75].map((f): Trigger => ({ kind: "wal", bytes: Math.round(f * maxWal) })),
     ];
