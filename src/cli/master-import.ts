@@ -43,6 +43,11 @@ export function formatImportReport(report: ImportReport): string {
   const t = report.totals;
   return (
     formatSegments(report.segments) +
-    `total: ${t.lines} lines, ${t.rows} rows ${report.stored ? `stored for ${report.broker}` : "NOT stored"}, ${t.skipped} skipped, ${t.unparseable} unparseable, ${t.collisions} collisions (${Math.round(report.durationMs)} ms)\n`
+    `total: ${t.lines} lines, ${t.rows} rows ${report.stored ? `stored for ${report.broker}` : "NOT stored"}, ${t.skipped} skipped, ${t.unparseable} unparseable, ${t.collisions} collisions (${Math.round(report.durationMs)} ms${writtenNote(report)})\n`
   );
+}
+
+/** How much of a stored contract was written: said only when not every row was. */
+export function writtenNote(stored: { readonly written: "changes" | "whole" | null; readonly deleted: number; readonly inserted: number; readonly updated: number }): string {
+  return stored.written === "changes" ? `; only the changes written: ${stored.updated} updated, ${stored.deleted} deleted, ${stored.inserted} inserted` : "";
 }

@@ -1,6 +1,6 @@
 import type { RefreshReport, SegmentRefreshReport } from "../mastercontract/refresh-types.js";
 import { mb } from "./format.js";
-import { formatSegments } from "./master-import.js";
+import { formatSegments, writtenNote } from "./master-import.js";
 
 const BAR = 20;
 
@@ -54,7 +54,7 @@ export function formatRefreshReport(report: RefreshReport): string {
   let text = formatSegments(report.segments, { headers: ["ms", "error"], cells: (s) => [s.durationMs, s.error ?? ""] });
   text +=
     report.status === "success"
-      ? `success: ${report.total} instruments stored in ${report.durationMs} ms (store ${Math.round(report.storeMs)} ms, index ${Math.round(report.indexMs)} ms)\n`
+      ? `success: ${report.total} instruments stored in ${report.durationMs} ms (store ${Math.round(report.storeMs)} ms, index ${Math.round(report.indexMs)} ms${writtenNote(report)})\n`
       : `FAILED: ${report.message}\nThe previous contract (${report.previousTotal} instruments) is still in use.\n`;
   return text;
 }

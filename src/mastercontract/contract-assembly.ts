@@ -1,9 +1,8 @@
 import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
-import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
-import { encodeSnapshot } from "../resolver/contract-snapshot.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
+import { storeContract, type StoredRows } from "./store-contract.js";
 import { LineSplitter, parseIndexEntry, parseMasterLine } from "../xts/master-parser.js";
 
 /** What the refresh needs to judge a built contract before storing it. */
@@ -12,12 +11,8 @@ export interface AssembledContract {
   readonly exchangeCounts: Record<string, number>;
 }
 
-export interface StoredContract {
-  readonly contractVersion: number;
-  readonly columns: ContractColumns;
-  readonly storeMs: number;
-  readonly indexMs: number;
-}
+/** The stored contract: its version, the new index's columns, how long it took and what was written. */
+export type StoredContract = StoredRows;
 
 /**
  * Where a refresh's downloads become a stored contract: master text in (by segment, in chunks),
@@ -98,15 +93,9 @@ export class InlineAssembly implements ContractAssembly {
   async store(status: StatusUpdate): Promise<StoredContract> {
     const rows = this.rows;
     if (rows === undefined) throw new Error("store() before finish()");
-    // The columns first: their snapshot goes into the same transaction as the rows.
-    const indexStarted = performance.now();
-    const columns = columnsOfRows(this.broker, rows);
-    const snapshot = encodeSnapshot(columns);
-    const indexMs = performance.now() - indexStarted;
-    const storeStarted = performance.now();
-    const { contractVersion } = await this.storeTo.replaceBroker(this.broker, rows, status, snapshot);
+    const stored = await storeContract(this.storeTo, this.broker, rows, status);
     this.rows = undefined;
-    return { contractVersion, columns, storeMs: performance.now() - storeStarted, indexMs };
+    return stored;
   }
 
   close(): Promise<void> {

@@ -1,9 +1,8 @@
 import { createReadStream } from "node:fs";
 import { ContractBuilder, type BuiltContract } from "../instruments/contract-builder.js";
-import { columnsOfRows } from "../resolver/contract-columns.js";
-import { encodeSnapshot } from "../resolver/contract-snapshot.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { parseMasterStream } from "../xts/master-parser.js";
+import { storeContract } from "./store-contract.js";
 
 export interface ImportReport extends Omit<BuiltContract, "rows"> {
   readonly broker: string;
@@ -11,6 +10,10 @@ export interface ImportReport extends Omit<BuiltContract, "rows"> {
   /** True when rows were written; false when nothing parseable was found (the store is untouched). */
   readonly stored: boolean;
   readonly deleted: number;
+  /** Rows inserted: every row, or only the changed and new ones when the rest were already stored. */
+  readonly inserted: number;
+  readonly updated: number;
+  readonly written: "changes" | "whole" | null;
   readonly durationMs: number;
 }
 
@@ -28,19 +31,21 @@ export async function importMasterFiles(store: SymbolStore, broker: string, file
   }
   const { rows, ...report } = builder.finish();
   let deleted = 0;
+  let inserted = 0;
+  let updated = 0;
+  let written: ImportReport["written"] = null;
   if (rows.length > 0) {
     const durationMs = Math.round(performance.now() - started);
     // With the index's snapshot, so the next start-up reads one blob instead of every row.
-    const snapshot = encodeSnapshot(columnsOfRows(broker, rows));
-    const result = await store.replaceBroker(broker, rows, {
+    const result = await storeContract(store, broker, rows, {
       status: "success",
       message: `imported ${rows.length} rows from ${files.length} file(s)`,
       startedAt: new Date(Date.now() - durationMs).toISOString(),
       finishedAt: new Date().toISOString(),
       durationMs,
       report: { source: "import", files, segments: report.segments, totals: report.totals },
-    }, snapshot);
-    deleted = result.deleted;
+    });
+    ({ deleted, inserted, updated, written } = result);
   }
-  return { ...report, broker, files, stored: rows.length > 0, deleted, durationMs: performance.now() - started };
+  return { ...report, broker, files, stored: rows.length > 0, deleted, inserted, updated, written, durationMs: performance.now() - started };
 }

@@ -71,6 +71,12 @@ export interface RefreshReport {
   /** Time spent in the single replace transaction and in building the new index. */
   readonly storeMs: number;
   readonly indexMs: number;
+  /** `changes` when only the rows that differ from the stored contract were written; null when nothing was stored. */
+  readonly written: "changes" | "whole" | null;
+  /** Rows deleted, inserted and updated in place by the write (`whole` deletes and inserts every row). */
+  readonly deleted: number;
+  readonly inserted: number;
+  readonly updated: number;
   readonly contractVersion: number | null;
 }
 

@@ -156,14 +156,15 @@ export class MasterContractService {
         owner: null,
       });
       ({ storeMs, indexMs } = stored);
+      const written = { written: stored.written, deleted: stored.deleted, inserted: stored.inserted, updated: stored.updated };
       const index = SymbolIndex.fromColumns(stored.columns);
       this.deps.resolver.swap(index, indexMs, stored.contractVersion);
-      const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, stored.contractVersion, index.countByExchange());
-      logger.info({ broker: this.broker, total: report.total, durationMs: report.durationMs, storeMs, indexMs }, "master refresh succeeded");
+      const report = this.report("success", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, written, stored.contractVersion, index.countByExchange());
+      logger.info({ broker: this.broker, total: report.total, durationMs: report.durationMs, storeMs, indexMs, ...written }, "master refresh succeeded");
       return report;
     } catch (error) {
       const message = error instanceof RefreshRejected || error instanceof XtsBridgeError ? error.message : `unexpected failure: ${(error as Error).message}`;
-      const report = this.report("error", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, null, {});
+      const report = this.report("error", message, startedAt, started, force, previousTotal, segments, storeMs, indexMs, { written: null, deleted: 0, inserted: 0, updated: 0 }, null, {});
       logger.error({ broker: this.broker, reason: message }, "master refresh failed; previous contract kept");
       await store
         .updateStatus(this.broker, {
@@ -323,6 +324,7 @@ export class MasterContractService {
     segments: readonly SegmentRefreshReport[],
     storeMs: number,
     indexMs: number,
+    written: Pick<RefreshReport, "written" | "deleted" | "inserted" | "updated">,
     contractVersion: number | null,
     exchangeCounts: Record<string, number>,
   ): RefreshReport {
@@ -340,6 +342,7 @@ export class MasterContractService {
       segments,
       storeMs,
       indexMs,
+      ...written,
       contractVersion,
     };
   }

@@ -2,7 +2,7 @@ import { MessageChannel } from "node:worker_threads";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
-import { SYMBOL_COLUMNS, type SymbolRow } from "../store/types.js";
+import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../store/types.js";
 import { columnsOfArrays, columnsOfRows, transferablesOf, type ContractColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
@@ -25,6 +25,37 @@ const base: SymbolRow = {
 };
 
 describe("the columnar contract index", () => {
+  it("tells a row changed only in columns no store index covers from one changed in any other, column by column", () => {
+    const stored = { ...base, expiry: "28-MAR-24", strike: 20_800, lower_circuit: 1.5, upper_circuit: 99 };
+    const index = SymbolIndex.build([stored]);
+    expect(index.difference(0, stored)).toBe("none");
+    const changed: Record<(typeof SYMBOL_COLUMNS)[number], unknown> = {
+      broker: "c",
+      symbol: "SBIN1",
+      brsymbol: "SBIN-EQ",
+      name: "STATE BANK",
+      exchange: "BSE",
+      brexchange: "BSECM",
+      token: 3046,
+      expiry: "",
+      strike: 20_850,
+      lotsize: 2,
+      instrumenttype: "FUT",
+      tick_size: 0.1,
+      freeze_qty: 10,
+      lower_circuit: null,
+      upper_circuit: 100,
+    };
+    for (const column of SYMBOL_COLUMNS) {
+      const expected = (UNINDEXED_COLUMNS as readonly string[]).includes(column) ? "values" : "keys";
+      expect(index.difference(0, { ...stored, [column]: changed[column] } as SymbolRow), column).toBe(expected);
+    }
+    // A band that was missing and now is given (and back) is a change too.
+    const unbanded = SymbolIndex.build([{ ...stored, upper_circuit: null }]);
+    expect(unbanded.difference(0, stored)).toBe("values");
+    expect(unbanded.difference(0, { ...stored, upper_circuit: null })).toBe("none");
+  });
+
   it("gives back every real sample row exactly, by symbol, by token and by position", async () => {
     const rows = await sampleContractRows();
     expect(rows.length).toBeGreaterThan(20_000);

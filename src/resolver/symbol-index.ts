@@ -86,7 +86,7 @@ export class SymbolIndex {
   }
 
   /** Row position of a symbol on an exchange, or -1. */
-  private findSymbol(symbol: string, exchange: string): number {
+  findSymbol(symbol: string, exchange: string): number {
     const code = this.exchangeCodes.get(exchange);
     if (code === undefined) return -1;
     const { symbolSlots: slots, records, text } = this.columns;
@@ -95,6 +95,42 @@ export class SymbolIndex {
       if (symbolLengthOf(records, i) === symbol.length && exchangeOf(records, i) === code && text.startsWith(symbol, records[i * RECORD + AT]!)) return i;
     }
     return -1;
+  }
+
+  /**
+   * How row `i` differs from `row`, compared in place (no row is made): `none`; `values` when only
+   * columns no store index covers differ (`UNINDEXED_COLUMNS`: expiry, strike, lot size, type,
+   * tick size, freeze quantity, price band); `keys` when any other column does.
+   */
+  difference(i: number, row: SymbolRow): "none" | "values" | "keys" {
+    const { records, numbers, text, dictionaries: d } = this.columns;
+    const r = i * RECORD;
+    const n = i * NUMBERS;
+    const at = records[r + AT]!;
+    const lengths = records[r + LENGTHS]!;
+    const codes = records[r + CODES]!;
+    const symbolLength = lengths >>> 16;
+    const sameKeys =
+      this.columns.broker === row.broker &&
+      symbolLength === row.symbol.length &&
+      text.startsWith(row.symbol, at) &&
+      (lengths & 0xffff) === row.brsymbol.length &&
+      text.startsWith(row.brsymbol, at + symbolLength) &&
+      d.exchanges[codes & 0xff] === row.exchange &&
+      d.brexchanges[(codes >>> 8) & 0xff] === row.brexchange &&
+      d.names[records[r + NAME]!] === row.name &&
+      numbers[n + TOKEN] === row.token;
+    if (!sameKeys) return "keys";
+    const sameValues =
+      d.instrumenttypes[(codes >>> 16) & 0xff] === row.instrumenttype &&
+      d.expiries[records[r + EXPIRY]!] === row.expiry &&
+      numbers[n + STRIKE] === row.strike &&
+      numbers[n + LOTSIZE] === row.lotsize &&
+      numbers[n + TICK_SIZE] === row.tick_size &&
+      numbers[n + FREEZE_QTY] === row.freeze_qty &&
+      sameOrBothMissing(numbers[n + LOWER_CIRCUIT]!, row.lower_circuit) &&
+      sameOrBothMissing(numbers[n + UPPER_CIRCUIT]!, row.upper_circuit);
+    return sameValues ? "none" : "values";
   }
 
   /** Row `i` (0 ≤ i < size) as a `SymbolRow`. */
@@ -226,4 +262,9 @@ export class SymbolIndex {
     });
     return this.haystacks;
   }
+}
+
+/** A stored circuit (NaN for none) against a row's (null for none). */
+function sameOrBothMissing(stored: number, value: number | null): boolean {
+  return value === null ? Number.isNaN(stored) : stored === value;
 }

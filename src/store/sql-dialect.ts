@@ -23,6 +23,11 @@ export interface SqlTransaction extends SqlRunner {
    */
   insertMany(table: string, columns: readonly string[], rows: readonly (readonly unknown[])[], suffix?: string): Promise<void>;
   /**
+   * Sets the `UNINDEXED_COLUMNS` of existing rows, found by `(broker, exchange, symbol)`; returns
+   * how many rows were found.
+   */
+  updateRows(rows: readonly SymbolRow[]): Promise<number>;
+  /**
    * Replaces one broker's contract rows within this transaction, where the engine has a faster way
    * than a DELETE and insertRows (SQLite rebuilds the table); returns the number of rows replaced.
    */

@@ -2,11 +2,11 @@ import { StoreError } from "../errors.js";
 import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
 import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
 import { SqlCandles, type CandleKey, type CandleStore, type StoredCandle } from "./candle-store.js";
-import type { SqlDialect, SqlRunner } from "./sql-dialect.js";
+import type { SqlDialect, SqlRunner, SqlTransaction } from "./sql-dialect.js";
 import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
-import type { ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "./symbol-store.js";
+import type { ContractChanges, ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "./symbol-store.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -34,6 +34,42 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
 
 /** The snapshot is written in parts of this size, so the database never copies it whole (migration 8). */
 export const SNAPSHOT_PART_BYTES = 1 << 20;
+
+/** Keys deleted per statement when only a contract's changes are written. */
+const DELETE_BATCH = 500;
+
+/**
+ * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
+ * every transaction that writes a broker's rows; returns the contract version recorded.
+ */
+async function writeContractRecords(tx: SqlTransaction, broker: string, status: StatusUpdate | undefined, snapshot: Uint8Array | undefined): Promise<number> {
+  let contractVersion = (await readStatus(tx, broker)).contractVersion;
+  if (status !== undefined) {
+    contractVersion = await writeStatus(tx, broker, status);
+    if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
+  }
+  await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
+  if (snapshot !== undefined) {
+    const bytes = Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
+    for (let part = 0, at = 0; at < bytes.byteLength || part === 0; part += 1, at += SNAPSHOT_PART_BYTES) {
+      await tx.run("INSERT INTO contract_snapshot (broker, contract_version, part, bytes) VALUES (?, ?, ?, ?)", [broker, contractVersion, part, bytes.subarray(at, at + SNAPSHOT_PART_BYTES)]);
+    }
+  }
+  return contractVersion;
+}
+
+/** Rolls back an update whose base turned out not to be the stored rows. */
+class BaseMismatch extends Error {}
+
+/** Whether `parts`, back to back, are exactly `whole`. */
+function sameBytes(parts: readonly Uint8Array[], whole: Uint8Array): boolean {
+  let at = 0;
+  for (const part of parts) {
+    if (at + part.byteLength > whole.byteLength || Buffer.compare(part, whole.subarray(at, at + part.byteLength)) !== 0) return false;
+    at += part.byteLength;
+  }
+  return parts.length > 0 && at === whole.byteLength;
+}
 
 /** How long a live API key read from the database is trusted without reading it again. */
 export const API_KEY_CACHE_MS = 1_000;
@@ -88,21 +124,41 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
           deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
           await tx.insertRows(rows);
         }
-        let contractVersion = (await readStatus(tx, broker)).contractVersion;
-        if (status !== undefined) {
-          contractVersion = await writeStatus(tx, broker, status);
-          if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
-        }
-        await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
-        if (snapshot !== undefined) {
-          const bytes = Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
-          for (let part = 0, at = 0; at < bytes.byteLength || part === 0; part += 1, at += SNAPSHOT_PART_BYTES) {
-            await tx.run("INSERT INTO contract_snapshot (broker, contract_version, part, bytes) VALUES (?, ?, ?, ?)", [broker, contractVersion, part, bytes.subarray(at, at + SNAPSHOT_PART_BYTES)]);
-          }
-        }
-        return { deleted, inserted: rows.length, contractVersion };
+        const contractVersion = await writeContractRecords(tx, broker, status, snapshot);
+        return { deleted, inserted: rows.length, updated: 0, contractVersion };
       }, `xtsbridge:replace:${broker}`);
     } catch (error) {
+      throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
+    }
+  }
+
+  async updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array): Promise<ReplaceResult | null> {
+    for (const row of [...changes.added, ...changes.updated]) {
+      if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to updateBroker('${broker}')`);
+    }
+    try {
+      return await this.sql.transaction(async (tx) => {
+        // The difference holds only against the rows it was computed from: the snapshot is always
+        // of the rows the table holds, so the same bytes mean the same rows.
+        const parts = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
+        if (!sameBytes(parts.map((p) => p.bytes), changes.base)) return null;
+        let deleted = 0;
+        for (let start = 0; start < changes.removed.length; start += DELETE_BATCH) {
+          const keys = changes.removed.slice(start, start + DELETE_BATCH);
+          deleted += await tx.run(
+            `DELETE FROM symbol_token WHERE broker = ? AND (exchange, symbol) IN (VALUES ${keys.map(() => "(?, ?)").join(", ")})`,
+            [broker, ...keys.flatMap((k) => [k.exchange, k.symbol])],
+          );
+        }
+        const updated = await tx.updateRows(changes.updated);
+        // A key missing from the table means the snapshot was not of the rows it holds: undo, write nothing.
+        if (deleted !== changes.removed.length || updated !== changes.updated.length) throw new BaseMismatch();
+        await tx.insertRows(changes.added);
+        const contractVersion = await writeContractRecords(tx, broker, status, snapshot);
+        return { deleted, inserted: changes.added.length, updated, contractVersion };
+      }, `xtsbridge:replace:${broker}`);
+    } catch (error) {
+      if (error instanceof BaseMismatch) return null;
       throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
     }
   }

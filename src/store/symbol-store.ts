@@ -7,7 +7,32 @@ import type { SymbolRow } from "./types.js";
 export interface ReplaceResult {
   readonly deleted: number;
   readonly inserted: number;
+  /** Rows updated in place (only by `updateBroker`). */
+  readonly updated: number;
   readonly contractVersion: number;
+}
+
+/** A row's unique name within a broker's contract. */
+export interface SymbolKey {
+  readonly exchange: string;
+  readonly symbol: string;
+}
+
+/**
+ * What changed between the stored contract and a new one, as `updateBroker` writes it, and the
+ * snapshot the difference was computed against.
+ */
+export interface ContractChanges {
+  /** The stored snapshot's bytes, exactly as `loadSnapshot` returned them. */
+  readonly base: Uint8Array;
+  /** Rows to delete: gone, or changed in a column an index covers. */
+  readonly removed: readonly SymbolKey[];
+  /** Rows to insert: new, or the new values of those changed in an indexed column. */
+  readonly added: readonly SymbolRow[];
+  /** Rows changed only in `UNINDEXED_COLUMNS` (a day's new price band): updated in place. */
+  readonly updated: readonly SymbolRow[];
+  /** Rows in the new contract (unchanged + added). */
+  readonly total: number;
 }
 
 /**
@@ -31,6 +56,13 @@ export interface SymbolStore {
    * can never claim a contract the table does not hold.
    */
   replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult>;
+  /**
+   * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
+   * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and
+   * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored snapshot is no longer
+   * `changes.base` (another replace committed since it was read): the caller replaces whole.
+   */
+  updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array): Promise<ReplaceResult | null>;
   /**
    * The snapshot (an opaque blob: the resolver's columns) written with the broker's rows, and the
    * contract version it belongs to. A replace without one removes the old one in the same

@@ -39,3 +39,10 @@ export const SYMBOL_COLUMNS = [
   "lower_circuit",
   "upper_circuit",
 ] as const satisfies readonly (keyof SymbolRow)[];
+
+/**
+ * The columns no index of `symbol_token` covers (migrations.ts): a row whose other columns are
+ * unchanged can be updated in place (its price band moves every trading day) without touching an
+ * index; a change to any other column is a delete and an insert.
+ */
+export const UNINDEXED_COLUMNS = ["expiry", "strike", "lotsize", "instrumenttype", "tick_size", "freeze_qty", "lower_circuit", "upper_circuit"] as const satisfies readonly (keyof SymbolRow)[];

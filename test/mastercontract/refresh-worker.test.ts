@@ -5,6 +5,7 @@ import { silentLogger } from "../../src/logger.js";
 import { MasterContractService } from "../../src/mastercontract/refresh.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { WorkerAssembly } from "../../src/mastercontract/worker-assembly.js";
+import { storeContract } from "../../src/mastercontract/store-contract.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 
 /**
@@ -40,6 +41,25 @@ describe("master refresh in a worker thread", () => {
     expect(worker.resolver.current.allRows()).toEqual(stored);
     expect(worker.resolver.version).toBe(a.contractVersion);
     expect((await worker.master.status()).status).toBe("success");
+  });
+
+  it("a refresh of an unchanged master writes no row; one after a day's changes writes only those, and the table ends as a whole replace would leave it", async () => {
+    const full = await worker.master.refresh({ force: true });
+    expect(full).toMatchObject({ status: "success", written: "changes", deleted: 0, inserted: 0, updated: 0 });
+    const today = await worker.store.loadBroker(worker.resolver.broker);
+    expect(worker.resolver.current.allRows()).toEqual(today);
+    // Yesterday's contract: other price bands everywhere, and a twentieth of the rows other contracts.
+    const yesterday = today.map((r, i) => (i % 20 === 0 ? { ...r, symbol: `${r.symbol}OLD`, token: r.token + 500_000_000 } : { ...r, upper_circuit: r.upper_circuit === null ? 1 : r.upper_circuit + 1 }));
+    await storeContract(worker.store, worker.resolver.broker, yesterday, { status: "success", message: "yesterday", owner: null });
+    const next = await worker.master.refresh({ force: true });
+    expect(next.status, next.message).toBe("success");
+    const rolled = Math.ceil(today.length / 20);
+    expect(next).toMatchObject({ written: "changes", deleted: rolled, inserted: rolled, updated: today.length - rolled });
+    const sorted = (rows: readonly SymbolRow[]): SymbolRow[] => [...rows].sort((x, y) => (x.exchange + x.symbol < y.exchange + y.symbol ? -1 : 1));
+    const stored = await worker.store.loadBroker(worker.resolver.broker);
+    expect(sorted(stored)).toEqual(sorted(today));
+    expect(worker.resolver.current.allRows()).toEqual(stored);
+    expect(worker.resolver.version).toBe(next.contractVersion);
   });
 
   it("a worker that cannot open its database fails the refresh with the reason; the stored contract and the index keep serving", async () => {

@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type pg from "pg";
 import { StoreError } from "../../errors.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
-import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
+import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../types.js";
 import { checkOut, createPool, parsePgUrl } from "./pg-connection.js";
 import { migrate } from "./pg-migrate.js";
 
@@ -25,6 +25,10 @@ const ARRAY_TYPES: Readonly<Record<(typeof SYMBOL_COLUMNS)[number], string>> = {
   upper_circuit: "float8[]",
 };
 const INSERT_UNNEST = `INSERT INTO symbol_token (${SYMBOL_COLUMNS.join(", ")}) SELECT * FROM unnest(${SYMBOL_COLUMNS.map((c, i) => `$${i + 1}::${ARRAY_TYPES[c]}`).join(", ")})`;
+const UPDATE_KEYS = ["broker", "exchange", "symbol"] as const;
+const UPDATE_UNNEST = `UPDATE symbol_token AS t SET ${UNINDEXED_COLUMNS.map((c) => `${c} = v.${c}`).join(", ")}
+  FROM unnest(${[...UPDATE_KEYS, ...UNINDEXED_COLUMNS].map((c, i) => `$${i + 1}::${ARRAY_TYPES[c]}`).join(", ")}) AS v(${[...UPDATE_KEYS, ...UNINDEXED_COLUMNS].join(", ")})
+  WHERE t.broker = v.broker AND t.exchange = v.exchange AND t.symbol = v.symbol`;
 /** Rows per INSERT: one statement per batch keeps memory flat and avoids 65,535-parameter limits. */
 const BATCH = 20_000;
 
@@ -89,6 +93,14 @@ export class PgDialect implements SqlDialect {
           const batch = rows.slice(start, start + BATCH);
           await client.query(INSERT_UNNEST, SYMBOL_COLUMNS.map((c) => batch.map((r) => r[c])));
         }
+      },
+      updateRows: async (rows: readonly SymbolRow[]) => {
+        let found = 0;
+        for (let start = 0; start < rows.length; start += BATCH) {
+          const batch = rows.slice(start, start + BATCH);
+          found += (await client.query(UPDATE_UNNEST, [...UPDATE_KEYS, ...UNINDEXED_COLUMNS].map((c) => batch.map((r) => r[c])))).rowCount ?? 0;
+        }
+        return found;
       },
       insertMany: async (table, columns, rows, suffix = "") => {
         // Multi-row VALUES, under PostgreSQL's 65,535 parameters a statement.

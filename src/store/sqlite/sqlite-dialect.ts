@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "../../errors.js";
 import { MIGRATIONS, SYMBOL_TOKEN_REBUILD } from "../migrations.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
-import { SYMBOL_COLUMNS, type SymbolRow } from "../types.js";
+import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../types.js";
 
 /** Rows inserted between yields to the event loop while a contract is being replaced. */
 const CHUNK = 5_000;
@@ -130,6 +130,19 @@ export class SqliteDialect implements SqlDialect {
         db.exec(`DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`);
         return replaced;
       },
+      updateRows: async (rows) => {
+        const update = db.prepare(UPDATE_SQL);
+        let found = 0;
+        for (let start = 0; start < rows.length; start += CHUNK) {
+          if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+          const end = Math.min(rows.length, start + CHUNK);
+          for (let i = start; i < end; i += 1) {
+            const r = rows[i]!;
+            found += update.run(r.expiry, r.strike, r.lotsize, r.instrumenttype, r.tick_size, r.freeze_qty, r.lower_circuit, r.upper_circuit, r.broker, r.exchange, r.symbol).changes;
+          }
+        }
+        return found;
+      },
       insertMany: async (table, columns, rows, suffix = "") => {
         const sql = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")}) ${suffix}`;
         for (let start = 0; start < rows.length; start += CHUNK) {
@@ -161,6 +174,9 @@ export class SqliteDialect implements SqlDialect {
     if (this.db.open) this.db.close();
   }
 }
+
+// Positional, in UNINDEXED_COLUMNS order (updateRows binds them so).
+const UPDATE_SQL = `UPDATE symbol_token SET ${UNINDEXED_COLUMNS.map((c) => `${c} = ?`).join(", ")} WHERE broker = ? AND exchange = ? AND symbol = ?`;
 
 function insertSql(table: string): string {
   return `INSERT INTO ${table} (${SYMBOL_COLUMNS.join(", ")}) VALUES (${SYMBOL_COLUMNS.map(() => "?").join(", ")})`;

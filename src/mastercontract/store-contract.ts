@@ -1,0 +1,114 @@
+import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
+import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
+import { SymbolIndex } from "../resolver/symbol-index.js";
+import type { StatusUpdate } from "../store/status-types.js";
+import type { ReplaceResult, SymbolKey, SymbolStore } from "../store/symbol-store.js";
+import type { SymbolRow } from "../store/types.js";
+
+/**
+ * Past this share of the new contract's size in rows deleted plus rows inserted, the whole
+ * replace (one bulk insert into a fresh table, its indexes built once) is the cheaper write.
+ * Updates in place touch no index and do not count.
+ */
+export const MAX_CHANGED_SHARE = 0.25;
+
+export interface StoredRows {
+  readonly contractVersion: number;
+  /** The new index's columns (what the snapshot was encoded from). */
+  readonly columns: ContractColumns;
+  /** Building the columns and their snapshot. */
+  readonly indexMs: number;
+  /** Reading the stored contract, comparing, and the write transaction. */
+  readonly storeMs: number;
+  /** `changes`: only the rows that differ were written; `whole`: every row was. */
+  readonly written: "changes" | "whole";
+  readonly deleted: number;
+  readonly inserted: number;
+  readonly updated: number;
+}
+
+/** What turns the stored contract into a new one, and the new one in the order the table will hold it. */
+export interface ContractDiff {
+  /** Keys to delete: gone, or changed in an indexed column. */
+  readonly removed: SymbolKey[];
+  /** Rows to insert: new, or the new values of those changed in an indexed column. */
+  readonly added: SymbolRow[];
+  /** Rows changed only in columns no index covers: updated in place. */
+  readonly updated: SymbolRow[];
+  /**
+   * The new contract as the table holds it after the write: the rows that stay, in their stored
+   * order, then the inserted ones (a row's id is its place). The index is built in this order, so
+   * it and the table agree row for row.
+   */
+  readonly ordered: SymbolRow[];
+}
+
+export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]): ContractDiff {
+  const staying: (SymbolRow | undefined)[] = new Array<SymbolRow | undefined>(previous.size);
+  const added: SymbolRow[] = [];
+  const updated: SymbolRow[] = [];
+  for (const row of rows) {
+    const at = previous.findSymbol(row.symbol, row.exchange);
+    const difference = at < 0 ? "keys" : previous.difference(at, row);
+    if (difference === "keys") {
+      added.push(row);
+      continue;
+    }
+    staying[at] = row;
+    if (difference === "values") updated.push(row);
+  }
+  const removed: SymbolKey[] = [];
+  const ordered: SymbolRow[] = [];
+  for (let i = 0; i < previous.size; i += 1) {
+    const row = staying[i];
+    if (row !== undefined) ordered.push(row);
+    else {
+      const { exchange, symbol } = previous.row(i);
+      removed.push({ exchange, symbol });
+    }
+  }
+  for (const row of added) ordered.push(row);
+  return { removed, added, updated, ordered };
+}
+
+/**
+ * Stores a built contract with its status and snapshot in one transaction. When the stored
+ * contract's snapshot reads back and the two differ in few rows (a day's new and expired
+ * contracts; price bands are updated in place), only those rows are written; otherwise, or when
+ * the stored contract changed in between, every row is. Either way the table ends up holding
+ * exactly `rows`, and the returned columns are of the rows in the table's order.
+ */
+export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredRows> {
+  const started = performance.now();
+  const base = await store.loadSnapshot(broker);
+  const previous = base === null ? null : indexOfSnapshot(base.bytes);
+  const diff = previous === null ? null : diffContract(previous, rows);
+  const small = diff !== null && diff.removed.length + diff.added.length <= MAX_CHANGED_SHARE * rows.length;
+  const ordered = small ? diff.ordered : rows;
+  const indexStarted = performance.now();
+  const columns = columnsOfRows(broker, ordered);
+  const snapshot = encodeSnapshot(columns);
+  const indexMs = performance.now() - indexStarted;
+  if (small) {
+    const { removed, added, updated } = diff;
+    const result = await store.updateBroker(broker, { base: base!.bytes, removed, added, updated, total: rows.length }, status, snapshot);
+    if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
+  }
+  // Whole, in the order the columns were built in, so the index and the table still agree.
+  const result = await store.replaceBroker(broker, ordered, status, snapshot);
+  return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "whole", ...counts(result) };
+}
+
+function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredRows, "deleted" | "inserted" | "updated"> {
+  return { deleted, inserted, updated };
+}
+
+/** The stored contract's index, or null when its snapshot is damaged (the whole replace then writes a good one). */
+function indexOfSnapshot(bytes: Uint8Array): SymbolIndex | null {
+  try {
+    return SymbolIndex.fromColumns(decodeSnapshot(bytes));
+  } catch (error) {
+    if (error instanceof SnapshotError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,143 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
+import { columnsOfRows } from "../../src/resolver/contract-columns.js";
+import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snapshot.js";
+import { SymbolIndex } from "../../src/resolver/symbol-index.js";
+import type { StatusUpdate } from "../../src/store/status-types.js";
+import type { GatewayStore } from "../../src/store/symbol-store.js";
+import type { SymbolRow } from "../../src/store/types.js";
+import { BACKENDS } from "../support/backends.js";
+
+const BROKER = "jainam_prop";
+
+/** `count` NIFTY options, strikes 50 apart, calls and puts, each with a price band. */
+function contract(count: number, band = 1): SymbolRow[] {
+  return Array.from({ length: count }, (_, i) => {
+    const strike = 20_000 + 50 * Math.floor(i / 2);
+    const type = i % 2 === 0 ? "CE" : "PE";
+    return {
+      broker: BROKER,
+      symbol: `NIFTY28MAR24${strike}${type}`,
+      brsymbol: `NIFTY 28MAR2024 ${type} ${strike}`,
+      name: "NIFTY",
+      exchange: "NFO",
+      brexchange: "NSEFO",
+      token: 40_000 + i,
+      expiry: "28-MAR-24",
+      strike,
+      lotsize: 75,
+      instrumenttype: type,
+      tick_size: 0.05,
+      freeze_qty: 1801,
+      lower_circuit: i % 7 === 0 ? null : 0.05 * band,
+      upper_circuit: i % 7 === 0 ? null : 1000 + i * band,
+    };
+  });
+}
+
+const status = (message: string): StatusUpdate => ({ status: "success", message, owner: null });
+
+/** The broker's rows as the table holds them, in a stable order. */
+async function stored(store: GatewayStore): Promise<SymbolRow[]> {
+  return (await store.loadBroker(BROKER)).sort((a, b) => a.symbol.localeCompare(b.symbol));
+}
+
+const sorted = (rows: readonly SymbolRow[]): SymbolRow[] => [...rows].sort((a, b) => a.symbol.localeCompare(b.symbol));
+
+for (const backend of BACKENDS) {
+  describe(`storing a contract on ${backend.name}: only the changes when few rows differ`, () => {
+    let store: GatewayStore;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ store, cleanup } = await backend.open());
+    });
+    afterEach(async () => cleanup());
+
+    it("the first contract is written whole; the same contract again writes nothing but a new status and snapshot", async () => {
+      const rows = contract(400);
+      const first = await storeContract(store, BROKER, rows, status("first"));
+      expect(first).toMatchObject({ written: "whole", deleted: 0, inserted: 400, updated: 0 });
+      const again = await storeContract(store, BROKER, rows, status("again"));
+      expect(again).toMatchObject({ written: "changes", deleted: 0, inserted: 0, updated: 0 });
+      expect(again.contractVersion).toBe(first.contractVersion + 1);
+      expect(await stored(store)).toEqual(sorted(rows));
+      expect((await store.getStatus(BROKER)).message).toBe("again");
+      const snapshot = await store.loadSnapshot(BROKER);
+      expect(snapshot?.contractVersion).toBe(again.contractVersion);
+      expect(SymbolIndex.fromColumns(decodeSnapshot(snapshot!.bytes)).get("NIFTY28MAR2420000CE", "NFO")).toEqual(rows[0]);
+    });
+
+    it("a new day's price bands are updated in place, expired contracts deleted and new ones inserted: the table ends exactly as the new contract", async () => {
+      const today = contract(400);
+      await storeContract(store, BROKER, today, status("today"));
+      // Tomorrow: every band moves, the first 20 contracts expire, 20 new strikes are listed, one token changes.
+      const tomorrow = [...contract(420, 2).slice(20)];
+      tomorrow[5] = { ...tomorrow[5]!, token: 99_999 };
+      const result = await storeContract(store, BROKER, tomorrow, status("tomorrow"));
+      expect(result.written).toBe("changes");
+      expect(result.deleted).toBe(21); // 20 expired + the row whose token changed
+      expect(result.inserted).toBe(21); // 20 listed + that row's new values
+      // Rows 20–399 are in both; of those (but row 25, whose token changed) the ones with a band moved.
+      const moved = Array.from({ length: 380 }, (_, k) => k + 20).filter((i) => i !== 25 && i % 7 !== 0);
+      expect(result.updated).toBe(moved.length);
+      expect(await stored(store)).toEqual(sorted(tomorrow));
+      // The new index lists the rows in the order the table holds them (the staying rows, then the new ones).
+      expect(SymbolIndex.fromColumns(result.columns).allRows()).toEqual(await store.loadBroker(BROKER));
+      expect(await store.findByToken(BROKER, "NFO", 99_999)).toEqual(tomorrow[5]);
+      expect(await store.findByToken(BROKER, "NFO", 40_000)).toBeUndefined();
+    });
+
+    it(`more than ${MAX_CHANGED_SHARE * 100} % of rows deleted or inserted: the whole contract is written`, async () => {
+      await storeContract(store, BROKER, contract(400), status("today"));
+      const renamed = contract(400).map((r, i) => (i < 150 ? { ...r, symbol: `${r.symbol}X`, token: r.token + 1_000 } : r));
+      const result = await storeContract(store, BROKER, renamed, status("renamed"));
+      expect(result).toMatchObject({ written: "whole", deleted: 400, inserted: 400 });
+      expect(await stored(store)).toEqual(sorted(renamed));
+    });
+
+    it("leaves another broker's rows alone", async () => {
+      const other = contract(50).map((r) => ({ ...r, broker: "other" }));
+      await store.replaceBroker("other", other);
+      await storeContract(store, BROKER, contract(400), status("today"));
+      await storeContract(store, BROKER, contract(380, 3), status("tomorrow"));
+      expect((await store.loadBroker("other")).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual(sorted(other));
+    });
+
+    it("a snapshot that is not of the stored rows writes nothing: the contract is then written whole", async () => {
+      const rows = contract(400);
+      await storeContract(store, BROKER, rows, status("today"));
+      const base = (await store.loadSnapshot(BROKER))!;
+      // Another process replaces the contract between the read and the write.
+      await storeContract(store, BROKER, contract(300), status("someone else"));
+      const stale = await store.updateBroker(BROKER, { base: base.bytes, removed: [], added: [], updated: [], total: 400 }, status("stale"), base.bytes);
+      expect(stale).toBeNull();
+      expect((await store.getStatus(BROKER)).message).toBe("someone else");
+      expect(await stored(store)).toEqual(sorted(contract(300)));
+    });
+
+    it("a change naming a row the table lacks is undone whole (nothing deleted, nothing updated)", async () => {
+      const rows = contract(400);
+      await storeContract(store, BROKER, rows, status("today"));
+      const base = (await store.loadSnapshot(BROKER))!;
+      const next = contract(400, 5);
+      const result = await store.updateBroker(
+        BROKER,
+        { base: base.bytes, removed: [{ exchange: "NFO", symbol: rows[0]!.symbol }, { exchange: "NFO", symbol: "NOSUCHROW" }], added: [], updated: next.slice(1), total: 399 },
+        status("bad"),
+        encodeSnapshot(columnsOfRows(BROKER, next.slice(1))),
+      );
+      expect(result).toBeNull();
+      expect(await stored(store)).toEqual(sorted(rows));
+      expect((await store.getStatus(BROKER)).message).toBe("today");
+    });
+
+    it("a damaged stored snapshot is not used to compare: the contract is written whole and a good snapshot replaces it", async () => {
+      await storeContract(store, BROKER, contract(400), status("today"));
+      await store.replaceBroker(BROKER, contract(400), status("no snapshot"), Buffer.from("not a snapshot"));
+      const result = await storeContract(store, BROKER, contract(400), status("again"));
+      expect(result.written).toBe("whole");
+      expect(decodeSnapshot((await store.loadSnapshot(BROKER))!.bytes).count).toBe(400);
+    });
+  });
+}
