@@ -7,6 +7,8 @@ import { SANDBOX_DEFAULTS } from "../src/sandbox/sandbox-options.js";
 import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
 import type { GatewayStore } from "../src/store/symbol-store.js";
+import { storeContract } from "../src/mastercontract/store-contract.js";
+import type { SymbolRow } from "../src/store/types.js";
 import { fmt, mb, report, settledHeap, type BenchResult } from "./stats.js";
 
 /** Issue 4: a full refresh from the sandbox (download, parse, store, index) for 150,000 instruments. */
@@ -29,7 +31,7 @@ export async function refreshBench(store: GatewayStore, label: string): Promise<
       report(`full refresh from the sandbox (${label})`, [
         `${fmt(best.total, 0)} rows; best of 3: ${fmt(best.durationMs, 0)} ms total (runs: ${runs.map((r) => fmt(r.durationMs, 0)).join(", ")} ms)`,
         `download + parse per segment (concurrent, 3 at a time): ${download}`,
-        `store (one transaction): ${fmt(best.storeMs, 0)} ms; index build: ${fmt(best.indexMs, 0)} ms`,
+        `store (one transaction): ${fmt(best.storeMs, 0)} ms, written ${best.written} (${runs.map((r) => r.written).join(", ")}: the first run fills an empty database); index build: ${fmt(best.indexMs, 0)} ms`,
       ]),
       report(`index load from the database at start-up (${label})`, [`${fmt(loadMs, 0)} ms; heap ${mb(heapBefore)} → ${mb(heapAfter)} (the previous index was released)`]),
     ];
@@ -62,30 +64,51 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
     const d = SANDBOX_DEFAULTS;
     const env = { JAINAM_SERVER: url, JAINAM_INTERACTIVE_API_KEY: d.interactiveKey, JAINAM_INTERACTIVE_API_SECRET: d.interactiveSecret, JAINAM_MARKET_API_KEY: d.marketKey, JAINAM_MARKET_API_SECRET: d.marketSecret };
     const results: BenchResult[] = [];
-    for (const mode of ["worker", "request thread"] as const) {
-      const config = loadConfig({ ...env, DATABASE_URL: databaseUrlOf(mode), MASTER_REFRESH_WORKER: mode === "worker" ? "on" : "off" });
+    // What the stored contract is before each measured refresh: the same master (a second refresh
+    // in a day: nothing to write), yesterday's (every price band moved, a twentieth of the
+    // contracts expired and listed: updates in place plus a few deletes and inserts), or none to
+    // compare with (the first refresh, or one where over a quarter of the rows differ: written whole).
+    const scenarios = [
+      { mode: "worker", before: "same" },
+      { mode: "worker", before: "yesterday" },
+      { mode: "worker", before: "none" },
+      { mode: "request thread", before: "none" },
+    ] as const;
+    for (const { mode, before } of scenarios) {
+      const config = loadConfig({ ...env, DATABASE_URL: databaseUrlOf(`${mode}-${before}`), MASTER_REFRESH_WORKER: mode === "worker" ? "on" : "off" });
       const gw = await createGateway(config, silentLogger(), { refresh: { force: true } });
       try {
-        // A first refresh fills the database, so the three measured ones each replace a full contract.
+        // A first refresh fills the database, so each measured one replaces a full contract.
         await gw.master.refresh({ force: true });
+        const today = await gw.store.loadBroker(gw.resolver.broker);
+        const prepare = async (): Promise<void> => {
+          if (before === "yesterday") await storeContract(gw.store, gw.resolver.broker, yesterdayOf(today), { status: "success", message: "yesterday", owner: null });
+          // Rows stored without a snapshot: nothing to compare with.
+          if (before === "none") await gw.store.replaceBroker(gw.resolver.broker, today, { status: "success", message: "no snapshot", owner: null });
+        };
         settledHeap();
         const idle = process.memoryUsage().rss;
         let peak = idle;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
         const loop = monitorEventLoopDelay({ resolution: 2 });
-        loop.enable();
         const runs = [];
-        for (let i = 0; i < 3; i += 1) runs.push(await gw.master.refresh({ force: true }));
-        loop.disable();
+        for (let i = 0; i < 3; i += 1) {
+          await prepare();
+          loop.enable();
+          runs.push(await gw.master.refresh({ force: true }));
+          loop.disable();
+        }
         clearInterval(sampler);
         settledHeap();
         await new Promise((r) => setTimeout(r, 500));
         const after = process.memoryUsage().rss;
         const best = runs.reduce((a, b) => (a.durationMs <= b.durationMs ? a : b));
         if (best.status !== "success") throw new Error(best.message);
+        const what = { same: "the stored contract is this master", yesterday: "the stored contract is yesterday's", none: "no stored snapshot to compare with" }[before];
         results.push(
-          report(`full refresh from a sandbox in its own process, contract built and stored on the ${mode} (SQLite file)`, [
+          report(`full refresh from a sandbox in its own process, on the ${mode}, ${what} (SQLite file)`, [
             `${fmt(best.total, 0)} rows; best of 3: ${fmt(best.durationMs, 0)} ms (runs: ${runs.map((r) => fmt(r.durationMs, 0)).join(", ")} ms); store ${fmt(best.storeMs, 0)} ms, index columns ${fmt(best.indexMs, 0)} ms (target ≤ 1,000 ms)`,
+            `written: ${best.written}, ${fmt(best.updated, 0)} rows updated in place, ${fmt(best.deleted, 0)} deleted, ${fmt(best.inserted, 0)} inserted`,
             `download + parse per segment: ${best.segments.map((seg) => `${seg.segment} ${fmt(seg.durationMs, 0)} ms`).join(", ")}`,
             `gateway event loop during the three refreshes: delay p99 ${fmt(loop.percentile(99) / 1e6, 1)} ms, max ${fmt(loop.max / 1e6, 1)} ms (a request arriving then waits that long; target p99 ≤ 50 ms)`,
             `gateway RSS: ${mb(idle)} before, peak ${mb(peak)} during, ${mb(after)} after (targets: peak ≤ 250 MB, back within 10 % of idle)`,
@@ -99,4 +122,13 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
   } finally {
     child.kill("SIGTERM");
   }
+}
+
+/** Yesterday's contract as it would have been stored: every price band different, one row in twenty another contract. */
+export function yesterdayOf(today: readonly SymbolRow[]): SymbolRow[] {
+  return today.map((r, i) =>
+    i % 20 === 0
+      ? { ...r, symbol: `${r.symbol}OLD`, token: r.token + 500_000_000 }
+      : { ...r, lower_circuit: r.lower_circuit === null ? null : r.lower_circuit * 0.99, upper_circuit: r.upper_circuit === null ? 1 : r.upper_circuit * 1.01 },
+  );
 }
