@@ -50,6 +50,12 @@ describe("parseMasterLine chooses the layout by InstrumentType and field count",
     expect(parsed(MCX_SPOT).kind).toBe("spot");
   });
 
+  it("accepts 29 February of leap years (2028, and 2000 as a century divisible by 400)", () => {
+    for (const day of ["2028-02-29", "2000-02-29", "2026-12-31", "2026-01-31"]) {
+      expect(parsed(FUTURE.replace("2026-06-30", day))).toMatchObject({ ContractExpiration: day });
+    }
+  });
+
   it("accepts the empty price band of BSE index rows", () => {
     const i = parsed("BSECM|26065|8|SENSEX|SENSEX-SPOT|SPOT|SENSEX-SPOT|11100100026065|||0|1|1|1|SENSEX||1|1|SENSEX-SPOT|-1|-1|-1");
     expect(i).toMatchObject({ kind: "cash", Series: "SPOT", PriceBandHigh: null, PriceBandLow: null });
@@ -63,6 +69,11 @@ describe("parseMasterLine reports what it cannot parse", () => {
     ["non-numeric token", FUTURE.replace("|62329|", "|62a29|"), /ExchangeInstrumentID .* not a number/],
     ["zero lot size", FUTURE.replace("|0.1|65|", "|0.1|0|"), /LotSize .* positive integer/],
     ["impossible expiry date", FUTURE.replace("2026-06-30", "2026-02-30"), /not a calendar date/],
+    ["29 February of a common year", FUTURE.replace("2026-06-30", "2026-02-29"), /not a calendar date/],
+    ["29 February of a century that is not a leap year", FUTURE.replace("2026-06-30", "2100-02-29"), /not a calendar date/],
+    ["month 13", FUTURE.replace("2026-06-30", "2026-13-01"), /not a calendar date/],
+    ["day 0", FUTURE.replace("2026-06-30", "2026-06-00"), /not a calendar date/],
+    ["31 April", FUTURE.replace("2026-06-30", "2026-04-31"), /not a calendar date/],
     ["garbage expiry", FUTURE.replace("2026-06-30T14:30:00", "soon"), /not an ISO date/],
     ["option type 5", OPTION.replace("|335|4|", "|335|5|"), /OptionType .* 3 \(CE\) or 4 \(PE\)/],
     ["unknown segment", FUTURE.replace("NSEFO", "XXXFO"), /unknown exchange segment 'XXXFO'/],

@@ -45,14 +45,24 @@ function text(fields: readonly string[], index: number, name: string): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T\d{2}:\d{2}:\d{2})?$/;
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in month `month` (1–12) of `year`, Gregorian. */
+function daysIn(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /** Keeps the date part only: XTS sends 14:30 (NSE) or 00:00 (BSE) wall-clock IST; a zone shift would move the day. */
 function expiration(fields: readonly string[], index: number): string {
   const raw = fields[index] ?? "";
   const m = ISO_DATE.exec(raw);
   if (m === null) fail(`ContractExpiration (field ${index}) is not an ISO date: '${raw}'`);
   const [, y, mo, d] = m;
-  const date = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
-  if (date.getUTCMonth() !== Number(mo) - 1 || date.getUTCDate() !== Number(d)) {
+  // Arithmetic, not a Date per line: 100,000 option lines a refresh.
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(Number(y), month)) {
     fail(`ContractExpiration (field ${index}) is not a calendar date: '${raw}'`);
   }
   return `${y}-${mo}-${d}`;
