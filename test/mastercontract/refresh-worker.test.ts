@@ -6,6 +6,7 @@ import { MasterContractService } from "../../src/mastercontract/refresh.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { WorkerAssembly } from "../../src/mastercontract/worker-assembly.js";
 import { storeContract } from "../../src/mastercontract/store-contract.js";
+import { yesterdayOf } from "../support/yesterday.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 
 /**
@@ -48,9 +49,7 @@ describe("master refresh in a worker thread", () => {
     expect(full).toMatchObject({ status: "success", written: "changes", deleted: 0, inserted: 0, updated: 0 });
     const today = await worker.store.loadBroker(worker.resolver.broker);
     expect(worker.resolver.current.allRows()).toEqual(today);
-    // Yesterday's contract: other price bands everywhere, and a twentieth of the rows other contracts.
-    const yesterday = today.map((r, i) => (i % 20 === 0 ? { ...r, symbol: `${r.symbol}OLD`, token: r.token + 500_000_000 } : { ...r, upper_circuit: r.upper_circuit === null ? 1 : r.upper_circuit + 1 }));
-    await storeContract(worker.store, worker.resolver.broker, yesterday, { status: "success", message: "yesterday", owner: null });
+    await storeContract(worker.store, worker.resolver.broker, yesterdayOf(today), { status: "success", message: "yesterday", owner: null });
     const next = await worker.master.refresh({ force: true });
     expect(next.status, next.message).toBe("success");
     const rolled = Math.ceil(today.length / 20);

@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
 import type { SymbolStore } from "../../../src/store/symbol-store.js";
-import type { SymbolRow } from "../../../src/store/types.js";
+import { SYMBOL_COLUMNS, type SymbolRow } from "../../../src/store/types.js";
 
-/** What identifies a stored contract: its row count and a hash of every (exchange, symbol, token). */
+/** What identifies a stored contract: its row count and a hash of every row's every column. */
 export interface ContractFingerprint {
   readonly rows: number;
   readonly checksum: string;
 }
 
 export function fingerprint(rows: readonly SymbolRow[]): ContractFingerprint {
-  const keys = rows.map((r) => `${r.exchange}|${r.symbol}|${r.token}`).sort();
+  const keys = rows.map((r) => SYMBOL_COLUMNS.map((c) => String(r[c])).join("|")).sort();
   return { rows: keys.length, checksum: createHash("sha256").update(keys.join("\n")).digest("hex") };
 }
 
