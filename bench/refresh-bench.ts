@@ -90,15 +90,19 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
         const idle = process.memoryUsage().rss;
         let peak = idle;
         const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 10);
-        const loop = monitorEventLoopDelay({ resolution: 2 });
         const runs = [];
+        const loop = { p99: 0, max: 0 };
         for (let i = 0; i < 3; i += 1) {
           await prepare();
           // The bench's own garbage (yesterday's rows) is collected before the clock starts.
           settledHeap();
-          loop.enable();
+          // A fresh monitor each run: one re-enabled would count the pause since it was disabled.
+          const monitor = monitorEventLoopDelay({ resolution: 2 });
+          monitor.enable();
           runs.push(await gw.master.refresh({ force: true }));
-          loop.disable();
+          monitor.disable();
+          loop.p99 = Math.max(loop.p99, monitor.percentile(99) / 1e6);
+          loop.max = Math.max(loop.max, monitor.max / 1e6);
         }
         clearInterval(sampler);
         settledHeap();
@@ -112,7 +116,7 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
             `${fmt(best.total, 0)} rows; best of 3: ${fmt(best.durationMs, 0)} ms (runs: ${runs.map((r) => fmt(r.durationMs, 0)).join(", ")} ms); store ${fmt(best.storeMs, 0)} ms, index columns ${fmt(best.indexMs, 0)} ms (target ≤ 1,000 ms)`,
             `written: ${best.written}, ${fmt(best.updated, 0)} rows updated in place, ${fmt(best.deleted, 0)} deleted, ${fmt(best.inserted, 0)} inserted`,
             `download + parse per segment: ${best.segments.map((seg) => `${seg.segment} ${fmt(seg.durationMs, 0)} ms`).join(", ")}`,
-            `gateway event loop during the three refreshes: delay p99 ${fmt(loop.percentile(99) / 1e6, 1)} ms, max ${fmt(loop.max / 1e6, 1)} ms (a request arriving then waits that long; target p99 ≤ 50 ms)`,
+            `gateway event loop during the three refreshes: delay p99 ${fmt(loop.p99, 1)} ms (the worst run's), max ${fmt(loop.max, 1)} ms (a request arriving then waits that long; target p99 ≤ 50 ms)`,
             `gateway RSS: ${mb(idle)} before, peak ${mb(peak)} during, ${mb(after)} after (targets: peak ≤ 250 MB, back within 10 % of idle)`,
           ]),
         );

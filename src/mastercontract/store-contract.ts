@@ -1,6 +1,7 @@
 import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
+import { snapshotDigest } from "../store/sql-store.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { ReplaceResult, SymbolKey, SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
@@ -80,9 +81,8 @@ export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]):
  */
 export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredRows> {
   const started = performance.now();
-  const base = await store.loadSnapshot(broker);
-  const previous = base === null ? null : indexOfSnapshot(base.bytes);
-  const diff = previous === null ? null : diffContract(previous, rows);
+  const stored = await storedIndex(store, broker);
+  const diff = stored === null ? null : diffContract(stored.index, rows);
   const small = diff !== null && diff.removed.length + diff.added.length <= MAX_CHANGED_SHARE * rows.length;
   const ordered = small ? diff.ordered : rows;
   const indexStarted = performance.now();
@@ -91,7 +91,7 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
   const indexMs = performance.now() - indexStarted;
   if (small) {
     const { removed, added, updated } = diff;
-    const result = await store.updateBroker(broker, { base: base!.bytes, removed, added, updated, total: rows.length }, status, snapshot);
+    const result = await store.updateBroker(broker, { baseDigest: stored!.digest, removed, added, updated, total: rows.length }, status, snapshot);
     if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
   }
   // Whole, in the order the columns were built in, so the index and the table still agree.
@@ -103,10 +103,16 @@ function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredRows,
   return { deleted, inserted, updated };
 }
 
-/** The stored contract's index, or null when its snapshot is damaged (the whole replace then writes a good one). */
-function indexOfSnapshot(bytes: Uint8Array): SymbolIndex | null {
+/**
+ * The stored contract's index and its snapshot's digest, or null when there is no snapshot or it
+ * is damaged (the whole replace then writes a good one). Only the digest outlives this call: the
+ * stored bytes are not held while the change is written.
+ */
+async function storedIndex(store: SymbolStore, broker: string): Promise<{ index: SymbolIndex; digest: string } | null> {
+  const base = await store.loadSnapshot(broker);
+  if (base === null) return null;
   try {
-    return SymbolIndex.fromColumns(decodeSnapshot(bytes));
+    return { index: SymbolIndex.fromColumns(decodeSnapshot(base.bytes)), digest: snapshotDigest(base.bytes) };
   } catch (error) {
     if (error instanceof SnapshotError) return null;
     throw error;

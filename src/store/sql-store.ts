@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { StoreError } from "../errors.js";
 import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
 import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
@@ -61,14 +62,9 @@ async function writeContractRecords(tx: SqlTransaction, broker: string, status: 
 /** Rolls back an update whose base turned out not to be the stored rows. */
 class BaseMismatch extends Error {}
 
-/** Whether `parts`, back to back, are exactly `whole`. */
-function sameBytes(parts: readonly Uint8Array[], whole: Uint8Array): boolean {
-  let at = 0;
-  for (const part of parts) {
-    if (at + part.byteLength > whole.byteLength || Buffer.compare(part, whole.subarray(at, at + part.byteLength)) !== 0) return false;
-    at += part.byteLength;
-  }
-  return parts.length > 0 && at === whole.byteLength;
+/** What identifies a stored snapshot's bytes for `updateBroker` (SHA-256, hex). */
+export function snapshotDigest(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
 }
 
 /** How long a live API key read from the database is trusted without reading it again. */
@@ -140,8 +136,14 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
       return await this.sql.transaction(async (tx) => {
         // The difference holds only against the rows it was computed from: the snapshot is always
         // of the rows the table holds, so the same bytes mean the same rows.
-        const parts = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
-        if (!sameBytes(parts.map((p) => p.bytes), changes.base)) return null;
+        // Part by part, so the check never holds the whole snapshot in memory.
+        const parts = await tx.all<{ part: number }>("SELECT part FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
+        const digest = createHash("sha256");
+        for (const { part } of parts) {
+          const [stored] = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? AND part = ?", [broker, part]);
+          digest.update(stored!.bytes);
+        }
+        if (parts.length === 0 || digest.digest("hex") !== changes.baseDigest) return null;
         let deleted = 0;
         for (let start = 0; start < changes.removed.length; start += DELETE_BATCH) {
           const keys = changes.removed.slice(start, start + DELETE_BATCH);

@@ -23,8 +23,8 @@ export interface SymbolKey {
  * snapshot the difference was computed against.
  */
 export interface ContractChanges {
-  /** The stored snapshot's bytes, exactly as `loadSnapshot` returned them. */
-  readonly base: Uint8Array;
+  /** `snapshotDigest` of the stored snapshot's bytes as `loadSnapshot` returned them. */
+  readonly baseDigest: string;
   /** Rows to delete: gone, or changed in a column an index covers. */
   readonly removed: readonly SymbolKey[];
   /** Rows to insert: new, or the new values of those changed in an indexed column. */
@@ -60,7 +60,7 @@ export interface SymbolStore {
    * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and
    * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored snapshot is no longer
-   * `changes.base` (another replace committed since it was read): the caller replaces whole.
+   * the one `changes.baseDigest` was taken of (another replace committed since it was read): the caller replaces whole.
    */
   updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array): Promise<ReplaceResult | null>;
   /**
