@@ -85,9 +85,11 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
   const diff = stored === null ? null : diffContract(stored.index, rows);
   const small = diff !== null && diff.removed.length + diff.added.length <= MAX_CHANGED_SHARE * rows.length;
   const ordered = small ? diff.ordered : rows;
+  // Nothing changed: the stored index is the new one, row for row and in order, and so is its snapshot.
+  const unchanged = small && diff.removed.length + diff.added.length + diff.updated.length === 0;
   const indexStarted = performance.now();
-  const columns = columnsOfRows(broker, ordered);
-  const snapshot = encodeSnapshot(columns);
+  const columns = unchanged ? stored!.index.columns : columnsOfRows(broker, ordered);
+  const snapshot = unchanged ? "unchanged" : encodeSnapshot(columns);
   const indexMs = performance.now() - indexStarted;
   if (small) {
     const { removed, added, updated } = diff;
@@ -95,7 +97,7 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
     if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
   }
   // Whole, in the order the columns were built in, so the index and the table still agree.
-  const result = await store.replaceBroker(broker, ordered, status, snapshot);
+  const result = await store.replaceBroker(broker, ordered, status, snapshot === "unchanged" ? encodeSnapshot(columns) : snapshot);
   return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "whole", ...counts(result) };
 }
 

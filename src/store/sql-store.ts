@@ -43,11 +43,15 @@ const DELETE_BATCH = 500;
  * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
  * every transaction that writes a broker's rows; returns the contract version recorded.
  */
-async function writeContractRecords(tx: SqlTransaction, broker: string, status: StatusUpdate | undefined, snapshot: Uint8Array | undefined): Promise<number> {
+async function writeContractRecords(tx: SqlTransaction, broker: string, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged" | undefined): Promise<number> {
   let contractVersion = (await readStatus(tx, broker)).contractVersion;
   if (status !== undefined) {
     contractVersion = await writeStatus(tx, broker, status);
     if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
+  }
+  if (snapshot === "unchanged") {
+    await tx.run("UPDATE contract_snapshot SET contract_version = ? WHERE broker = ?", [contractVersion, broker]);
+    return contractVersion;
   }
   await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
   if (snapshot !== undefined) {
@@ -128,7 +132,7 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     }
   }
 
-  async updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array): Promise<ReplaceResult | null> {
+  async updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged"): Promise<ReplaceResult | null> {
     for (const row of [...changes.added, ...changes.updated]) {
       if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to updateBroker('${broker}')`);
     }

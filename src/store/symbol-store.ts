@@ -61,8 +61,10 @@ export interface SymbolStore {
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and
    * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored snapshot is no longer
    * the one `changes.baseDigest` was taken of (another replace committed since it was read): the caller replaces whole.
+   * `snapshot` "unchanged" (nothing to write: the stored snapshot is of the same rows) keeps the
+   * stored one, moved to the new contract version.
    */
-  updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array): Promise<ReplaceResult | null>;
+  updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged"): Promise<ReplaceResult | null>;
   /**
    * The snapshot (an opaque blob: the resolver's columns) written with the broker's rows, and the
    * contract version it belongs to. A replace without one removes the old one in the same

@@ -67,6 +67,9 @@ for (const backend of BACKENDS) {
       const snapshot = await store.loadSnapshot(BROKER);
       expect(snapshot?.contractVersion).toBe(again.contractVersion);
       expect(SymbolIndex.fromColumns(decodeSnapshot(snapshot!.bytes)).get("NIFTY28MAR2420000CE", "NFO")).toEqual(rows[0]);
+      // The stored index is handed back as the new one: it is the table's rows in the table's order.
+      expect(SymbolIndex.fromColumns(again.columns).allRows()).toEqual(await store.loadBroker(BROKER));
+      expect(Buffer.compare(encodeSnapshot(again.columns), snapshot!.bytes)).toBe(0);
     });
 
     it("a new day's price bands are updated in place, expired contracts deleted and new ones inserted: the table ends exactly as the new contract", async () => {
