@@ -1,7 +1,7 @@
 import type { SymbolRow } from "../store/types.js";
 import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";
 import type { ParsedLine } from "../xts/master-parser.js";
-import { rowFromIndexEntry, rowFromInstrument } from "./symbology.js";
+import { rowFromIndexEntry, rowFromInstrument, type ExpirySpellings } from "./symbology.js";
 
 /** Where a row came from, small enough to keep for every row of a 150,000-line contract. */
 export interface LineRef {
@@ -57,6 +57,7 @@ export class ContractBuilder {
   private readonly bySymbol = new Map<string, Map<string, number>>();
   private readonly byToken = new Map<string, Map<number, number>>();
   private readonly reports = new Map<string, SegmentReport>();
+  private readonly expiries: ExpirySpellings = new Map();
 
   constructor(private readonly broker: string) {}
 
@@ -85,7 +86,7 @@ export class ContractBuilder {
     const segment = instrument.ExchangeSegment;
     const report = this.report(segment);
     report.lines += 1;
-    const result = rowFromInstrument(this.broker, instrument);
+    const result = rowFromInstrument(this.broker, instrument, this.expiries);
     if ("skip" in result) {
       skip(report, result.skip);
       return;

@@ -74,7 +74,23 @@ function makeRow(
   };
 }
 
-export function rowFromInstrument(broker: string, instrument: XtsInstrument): RowResult {
+/**
+ * Expiry spellings already made, by ISO date. A master has about a hundred expiries over 100,000
+ * derivative lines: a builder that keeps one map spells each once, and its rows share the strings.
+ */
+export type ExpirySpellings = Map<string, { readonly compact: string; readonly column: string }>;
+
+function spelled(isoDate: string, spellings: ExpirySpellings | undefined): { readonly compact: string; readonly column: string } {
+  if (spellings === undefined) return formatExpiry(isoDate);
+  let expiry = spellings.get(isoDate);
+  if (expiry === undefined) {
+    expiry = formatExpiry(isoDate);
+    spellings.set(isoDate, expiry);
+  }
+  return expiry;
+}
+
+export function rowFromInstrument(broker: string, instrument: XtsInstrument, spellings?: ExpirySpellings): RowResult {
   const exchange = exchangeOfSegment(instrument.ExchangeSegment);
   if (exchange === undefined) return { skip: "unsupported_segment" };
   const segment = instrument.ExchangeSegment;
@@ -92,11 +108,11 @@ export function rowFromInstrument(broker: string, instrument: XtsInstrument): Ro
       return { row: makeRow(broker, instrument, cashSymbol(exchange, instrument), instrument.Name, exchange, segment, "", 0, "EQ") };
     }
     case "future": {
-      const expiry = formatExpiry(instrument.ContractExpiration);
+      const expiry = spelled(instrument.ContractExpiration, spellings);
       return { row: makeRow(broker, instrument, `${instrument.Name}${expiry.compact}FUT`, instrument.Name, exchange, segment, expiry.column, 0, "FUT") };
     }
     case "option": {
-      const expiry = formatExpiry(instrument.ContractExpiration);
+      const expiry = spelled(instrument.ContractExpiration, spellings);
       const suffix = optionSuffix(instrument.OptionType);
       const symbol = `${instrument.Name}${expiry.compact}${formatStrike(instrument.StrikePrice)}${suffix}`;
       return { row: makeRow(broker, instrument, symbol, instrument.Name, exchange, segment, expiry.column, instrument.StrikePrice, suffix) };

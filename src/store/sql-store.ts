@@ -50,7 +50,8 @@ async function writeContractRecords(tx: SqlTransaction, broker: string, status: 
     if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
   }
   if (snapshot === "unchanged") {
-    await tx.run("UPDATE contract_snapshot SET contract_version = ? WHERE broker = ?", [contractVersion, broker]);
+    // loadSnapshot reads the version off part 0: only that part is rewritten, not the whole blob.
+    await tx.run("UPDATE contract_snapshot SET contract_version = ? WHERE broker = ? AND part = 0", [contractVersion, broker]);
     return contractVersion;
   }
   await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
