@@ -8,7 +8,7 @@ import { loadConfig } from "../src/config.js";
 import { silentLogger } from "../src/logger.js";
 import type { GatewayStore } from "../src/store/symbol-store.js";
 import { storeContract } from "../src/mastercontract/store-contract.js";
-import { yesterdayOf } from "../test/support/yesterday.js";
+import { earlierContract } from "../test/support/earlier-contract.js";
 import { fmt, mb, report, settledHeap, type BenchResult } from "./stats.js";
 
 /** Issue 4: a full refresh from the sandbox (download, parse, store, index) for 150,000 instruments. */
@@ -65,11 +65,13 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
     const env = { JAINAM_SERVER: url, JAINAM_INTERACTIVE_API_KEY: d.interactiveKey, JAINAM_INTERACTIVE_API_SECRET: d.interactiveSecret, JAINAM_MARKET_API_KEY: d.marketKey, JAINAM_MARKET_API_SECRET: d.marketSecret };
     const results: BenchResult[] = [];
     // What the stored contract is before each measured refresh: the same master (a second refresh
-    // in a day: nothing to write), yesterday's (every price band moved, a twentieth of the
-    // contracts expired and listed: updates in place plus a few deletes and inserts), or none to
-    // compare with (the first refresh, or one where over a quarter of the rows differ: written whole).
+    // in a day: nothing to write), one of earlier the same day (one band in ten revised, one
+    // contract in twenty withdrawn and another listed: updates in place plus a few deletes and
+    // inserts), the day before's (every band moved: written whole), or none to compare with (the
+    // first refresh: written whole).
     const scenarios = [
       { mode: "worker", before: "same" },
+      { mode: "worker", before: "earlier" },
       { mode: "worker", before: "yesterday" },
       { mode: "worker", before: "none" },
       { mode: "request thread", before: "none" },
@@ -82,7 +84,10 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
         await gw.master.refresh({ force: true });
         const today = await gw.store.loadBroker(gw.resolver.broker);
         const prepare = async (): Promise<void> => {
-          if (before === "yesterday") await storeContract(gw.store, gw.resolver.broker, yesterdayOf(today), { status: "success", message: "yesterday", owner: null });
+          if (before === "earlier" || before === "yesterday") {
+            const earlier = earlierContract(today, { rolledEvery: 20, bandEvery: before === "earlier" ? 10 : 1 });
+            await storeContract(gw.store, gw.resolver.broker, earlier, { status: "success", message: before, owner: null });
+          }
           // Rows stored without a snapshot: nothing to compare with.
           if (before === "none") await gw.store.replaceBroker(gw.resolver.broker, today, { status: "success", message: "no snapshot", owner: null });
         };
@@ -110,7 +115,12 @@ export async function separateSandboxRefreshBench(databaseUrlOf: (mode: string) 
         const after = process.memoryUsage().rss;
         const best = runs.reduce((a, b) => (a.durationMs <= b.durationMs ? a : b));
         if (best.status !== "success") throw new Error(best.message);
-        const what = { same: "the stored contract is this master", yesterday: "the stored contract is yesterday's", none: "no stored snapshot to compare with" }[before];
+        const what = {
+          same: "the stored contract is this master",
+          earlier: "the stored contract is of earlier the same day",
+          yesterday: "the stored contract is the day before's",
+          none: "no stored snapshot to compare with",
+        }[before];
         results.push(
           report(`full refresh from a sandbox in its own process, on the ${mode}, ${what} (SQLite file)`, [
             `${fmt(best.total, 0)} rows; best of 3: ${fmt(best.durationMs, 0)} ms (runs: ${runs.map((r) => fmt(r.durationMs, 0)).join(", ")} ms); store ${fmt(best.storeMs, 0)} ms, index columns ${fmt(best.indexMs, 0)} ms (target ≤ 1,000 ms)`,

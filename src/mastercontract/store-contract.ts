@@ -7,9 +7,11 @@ import type { ReplaceResult, SymbolKey, SymbolStore } from "../store/symbol-stor
 import type { SymbolRow } from "../store/types.js";
 
 /**
- * Past this share of the new contract's size in rows deleted plus rows inserted, the whole
- * replace (one bulk insert into a fresh table, its indexes built once) is the cheaper write.
- * Updates in place touch no index and do not count.
+ * Past this share of the new contract's size in rows written (deleted, inserted or updated), the
+ * whole replace (one bulk insert into a fresh table, its indexes built once) is the cheaper write.
+ * Measured: an update in place by key costs about what a row of the whole replace does (147,612
+ * rows: 140,231 updates and 14,762 deletes and inserts stored in 1.8 s, the whole replace in
+ * 1.3 s), so a new day, when every price band moves, is written whole.
  */
 export const MAX_CHANGED_SHARE = 0.25;
 
@@ -74,16 +76,17 @@ export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]):
 
 /**
  * Stores a built contract with its status and snapshot in one transaction. When the stored
- * contract's snapshot reads back and the two differ in few rows (a day's new and expired
- * contracts; price bands are updated in place), only those rows are written; otherwise, or when
- * the stored contract changed in between, every row is. Either way the table ends up holding
+ * contract's snapshot reads back and the two differ in few rows (a second refresh the same day:
+ * revised price bands are updated in place, new and withdrawn contracts inserted and deleted),
+ * only those rows are written; otherwise (a new day, or when the stored contract changed in
+ * between) every row is. Either way the table ends up holding
  * exactly `rows`, and the returned columns are of the rows in the table's order.
  */
 export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredRows> {
   const started = performance.now();
   const stored = await storedIndex(store, broker);
   const diff = stored === null ? null : diffContract(stored.index, rows);
-  const small = diff !== null && diff.removed.length + diff.added.length <= MAX_CHANGED_SHARE * rows.length;
+  const small = diff !== null && diff.removed.length + diff.added.length + diff.updated.length <= MAX_CHANGED_SHARE * rows.length;
   const ordered = small ? diff.ordered : rows;
   // Nothing changed: the stored index is the new one, row for row and in order, and so is its snapshot.
   const unchanged = small && diff.removed.length + diff.added.length + diff.updated.length === 0;

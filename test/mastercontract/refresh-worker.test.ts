@@ -6,7 +6,7 @@ import { MasterContractService } from "../../src/mastercontract/refresh.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { WorkerAssembly } from "../../src/mastercontract/worker-assembly.js";
 import { storeContract } from "../../src/mastercontract/store-contract.js";
-import { yesterdayOf } from "../support/yesterday.js";
+import { earlierContract } from "../support/earlier-contract.js";
 import { startTestGateway, type TestGateway } from "../support/gateway.js";
 
 /**
@@ -44,21 +44,28 @@ describe("master refresh in a worker thread", () => {
     expect((await worker.master.status()).status).toBe("success");
   });
 
-  it("a refresh of an unchanged master writes no row; one after a day's changes writes only those, and the table ends as a whole replace would leave it", async () => {
+  it("a refresh of an unchanged master writes no row; one after a few changes writes only those; a new day's is written whole; the table ends as the master says each time", async () => {
     const full = await worker.master.refresh({ force: true });
     expect(full).toMatchObject({ status: "success", written: "changes", deleted: 0, inserted: 0, updated: 0 });
     const today = await worker.store.loadBroker(worker.resolver.broker);
     expect(worker.resolver.current.allRows()).toEqual(today);
-    await storeContract(worker.store, worker.resolver.broker, yesterdayOf(today), { status: "success", message: "yesterday", owner: null });
-    const next = await worker.master.refresh({ force: true });
-    expect(next.status, next.message).toBe("success");
-    const rolled = Math.ceil(today.length / 20);
-    expect(next).toMatchObject({ written: "changes", deleted: rolled, inserted: rolled, updated: today.length - rolled });
     const sorted = (rows: readonly SymbolRow[]): SymbolRow[] => [...rows].sort((x, y) => (x.exchange + x.symbol < y.exchange + y.symbol ? -1 : 1));
-    const stored = await worker.store.loadBroker(worker.resolver.broker);
-    expect(sorted(stored)).toEqual(sorted(today));
-    expect(worker.resolver.current.allRows()).toEqual(stored);
-    expect(worker.resolver.version).toBe(next.contractVersion);
+    const refreshOver = async (earlier: SymbolRow[]) => {
+      await storeContract(worker.store, worker.resolver.broker, earlier, { status: "success", message: "earlier", owner: null });
+      const report = await worker.master.refresh({ force: true });
+      expect(report.status, report.message).toBe("success");
+      const stored = await worker.store.loadBroker(worker.resolver.broker);
+      expect(sorted(stored)).toEqual(sorted(today));
+      expect(worker.resolver.current.allRows()).toEqual(stored);
+      expect(worker.resolver.version).toBe(report.contractVersion);
+      return report;
+    };
+    // Earlier the same day: one contract in twenty withdrawn since, one band in ten revised.
+    const rolled = Math.ceil(today.length / 20);
+    const revised = today.filter((_, i) => i % 20 !== 0 && i % 10 === 0).length;
+    expect(await refreshOver(earlierContract(today, { rolledEvery: 20, bandEvery: 10 }))).toMatchObject({ written: "changes", deleted: rolled, inserted: rolled, updated: revised });
+    // The day before: every band moved.
+    expect(await refreshOver(earlierContract(today, { rolledEvery: 20, bandEvery: 1 }))).toMatchObject({ written: "whole", deleted: today.length, inserted: today.length, updated: 0 });
   });
 
   it("a worker that cannot open its database fails the refresh with the reason; the stored contract and the index keep serving", async () => {

@@ -72,24 +72,32 @@ for (const backend of BACKENDS) {
       expect(Buffer.compare(encodeSnapshot(again.columns), snapshot!.bytes)).toBe(0);
     });
 
-    it("a new day's price bands are updated in place, expired contracts deleted and new ones inserted: the table ends exactly as the new contract", async () => {
+    it("later the same day: revised price bands are updated in place, withdrawn contracts deleted and new ones inserted; the table ends exactly as the new contract", async () => {
       const today = contract(400);
-      await storeContract(store, BROKER, today, status("today"));
-      // Tomorrow: every band moves, the first 20 contracts expire, 20 new strikes are listed, one token changes.
-      const tomorrow = [...contract(420, 2).slice(20)];
-      tomorrow[5] = { ...tomorrow[5]!, token: 99_999 };
-      const result = await storeContract(store, BROKER, tomorrow, status("tomorrow"));
+      await storeContract(store, BROKER, today, status("morning"));
+      // The first 10 contracts withdrawn, 10 new strikes listed, one token changed, one band in ten revised.
+      const later = [...today.slice(10), ...contract(410).slice(400)].map((r) => {
+        const i = r.token - 40_000;
+        if (i === 25) return { ...r, token: 99_999 };
+        return i % 10 === 3 ? { ...r, upper_circuit: (r.upper_circuit ?? 0) + 1 } : r;
+      });
+      const result = await storeContract(store, BROKER, later, status("afternoon"));
       expect(result.written).toBe("changes");
-      expect(result.deleted).toBe(21); // 20 expired + the row whose token changed
-      expect(result.inserted).toBe(21); // 20 listed + that row's new values
-      // Rows 20–399 are in both; of those (but row 25, whose token changed) the ones with a band moved.
-      const moved = Array.from({ length: 380 }, (_, k) => k + 20).filter((i) => i !== 25 && i % 7 !== 0);
-      expect(result.updated).toBe(moved.length);
-      expect(await stored(store)).toEqual(sorted(tomorrow));
+      expect(result.deleted).toBe(11); // 10 withdrawn + the row whose token changed
+      expect(result.inserted).toBe(11); // 10 listed + that row's new values
+      expect(result.updated).toBe(Array.from({ length: 390 }, (_, k) => k + 10).filter((i) => i % 10 === 3).length);
+      expect(await stored(store)).toEqual(sorted(later));
       // The new index lists the rows in the order the table holds them (the staying rows, then the new ones).
       expect(SymbolIndex.fromColumns(result.columns).allRows()).toEqual(await store.loadBroker(BROKER));
-      expect(await store.findByToken(BROKER, "NFO", 99_999)).toEqual(tomorrow[5]);
+      expect(await store.findByToken(BROKER, "NFO", 99_999)).toEqual(later[15]);
       expect(await store.findByToken(BROKER, "NFO", 40_000)).toBeUndefined();
+    });
+
+    it("a new day, when every price band moves, is written whole: updating nearly every row costs more than the rebuild", async () => {
+      await storeContract(store, BROKER, contract(400), status("today"));
+      const result = await storeContract(store, BROKER, contract(400, 2), status("tomorrow"));
+      expect(result).toMatchObject({ written: "whole", deleted: 400, inserted: 400, updated: 0 });
+      expect(await stored(store)).toEqual(sorted(contract(400, 2)));
     });
 
     it(`more than ${MAX_CHANGED_SHARE * 100} % of rows deleted or inserted: the whole contract is written`, async () => {
@@ -104,7 +112,7 @@ for (const backend of BACKENDS) {
       const other = contract(50).map((r) => ({ ...r, broker: "other" }));
       await store.replaceBroker("other", other);
       await storeContract(store, BROKER, contract(400), status("today"));
-      await storeContract(store, BROKER, contract(380, 3), status("tomorrow"));
+      expect((await storeContract(store, BROKER, contract(380), status("later"))).written).toBe("changes");
       expect((await store.loadBroker("other")).sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual(sorted(other));
     });
 

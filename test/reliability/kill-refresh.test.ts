@@ -16,7 +16,7 @@ import type { MasterStatus } from "../../src/store/status-types.js";
 import { runCli } from "../support/cli.js";
 import { sampleFiles } from "../support/samples.js";
 import { tempDir } from "../support/temp-dir.js";
-import { yesterdayOf } from "../support/yesterday.js";
+import { earlierContract } from "../support/earlier-contract.js";
 import { sandboxEnv, storedFingerprint, until, type ContractFingerprint } from "./support/contract.js";
 import { BIN, ensureDist } from "./support/dist.js";
 
@@ -67,10 +67,10 @@ function describeTrigger(trigger: Trigger, claimToExitMs: number): string {
 
 /**
  * `oldContract` fills the database the download replaces; `oldMessage` is its status message.
- * A contract of another universe is replaced whole; yesterday's contract of the same
+ * A contract of another universe is replaced whole; an earlier contract of the same
  * instruments gets only the changes written (updates in place, a few deletes and inserts).
  */
-function killSuite(title: string, storeOldContract: (store: SqlStore, sandbox: Sandbox) => Promise<void>, oldMessage: RegExp): void {
+function killSuite(title: string, storeOldContract: (store: SqlStore, sandbox: Sandbox) => Promise<void>, oldMessage: RegExp, written: "whole" | "changes"): void {
   describe(`SIGKILL during \`xtsbridge master download\` (SQLite), ${title}`, () => {
     let sandbox: Sandbox;
     const dir = tempDir("xtsbridge-kill-");
@@ -161,6 +161,8 @@ function killSuite(title: string, storeOldContract: (store: SqlStore, sandbox: S
       }
       const done = await calibration.exited;
       expect(done.code, calibration.output()).toBe(0);
+      // The write the kills below land in is the one this suite is about.
+      expect(calibration.output()).toMatch(new RegExp(`"written":\\s*"${written}"`));
       expect(claimedAt, "never saw the refresh write its claim").not.toBeNull();
       // Run times vary a lot on a shared 2-core machine; a later run that finishes first corrects the estimate.
       let claimToExitMs = calibration.exitedAt! - claimedAt!;
@@ -273,10 +275,11 @@ killSuite(
     expect((await importMasterFiles(store, BROKER, sampleFiles())).stored).toBe(true);
   },
   /^imported/,
+  "whole",
 );
 
 killSuite(
-  "yesterday's contract stored (only the changes written)",
+  "an earlier contract of the same day stored (only the changes written)",
   async (store, sandbox) => {
     const gw = await createGateway(loadConfig(sandboxEnv(sandbox.url, SANDBOX_DEFAULTS)), silentLogger(), { store });
     try {
@@ -284,8 +287,9 @@ killSuite(
     } finally {
       await gw.close();
     }
-    const stored = await storeContract(store, BROKER, yesterdayOf(await store.loadBroker(BROKER)), { status: "success", message: "yesterday", owner: null });
+    const stored = await storeContract(store, BROKER, earlierContract(await store.loadBroker(BROKER), { rolledEvery: 20, bandEvery: 10 }), { status: "success", message: "earlier today", owner: null });
     expect(stored.written).toBe("changes");
   },
-  /^yesterday/,
+  /^earlier today/,
+  "changes",
 );
