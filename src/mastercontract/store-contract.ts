@@ -46,19 +46,24 @@ export interface ContractDiff {
   readonly ordered: SymbolRow[];
 }
 
-export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]): ContractDiff {
+/** The difference, or null as soon as more than `limit` rows are to be written (the whole replace is then cheaper). */
+export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[], limit = Infinity): ContractDiff | null {
   const staying: (SymbolRow | undefined)[] = new Array<SymbolRow | undefined>(previous.size);
   const added: SymbolRow[] = [];
   const updated: SymbolRow[] = [];
-  for (const row of rows) {
+  let kept = 0;
+  for (const [i, row] of rows.entries()) {
     const at = previous.findSymbol(row.symbol, row.exchange);
     const difference = at < 0 ? "keys" : previous.difference(at, row);
-    if (difference === "keys") {
-      added.push(row);
-      continue;
+    if (difference === "keys") added.push(row);
+    else {
+      staying[at] = row;
+      kept += 1;
+      if (difference === "values") updated.push(row);
     }
-    staying[at] = row;
-    if (difference === "values") updated.push(row);
+    // Each previous row not kept is a delete: at least those beyond what is left to match.
+    const removedAtLeast = previous.size - kept - (rows.length - i - 1);
+    if (added.length + updated.length + Math.max(0, removedAtLeast) > limit) return null;
   }
   const removed: SymbolKey[] = [];
   const ordered: SymbolRow[] = [];
@@ -70,6 +75,7 @@ export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]):
       removed.push({ exchange, symbol });
     }
   }
+  if (removed.length + added.length + updated.length > limit) return null;
   for (const row of added) ordered.push(row);
   return { removed, added, updated, ordered };
 }
@@ -79,14 +85,14 @@ export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[]):
  * contract's snapshot reads back and the two differ in few rows (a second refresh the same day:
  * revised price bands are updated in place, new and withdrawn contracts inserted and deleted),
  * only those rows are written; otherwise (a new day, or when the stored contract changed in
- * between) every row is. Either way the table ends up holding
- * exactly `rows`, and the returned columns are of the rows in the table's order.
+ * between) every row is. Either way the table ends up holding exactly `rows`, and the returned
+ * columns are of the rows in the table's order.
  */
 export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredRows> {
   const started = performance.now();
   const stored = await storedIndex(store, broker);
-  const diff = stored === null ? null : diffContract(stored.index, rows);
-  const small = diff !== null && diff.removed.length + diff.added.length + diff.updated.length <= MAX_CHANGED_SHARE * rows.length;
+  const diff = stored === null ? null : diffContract(stored.index, rows, MAX_CHANGED_SHARE * rows.length);
+  const small = diff !== null;
   const ordered = small ? diff.ordered : rows;
   // Nothing changed: the stored index is the new one, row for row and in order, and so is its snapshot.
   const unchanged = small && diff.removed.length + diff.added.length + diff.updated.length === 0;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
+import { diffContract, MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
 import { columnsOfRows } from "../../src/resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snapshot.js";
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
@@ -44,6 +44,28 @@ async function stored(store: GatewayStore): Promise<SymbolRow[]> {
 }
 
 const sorted = (rows: readonly SymbolRow[]): SymbolRow[] => [...rows].sort((a, b) => a.symbol.localeCompare(b.symbol));
+
+describe("the difference between a stored contract and a new one", () => {
+  const previous = SymbolIndex.build(contract(100));
+
+  it("counts every row to write, and gives up (null) as soon as there are more than the limit", () => {
+    // 5 withdrawn, 5 listed, 5 bands revised: 15 rows to write.
+    const next = [...contract(100).slice(5), ...contract(105).slice(100)].map((r) => (r.token % 10 === 7 && r.token < 40_055 ? { ...r, upper_circuit: 1 } : r));
+    const diff = diffContract(previous, next, 15);
+    expect(diff).not.toBeNull();
+    expect([diff!.removed.length, diff!.added.length, diff!.updated.length]).toEqual([5, 5, 5]);
+    expect(diffContract(previous, next, 14)).toBeNull();
+    // An empty contract removes every row.
+    expect(diffContract(previous, [], 99)).toBeNull();
+    expect(diffContract(previous, [], 100)?.removed).toHaveLength(100);
+  });
+
+  it("lists the new contract as the table will hold it: staying rows in their stored order, then the new ones", () => {
+    const next = [...contract(105).slice(100), ...contract(100).slice(3).reverse()];
+    const diff = diffContract(previous, next)!;
+    expect(diff.ordered.map((r) => r.token)).toEqual([...contract(100).slice(3), ...contract(105).slice(100)].map((r) => r.token));
+  });
+});
 
 for (const backend of BACKENDS) {
   describe(`storing a contract on ${backend.name}: only the changes when few rows differ`, () => {
