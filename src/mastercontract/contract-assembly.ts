@@ -2,7 +2,7 @@ import { ContractBuilder, type SegmentReport } from "../instruments/contract-bui
 import type { StatusUpdate } from "../store/status-types.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
-import { storeContract, type StoredRows } from "./store-contract.js";
+import { storeContract, type StoredContract } from "./store-contract.js";
 import { LineSplitter, parseIndexEntry, parseMasterLine } from "../xts/master-parser.js";
 
 /** What the refresh needs to judge a built contract before storing it. */
@@ -11,8 +11,7 @@ export interface AssembledContract {
   readonly exchangeCounts: Record<string, number>;
 }
 
-/** The stored contract: its version, the new index's columns, how long it took and what was written. */
-export type StoredContract = StoredRows;
+export type { StoredContract } from "./store-contract.js";
 
 /**
  * Where a refresh's downloads become a stored contract: master text in (by segment, in chunks),

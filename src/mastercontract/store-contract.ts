@@ -1,9 +1,8 @@
 import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
-import { snapshotDigest } from "../store/sql-store.js";
 import type { StatusUpdate } from "../store/status-types.js";
-import type { ReplaceResult, SymbolKey, SymbolStore } from "../store/symbol-store.js";
+import { snapshotDigest, type ReplaceResult, type SymbolKey, type SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 
 /**
@@ -15,7 +14,8 @@ import type { SymbolRow } from "../store/types.js";
  */
 export const MAX_CHANGED_SHARE = 0.25;
 
-export interface StoredRows {
+/** The stored contract: its version, the new index's columns, how long it took and what was written. */
+export interface StoredContract {
   readonly contractVersion: number;
   /** The new index's columns (what the snapshot was encoded from). */
   readonly columns: ContractColumns;
@@ -88,7 +88,7 @@ export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[], 
  * between) every row is. Either way the table ends up holding exactly `rows`, and the returned
  * columns are of the rows in the table's order.
  */
-export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredRows> {
+export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredContract> {
   const started = performance.now();
   const stored = await storedIndex(store, broker);
   const diff = stored === null ? null : diffContract(stored.index, rows, MAX_CHANGED_SHARE * rows.length);
@@ -102,7 +102,7 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
   const indexMs = performance.now() - indexStarted;
   if (small) {
     const { removed, added, updated } = diff;
-    const result = await store.updateBroker(broker, { baseDigest: stored!.digest, removed, added, updated, total: rows.length }, status, snapshot);
+    const result = await store.updateBroker(broker, { baseDigest: stored!.digest, removed, added, updated }, status, snapshot);
     if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
   }
   // Whole, in the order the columns were built in, so the index and the table still agree.
@@ -110,7 +110,7 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
   return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "whole", ...counts(result) };
 }
 
-function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredRows, "deleted" | "inserted" | "updated"> {
+function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredContract, "deleted" | "inserted" | "updated"> {
   return { deleted, inserted, updated };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { StoreError } from "../errors.js";
 import type { ApiKeyRecord, ApiKeyStore } from "./api-key-types.js";
 import { apiKeyFromRow, type ApiKeyRow } from "./api-key-row.js";
@@ -7,7 +6,7 @@ import type { SqlDialect, SqlRunner, SqlTransaction } from "./sql-dialect.js";
 import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
-import type { ContractChanges, ContractListener, RefreshClaim, ReplaceResult, SymbolStore } from "./symbol-store.js";
+import { snapshotDigester, type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
 import { SYMBOL_COLUMNS, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -66,11 +65,6 @@ async function writeContractRecords(tx: SqlTransaction, broker: string, status: 
 
 /** Rolls back an update whose base turned out not to be the stored rows. */
 class BaseMismatch extends Error {}
-
-/** What identifies a stored snapshot's bytes for `updateBroker` (SHA-256, hex). */
-export function snapshotDigest(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 /** How long a live API key read from the database is trusted without reading it again. */
 export const API_KEY_CACHE_MS = 1_000;
@@ -143,12 +137,12 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
         // of the rows the table holds, so the same bytes mean the same rows.
         // Part by part, so the check never holds the whole snapshot in memory.
         const parts = await tx.all<{ part: number }>("SELECT part FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
-        const digest = createHash("sha256");
+        const digest = snapshotDigester();
         for (const { part } of parts) {
           const [stored] = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? AND part = ?", [broker, part]);
           digest.update(stored!.bytes);
         }
-        if (parts.length === 0 || digest.digest("hex") !== changes.baseDigest) return null;
+        if (parts.length === 0 || digest.digest() !== changes.baseDigest) return null;
         let deleted = 0;
         for (let start = 0; start < changes.removed.length; start += DELETE_BATCH) {
           const keys = changes.removed.slice(start, start + DELETE_BATCH);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PaperStore } from "./paper-store.js";
 import type { ApiKeyStore } from "./api-key-types.js";
 import type { CandleStore } from "./candle-store.js";
@@ -10,6 +11,19 @@ export interface ReplaceResult {
   /** Rows updated in place (only by `updateBroker`). */
   readonly updated: number;
   readonly contractVersion: number;
+}
+
+/** What identifies a stored snapshot's bytes for `updateBroker`: a SHA-256 fed part by part. */
+export function snapshotDigester(): { update(bytes: Uint8Array): void; digest(): string } {
+  const hash = createHash("sha256");
+  return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest("hex") };
+}
+
+/** `snapshotDigester` over one whole snapshot. */
+export function snapshotDigest(bytes: Uint8Array): string {
+  const digester = snapshotDigester();
+  digester.update(bytes);
+  return digester.digest();
 }
 
 /** A row's unique name within a broker's contract. */
@@ -31,8 +45,6 @@ export interface ContractChanges {
   readonly added: readonly SymbolRow[];
   /** Rows changed only in `UNINDEXED_COLUMNS` (a day's new price band): updated in place. */
   readonly updated: readonly SymbolRow[];
-  /** Rows in the new contract (unchanged + added). */
-  readonly total: number;
 }
 
 /**
@@ -59,10 +71,11 @@ export interface SymbolStore {
   /**
    * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and
-   * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored snapshot is no longer
-   * the one `changes.baseDigest` was taken of (another replace committed since it was read): the caller replaces whole.
-   * `snapshot` "unchanged" (nothing to write: the stored snapshot is of the same rows) keeps the
-   * stored one, moved to the new contract version.
+   * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored
+   * snapshot is no longer the one `changes.baseDigest` was taken of (another replace committed
+   * since it was read) or a row to change is missing: the caller replaces whole. `snapshot`
+   * "unchanged" (nothing to write: the stored snapshot is of the same rows) keeps the stored one,
+   * moved to the new contract version.
    */
   updateBroker(broker: string, changes: ContractChanges, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged"): Promise<ReplaceResult | null>;
   /**
