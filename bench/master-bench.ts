@@ -1,6 +1,6 @@
 import { openSqliteStore } from "../src/store/open-store.js";
 import type { SqlStore } from "../src/store/sql-store.js";
-import { ContractBuilder } from "../src/instruments/contract-builder.js";
+import { ContractBuilder } from "../src/mastercontract/contract-builder.js";
 import { Resolver } from "../src/resolver/resolver.js";
 import { SymbolIndex } from "../src/resolver/symbol-index.js";
 import { silentLogger } from "../src/logger.js";

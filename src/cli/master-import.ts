@@ -1,4 +1,4 @@
-import type { Collision } from "../instruments/contract-builder.js";
+import type { Collision } from "../mastercontract/contract-builder.js";
 import type { ImportReport } from "../mastercontract/import-files.js";
 import type { MasterLineIssue } from "../xts/master-types.js";
 import { table } from "./format.js";

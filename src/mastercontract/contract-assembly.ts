@@ -1,7 +1,8 @@
-import { ContractBuilder, type SegmentReport } from "../instruments/contract-builder.js";
+import { ContractBuilder, type SegmentReport } from "./contract-builder.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { SymbolStore } from "../store/symbol-store.js";
-import type { SymbolRow } from "../store/types.js";
+import type { ContractColumns } from "../resolver/contract-columns.js";
+import { SymbolIndex } from "../resolver/symbol-index.js";
 import { storeContract, type StoredContract } from "./store-contract.js";
 import { LineSplitter, parseIndexEntry, parseMasterLine } from "../xts/master-parser.js";
 
@@ -44,7 +45,7 @@ export class InlineAssembly implements ContractAssembly {
   // Let go of after finish(): its unique-key maps are not needed to store the rows.
   private builder: ContractBuilder;
   private readonly splitters = new Map<string, { splitter: LineSplitter; lineNumber: number }>();
-  private rows: SymbolRow[] | undefined;
+  private built: ContractColumns | undefined;
 
   constructor(
     private readonly storeTo: SymbolStore,
@@ -81,24 +82,22 @@ export class InlineAssembly implements ContractAssembly {
   }
 
   finish(): Promise<AssembledContract> {
-    const { rows } = this.builder.finish();
-    this.rows = rows;
+    const { columns } = this.builder.finish();
+    this.built = columns;
     this.builder = new ContractBuilder(this.broker);
-    const exchangeCounts: Record<string, number> = {};
-    for (const row of rows) exchangeCounts[row.exchange] = (exchangeCounts[row.exchange] ?? 0) + 1;
-    return Promise.resolve({ total: rows.length, exchangeCounts });
+    return Promise.resolve({ total: columns.count, exchangeCounts: SymbolIndex.fromColumns(columns).countByExchange() });
   }
 
   async store(status: StatusUpdate): Promise<StoredContract> {
-    const rows = this.rows;
-    if (rows === undefined) throw new Error("store() before finish()");
-    const stored = await storeContract(this.storeTo, this.broker, rows, status);
-    this.rows = undefined;
+    const built = this.built;
+    if (built === undefined) throw new Error("store() before finish()");
+    const stored = await storeContract(this.storeTo, this.broker, built, status);
+    this.built = undefined;
     return stored;
   }
 
   close(): Promise<void> {
-    this.rows = undefined;
+    this.built = undefined;
     return Promise.resolve();
   }
 

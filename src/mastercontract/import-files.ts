@@ -1,10 +1,10 @@
 import { createReadStream } from "node:fs";
-import { ContractBuilder, type BuiltContract } from "../instruments/contract-builder.js";
+import { ContractBuilder, type BuiltContract } from "./contract-builder.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { parseMasterStream } from "../xts/master-parser.js";
 import { storeContract } from "./store-contract.js";
 
-export interface ImportReport extends Omit<BuiltContract, "rows"> {
+export interface ImportReport extends Omit<BuiltContract, "rows" | "columns"> {
   readonly broker: string;
   readonly files: readonly string[];
   /** True when rows were written; false when nothing parseable was found (the store is untouched). */
@@ -29,23 +29,25 @@ export async function importMasterFiles(store: SymbolStore, broker: string, file
     const stream = createReadStream(file, { encoding: "utf8", highWaterMark: 256 * 1024 });
     for await (const batch of parseMasterStream(stream)) for (const parsed of batch) builder.addParsed(parsed);
   }
-  const { rows, ...report } = builder.finish();
+  // The columns, not the rows: the contract is never held as an object per row.
+  const { columns, segments, totals } = builder.finish();
+  const count = columns.count;
   let deleted = 0;
   let inserted = 0;
   let updated = 0;
   let written: ImportReport["written"] = null;
-  if (rows.length > 0) {
+  if (count > 0) {
     const durationMs = Math.round(performance.now() - started);
     // With the index's snapshot, so the next start-up reads one blob instead of every row.
-    const result = await storeContract(store, broker, rows, {
+    const result = await storeContract(store, broker, columns, {
       status: "success",
-      message: `imported ${rows.length} rows from ${files.length} file(s)`,
+      message: `imported ${count} rows from ${files.length} file(s)`,
       startedAt: new Date(Date.now() - durationMs).toISOString(),
       finishedAt: new Date().toISOString(),
       durationMs,
-      report: { source: "import", files, segments: report.segments, totals: report.totals },
+      report: { source: "import", files, segments, totals },
     });
     ({ deleted, inserted, updated, written } = result);
   }
-  return { ...report, broker, files, stored: rows.length > 0, deleted, inserted, updated, written, durationMs: performance.now() - started };
+  return { segments, totals, broker, files, stored: count > 0, deleted, inserted, updated, written, durationMs: performance.now() - started };
 }

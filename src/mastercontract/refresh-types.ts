@@ -1,4 +1,4 @@
-import type { Collision } from "../instruments/contract-builder.js";
+import type { Collision } from "./contract-builder.js";
 import type { MasterLineIssue } from "../xts/master-types.js";
 import { MASTER_SEGMENTS, type MasterSegment } from "../xts/segments.js";
 

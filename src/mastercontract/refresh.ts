@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { StoreError, XtsBridgeError } from "../errors.js";
-import type { SegmentReport } from "../instruments/contract-builder.js";
+import type { SegmentReport } from "./contract-builder.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";

@@ -1,4 +1,4 @@
-import { columnsOfRows, type ContractColumns } from "../resolver/contract-columns.js";
+import { columnsOfRows, reorderColumns, type ContractColumns } from "../resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { StatusUpdate } from "../store/status-types.js";
@@ -39,65 +39,73 @@ export interface ContractDiff {
   /** Rows changed only in columns no index covers: updated in place. */
   readonly updated: SymbolRow[];
   /**
-   * The new contract as the table holds it after the write: the rows that stay, in their stored
-   * order, then the inserted ones (a row's id is its place). The index is built in this order, so
-   * it and the table agree row for row.
+   * The new contract's rows (their positions in it) as the table holds them after the write: the
+   * rows that stay, in their stored order, then the inserted ones (a row's id is its place). The
+   * index is built in this order, so it and the table agree row for row.
    */
-  readonly ordered: SymbolRow[];
+  readonly order: Int32Array;
 }
 
-/** The difference, or null as soon as more than `limit` rows are to be written (the whole replace is then cheaper). */
-export function diffContract(previous: SymbolIndex, rows: readonly SymbolRow[], limit = Infinity): ContractDiff | null {
-  const staying: (SymbolRow | undefined)[] = new Array<SymbolRow | undefined>(previous.size);
-  const added: SymbolRow[] = [];
+/**
+ * The difference between the stored contract and the new one, compared in place on both sets of
+ * columns; rows are made only for those to write. Null as soon as more than `limit` rows are to be
+ * written (the whole replace is then cheaper).
+ */
+export function diffContract(previous: SymbolIndex, next: SymbolIndex, limit = Infinity): ContractDiff | null {
+  // Position in the new contract + 1 of each stored row that stays (0: removed).
+  const staying = new Int32Array(previous.size);
+  const addedAt: number[] = [];
   const updated: SymbolRow[] = [];
   let kept = 0;
-  for (const [i, row] of rows.entries()) {
-    const at = previous.findSymbol(row.symbol, row.exchange);
-    const difference = at < 0 ? "keys" : previous.difference(at, row);
-    if (difference === "keys") added.push(row);
+  for (let j = 0; j < next.size; j += 1) {
+    const at = previous.findRowOf(next, j);
+    const difference = at < 0 ? "keys" : previous.difference(at, next, j);
+    if (difference === "keys") addedAt.push(j);
     else {
-      staying[at] = row;
+      staying[at] = j + 1;
       kept += 1;
-      if (difference === "values") updated.push(row);
+      if (difference === "values") updated.push(next.row(j));
     }
     // Each previous row not kept is a delete: at least those beyond what is left to match.
-    const removedAtLeast = previous.size - kept - (rows.length - i - 1);
-    if (added.length + updated.length + Math.max(0, removedAtLeast) > limit) return null;
+    const removedAtLeast = previous.size - kept - (next.size - j - 1);
+    if (addedAt.length + updated.length + Math.max(0, removedAtLeast) > limit) return null;
   }
   const removed: SymbolKey[] = [];
-  const ordered: SymbolRow[] = [];
+  const order = new Int32Array(next.size);
+  let placed = 0;
   for (let i = 0; i < previous.size; i += 1) {
-    const row = staying[i];
-    if (row !== undefined) ordered.push(row);
+    const j = staying[i]!;
+    if (j !== 0) order[placed++] = j - 1;
     else {
       const { exchange, symbol } = previous.row(i);
       removed.push({ exchange, symbol });
     }
   }
-  if (removed.length + added.length + updated.length > limit) return null;
-  for (const row of added) ordered.push(row);
-  return { removed, added, updated, ordered };
+  if (removed.length + addedAt.length + updated.length > limit) return null;
+  for (const j of addedAt) order[placed++] = j;
+  return { removed, added: addedAt.map((j) => next.row(j)), updated, order };
 }
 
 /**
- * Stores a built contract with its status and snapshot in one transaction. When the stored
- * contract's snapshot reads back and the two differ in few rows (a second refresh the same day:
- * revised price bands are updated in place, new and withdrawn contracts inserted and deleted),
- * only those rows are written; otherwise (a new day, or when the stored contract changed in
- * between) every row is. Either way the table ends up holding exactly `rows`, and the returned
- * columns are of the rows in the table's order.
+ * Stores a built contract (its columns, or rows) with its status and snapshot in one transaction.
+ * When the stored contract's snapshot reads back and the two differ in few rows (a second refresh
+ * the same day: revised price bands are updated in place, new and withdrawn contracts inserted and
+ * deleted), only those rows are written; otherwise (a new day, or when the stored contract changed
+ * in between) every row is, read from the columns one at a time. Either way the table ends up
+ * holding exactly the contract's rows, and the returned columns are of them in the table's order.
  */
-export async function storeContract(store: SymbolStore, broker: string, rows: readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredContract> {
+export async function storeContract(store: SymbolStore, broker: string, contract: ContractColumns | readonly SymbolRow[], status: StatusUpdate | undefined): Promise<StoredContract> {
   const started = performance.now();
+  const built = isRows(contract) ? columnsOfRows(broker, contract) : contract;
+  if (built.broker !== broker) throw new RangeError(`a contract of broker '${built.broker}' stored as '${broker}'`);
+  const next = SymbolIndex.fromColumns(built);
   const stored = await storedIndex(store, broker);
-  const diff = stored === null ? null : diffContract(stored.index, rows, MAX_CHANGED_SHARE * rows.length);
+  const diff = stored === null ? null : diffContract(stored.index, next, MAX_CHANGED_SHARE * next.size);
   const small = diff !== null;
-  const ordered = small ? diff.ordered : rows;
   // Nothing changed: the stored index is the new one, row for row and in order, and so is its snapshot.
   const unchanged = small && diff.removed.length + diff.added.length + diff.updated.length === 0;
   const indexStarted = performance.now();
-  const columns = unchanged ? stored!.index.columns : columnsOfRows(broker, ordered);
+  const columns = unchanged ? stored!.index.columns : small ? reorderColumns(built, diff.order) : built;
   const snapshot = unchanged ? "unchanged" : encodeSnapshot(columns);
   const indexMs = performance.now() - indexStarted;
   if (small) {
@@ -105,9 +113,13 @@ export async function storeContract(store: SymbolStore, broker: string, rows: re
     const result = await store.updateBroker(broker, { baseDigest: stored!.digest, removed, added, updated }, status, snapshot);
     if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
   }
-  // Whole, in the order the columns were built in, so the index and the table still agree.
-  const result = await store.replaceBroker(broker, ordered, status, snapshot === "unchanged" ? encodeSnapshot(columns) : snapshot);
+  // Whole, in the order of the columns, so the index and the table still agree.
+  const result = await store.replaceBroker(broker, SymbolIndex.fromColumns(columns).rows(), status, snapshot === "unchanged" ? encodeSnapshot(columns) : snapshot);
   return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "whole", ...counts(result) };
+}
+
+function isRows(contract: ContractColumns | readonly SymbolRow[]): contract is readonly SymbolRow[] {
+  return Array.isArray(contract);
 }
 
 function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredContract, "deleted" | "inserted" | "updated"> {

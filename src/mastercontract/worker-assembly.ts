@@ -1,6 +1,6 @@
 import { Worker, type ResourceLimits } from "node:worker_threads";
 import { StoreError, XtsBridgeError, type ErrorCode } from "../errors.js";
-import type { SegmentReport } from "../instruments/contract-builder.js";
+import type { SegmentReport } from "./contract-builder.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { AssembledContract, ContractAssembly, StoredContract } from "./contract-assembly.js";
 

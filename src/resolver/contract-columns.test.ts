@@ -28,7 +28,9 @@ describe("the columnar contract index", () => {
   it("tells a row changed only in columns no store index covers from one changed in any other, column by column", () => {
     const stored = { ...base, expiry: "28-MAR-24", strike: 20_800, lower_circuit: 1.5, upper_circuit: 99 };
     const index = SymbolIndex.build([stored]);
-    expect(index.difference(0, stored)).toBe("none");
+    // Row 0 of an index holding just `row`.
+    const against = (row: SymbolRow): [SymbolIndex, number] => [SymbolIndex.build([row]), 0];
+    expect(index.difference(0, ...against(stored))).toBe("none");
     const changed: Record<(typeof SYMBOL_COLUMNS)[number], unknown> = {
       broker: "c",
       symbol: "SBIN1",
@@ -48,12 +50,12 @@ describe("the columnar contract index", () => {
     };
     for (const column of SYMBOL_COLUMNS) {
       const expected = (UNINDEXED_COLUMNS as readonly string[]).includes(column) ? "values" : "keys";
-      expect(index.difference(0, { ...stored, [column]: changed[column] } as SymbolRow), column).toBe(expected);
+      expect(index.difference(0, ...against({ ...stored, [column]: changed[column] } as SymbolRow)), column).toBe(expected);
     }
     // A band that was missing and now is given (and back) is a change too.
     const unbanded = SymbolIndex.build([{ ...stored, upper_circuit: null }]);
-    expect(unbanded.difference(0, stored)).toBe("values");
-    expect(unbanded.difference(0, { ...stored, upper_circuit: null })).toBe("none");
+    expect(unbanded.difference(0, ...against(stored))).toBe("values");
+    expect(unbanded.difference(0, ...against({ ...stored, upper_circuit: null }))).toBe("none");
   });
 
   it("gives back every real sample row exactly, by symbol, by token and by position", async () => {

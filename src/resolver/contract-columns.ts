@@ -80,6 +80,14 @@ function slotCount(rows: number): number {
   return size;
 }
 
+/**
+ * A string with its own characters, not a view of a larger one: V8 cuts substrings of 13 or more
+ * characters as views (sliced strings) and copies shorter ones; a JSON round trip always copies.
+ */
+function copyOf(value: string): string {
+  return value.length < 13 ? value : (JSON.parse(JSON.stringify(value)) as string);
+}
+
 class Dictionary {
   readonly values: string[] = [];
   private readonly codes = new Map<string, number>();
@@ -91,35 +99,68 @@ class Dictionary {
     if (code === undefined) {
       code = this.values.length;
       if (code >= this.limit) throw new RangeError(`more than ${this.limit} distinct ${this.column} values in one contract`);
-      this.codes.set(value, code);
-      this.values.push(value);
+      // A copy: the value may be a view of a whole downloaded chunk (see ColumnsWriter).
+      const own = copyOf(value);
+      this.codes.set(own, code);
+      this.values.push(own);
     }
     return code;
   }
 }
 
-/** Fills the columns row by row (`add`), then builds the lookup tables (`finish`). */
-class ColumnsWriter {
-  private readonly pieces: string[] = [];
+/**
+ * Fills the columns row by row (`append`, growing as it goes), then builds the lookup tables
+ * (`finish`). A builder that does not know its row count ahead (a refresh parsing as it downloads)
+ * appends as it goes, so its rows never exist as objects.
+ *
+ * The symbol text is joined into one flat string every BLOCK_ROWS rows. A symbol or brsymbol cut
+ * from a master line is, to V8, a view of the whole downloaded chunk it came from: kept as is, the
+ * 150,000 of them would keep every chunk of the master alive until the end of the refresh.
+ */
+export class ColumnsWriter {
+  private pieces: string[] = [];
+  /** The joined text of each full block of BLOCK_ROWS rows. */
+  private readonly blocks: string[] = [];
   private offset = 0;
   private readonly exchanges = new Dictionary(256, "exchange");
   private readonly brexchanges = new Dictionary(256, "brexchange");
   private readonly types = new Dictionary(256, "instrumenttype");
   private readonly expiries = new Dictionary(2 ** 32, "expiry");
   private readonly names = new Dictionary(2 ** 32, "name");
-  private readonly records: Uint32Array;
-  private readonly numbers: Float64Array;
+  private records: Uint32Array;
+  private numbers: Float64Array;
+  private capacity: number;
+  private count = 0;
 
   constructor(
     private readonly broker: string,
-    private readonly count: number,
+    capacity = 1024,
   ) {
-    this.records = new Uint32Array(count * RECORD);
-    this.numbers = new Float64Array(count * NUMBERS);
+    this.capacity = Math.max(1, capacity);
+    this.records = new Uint32Array(this.capacity * RECORD);
+    this.numbers = new Float64Array(this.capacity * NUMBERS);
   }
 
-  add(
-    i: number,
+  get size(): number {
+    return this.count;
+  }
+
+  /** Row i's token and brsymbol (a builder reports them when a later line collides with it). */
+  tokenAt(i: number): number {
+    return this.numbers[i * NUMBERS + TOKEN]!;
+  }
+
+  brsymbolAt(i: number): string {
+    const block = Math.floor(i / BLOCK_ROWS);
+    if (block >= this.blocks.length) return this.pieces[(i - block * BLOCK_ROWS) * 2 + 1]!;
+    const blockStart = this.records[block * BLOCK_ROWS * RECORD + AT]!;
+    const lengths = this.records[i * RECORD + LENGTHS]!;
+    const at = this.records[i * RECORD + AT]! - blockStart + (lengths >>> 16);
+    return this.blocks[block]!.slice(at, at + (lengths & 0xffff));
+  }
+
+  /** Adds a row after the last one; returns its position. */
+  append(
     symbol: string,
     brsymbol: string,
     name: string,
@@ -134,9 +175,15 @@ class ColumnsWriter {
     freezeQty: number,
     lowerCircuit: number | null,
     upperCircuit: number | null,
-  ): void {
+  ): number {
+    const i = this.count;
     if (symbol.length > 65_535 || brsymbol.length > 65_535) throw new RangeError(`symbol of row ${i} is longer than 65,535 characters`);
+    if (i === this.capacity) this.grow();
     this.pieces.push(symbol, brsymbol);
+    if (this.pieces.length === BLOCK_ROWS * 2) {
+      this.blocks.push(this.pieces.join(""));
+      this.pieces = [];
+    }
     const r = i * RECORD;
     this.records[r + AT] = this.offset;
     this.records[r + LENGTHS] = (symbol.length << 16) | brsymbol.length;
@@ -153,40 +200,19 @@ class ColumnsWriter {
     this.numbers[n + FREEZE_QTY] = freezeQty;
     this.numbers[n + LOWER_CIRCUIT] = lowerCircuit ?? Number.NaN;
     this.numbers[n + UPPER_CIRCUIT] = upperCircuit ?? Number.NaN;
+    this.count = i + 1;
+    return i;
   }
 
   finish(): ContractColumns {
-    const text = this.pieces.join("");
-    const { records, numbers } = this;
-    const size = slotCount(this.count);
-    const mask = size - 1;
-    const symbolSlots = new Int32Array(size);
-    const tokenSlots = new Int32Array(size);
-    for (let i = 0; i < this.count; i += 1) {
-      const at = records[i * RECORD + AT]!;
-      const length = symbolLengthOf(records, i);
-      const exchange = exchangeOf(records, i);
-      const symbol = text.slice(at, at + length);
-      // A later row with the same key replaces the earlier one, as a Map would.
-      let slot = hashSymbol(symbol, exchange) & mask;
-      for (let held = symbolSlots[slot]!; held !== 0; held = symbolSlots[slot]!) {
-        const j = held - 1;
-        if (exchangeOf(records, j) === exchange && symbolLengthOf(records, j) === length && text.startsWith(symbol, records[j * RECORD + AT]!)) break;
-        slot = (slot + 1) & mask;
-      }
-      symbolSlots[slot] = i + 1;
-      const token = numbers[i * NUMBERS + TOKEN]!;
-      slot = hashToken(token, exchange) & mask;
-      for (let held = tokenSlots[slot]!; held !== 0; held = tokenSlots[slot]!) {
-        const j = held - 1;
-        if (exchangeOf(records, j) === exchange && numbers[j * NUMBERS + TOKEN] === token) break;
-        slot = (slot + 1) & mask;
-      }
-      tokenSlots[slot] = i + 1;
-    }
+    const text = this.blocks.join("") + this.pieces.join("");
+    const count = this.count;
+    // Exactly count rows: the snapshot writes the arrays whole.
+    const records = this.capacity === count ? this.records : this.records.slice(0, count * RECORD);
+    const numbers = this.capacity === count ? this.numbers : this.numbers.slice(0, count * NUMBERS);
     return {
       broker: this.broker,
-      count: this.count,
+      count,
       text,
       records,
       numbers,
@@ -197,10 +223,75 @@ class ColumnsWriter {
         expiries: this.expiries.values,
         names: this.names.values,
       },
-      symbolSlots,
-      tokenSlots,
+      ...lookupSlots(count, text, records, numbers),
     };
   }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const records = new Uint32Array(this.capacity * RECORD);
+    records.set(this.records);
+    const numbers = new Float64Array(this.capacity * NUMBERS);
+    numbers.set(this.numbers);
+    this.records = records;
+    this.numbers = numbers;
+  }
+}
+
+/** Rows per joined block of symbol text: ~0.3 MB of text, a few hundred joins a contract. */
+const BLOCK_ROWS = 4096;
+
+/** The two lookup tables of `count` rows. A later row with the same key replaces the earlier one, as a Map would. */
+function lookupSlots(count: number, text: string, records: Uint32Array, numbers: Float64Array): { symbolSlots: Int32Array; tokenSlots: Int32Array } {
+  const size = slotCount(count);
+  const mask = size - 1;
+  const symbolSlots = new Int32Array(size);
+  const tokenSlots = new Int32Array(size);
+  for (let i = 0; i < count; i += 1) {
+    const at = records[i * RECORD + AT]!;
+    const length = symbolLengthOf(records, i);
+    const exchange = exchangeOf(records, i);
+    const symbol = text.slice(at, at + length);
+    let slot = hashSymbol(symbol, exchange) & mask;
+    for (let held = symbolSlots[slot]!; held !== 0; held = symbolSlots[slot]!) {
+      const j = held - 1;
+      if (exchangeOf(records, j) === exchange && symbolLengthOf(records, j) === length && text.startsWith(symbol, records[j * RECORD + AT]!)) break;
+      slot = (slot + 1) & mask;
+    }
+    symbolSlots[slot] = i + 1;
+    const token = numbers[i * NUMBERS + TOKEN]!;
+    slot = hashToken(token, exchange) & mask;
+    for (let held = tokenSlots[slot]!; held !== 0; held = tokenSlots[slot]!) {
+      const j = held - 1;
+      if (exchangeOf(records, j) === exchange && numbers[j * NUMBERS + TOKEN] === token) break;
+      slot = (slot + 1) & mask;
+    }
+    tokenSlots[slot] = i + 1;
+  }
+  return { symbolSlots, tokenSlots };
+}
+
+/**
+ * The same rows in another order: row k of the result is row `order[k]` of `columns` (each row
+ * exactly once). The text and dictionaries are shared, the records and numbers copied in the new
+ * order, the lookup tables rebuilt.
+ */
+export function reorderColumns(columns: ContractColumns, order: Int32Array): ContractColumns {
+  const count = order.length;
+  if (count !== columns.count) throw new RangeError(`an order of ${count} rows for columns of ${columns.count}`);
+  const records = new Uint32Array(count * RECORD);
+  const numbers = new Float64Array(count * NUMBERS);
+  const seen = new Uint8Array(count);
+  const fromRecords = columns.records;
+  const fromNumbers = columns.numbers;
+  for (let k = 0; k < count; k += 1) {
+    const i = order[k]!;
+    if (!(i >= 0 && i < count) || seen[i] === 1) throw new RangeError(`order is not a permutation of ${count} rows (row ${i} at ${k})`);
+    seen[i] = 1;
+    for (let c = 0; c < RECORD; c += 1) records[k * RECORD + c] = fromRecords[i * RECORD + c]!;
+    for (let c = 0; c < NUMBERS; c += 1) numbers[k * NUMBERS + c] = fromNumbers[i * NUMBERS + c]!;
+  }
+  return { ...columns, records, numbers, ...lookupSlots(count, columns.text, records, numbers) };
 }
 
 /** Columns of rows that all belong to `broker` (the store's rows, or a refresh's). */
@@ -209,7 +300,7 @@ export function columnsOfRows(broker: string, rows: readonly SymbolRow[]): Contr
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i]!;
     if (r.broker !== broker) throw new RangeError(`row ${i} belongs to broker '${r.broker}', not '${broker}'`);
-    writer.add(i, r.symbol, r.brsymbol, r.name, r.exchange, r.brexchange, r.token, r.expiry, r.strike, r.lotsize, r.instrumenttype, r.tick_size, r.freeze_qty, r.lower_circuit, r.upper_circuit);
+    writer.append(r.symbol, r.brsymbol, r.name, r.exchange, r.brexchange, r.token, r.expiry, r.strike, r.lotsize, r.instrumenttype, r.tick_size, r.freeze_qty, r.lower_circuit, r.upper_circuit);
   }
   return writer.finish();
 }
@@ -219,8 +310,7 @@ export function columnsOfArrays(broker: string, rows: readonly (readonly unknown
   const writer = new ColumnsWriter(broker, rows.length);
   for (let i = 0; i < rows.length; i += 1) {
     const r = rows[i]!;
-    writer.add(
-      i,
+    writer.append(
       r[1] as string,
       r[2] as string,
       r[3] as string,

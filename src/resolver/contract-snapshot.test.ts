@@ -30,4 +30,22 @@ describe("the contract snapshot", () => {
     expect(() => decodeSnapshot(blob.subarray(0, blob.length - 1))).toThrow(SnapshotError);
     expect(() => decodeSnapshot(Buffer.from("SQLite format 3\0"))).toThrow(/bad magic/);
   });
+
+  it("reads a blob that owns its buffer in place, and copies one that shares a buffer, so moving the columns to another thread takes nothing else", async () => {
+    const rows = (await sampleContractRows()).slice(0, 500);
+    const encoded = encodeSnapshot(columnsOfRows("jainam_prop", rows));
+    const owned = new Uint8Array(new ArrayBuffer(encoded.byteLength));
+    owned.set(encoded);
+    const inPlace = decodeSnapshot(owned);
+    expect(inPlace.records.buffer).toBe(owned.buffer);
+    // The same bytes inside a larger buffer (as a pooled Buffer is): a copy of their own.
+    const shared = new Uint8Array(encoded.byteLength + 16);
+    shared.set(encoded, 8);
+    const neighbour = shared.subarray(0, 8).fill(7);
+    const copied = decodeSnapshot(shared.subarray(8, 8 + encoded.byteLength));
+    expect(copied.records.buffer).not.toBe(shared.buffer);
+    structuredClone(copied, { transfer: [copied.records.buffer as ArrayBuffer] });
+    expect([...neighbour]).toEqual([7, 7, 7, 7, 7, 7, 7, 7]);
+    expect(SymbolIndex.fromColumns(inPlace).allRows()).toEqual(rows);
+  });
 });

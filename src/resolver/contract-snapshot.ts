@@ -88,9 +88,13 @@ export function decodeSnapshot(blob: Uint8Array): ContractColumns {
   }
   const bodyStart = align(end + 1);
   if (bytes.byteLength !== bodyStart + header.bodyBytes) throw new SnapshotError(`contract snapshot is ${bytes.byteLength} bytes, its header says ${bodyStart + header.bodyBytes}`);
-  // One copy into a fresh, aligned buffer: the typed arrays below are views of it.
-  const body = new Uint8Array(header.bodyBytes);
-  body.set(bytes.subarray(bodyStart));
+  // The typed arrays below are views of the body: of the blob itself when it is a buffer of its
+  // own (as read from the database; the body starts 8-aligned), else of one aligned copy. A blob
+  // that shares its buffer (a pooled Buffer) is copied, so moving the columns to another thread
+  // never takes anyone else's bytes with them.
+  const ownsBuffer = blob.byteOffset === 0 && blob.byteLength === blob.buffer.byteLength && blob.buffer instanceof ArrayBuffer;
+  const body = ownsBuffer ? bytes.subarray(bodyStart) : new Uint8Array(header.bodyBytes);
+  if (!ownsBuffer) body.set(bytes.subarray(bodyStart));
   if (crc32(body).toString(16).padStart(8, "0") !== header.crc) throw new SnapshotError("contract snapshot fails its CRC-32 check");
   const arrays: Partial<Record<ArrayName, ArrayBufferView>> = {};
   let at = 0;
@@ -98,7 +102,7 @@ export function decodeSnapshot(blob: Uint8Array): ContractColumns {
     at = align(at);
     const Type = TYPES[name];
     const length = header.lengths[name];
-    arrays[name] = new Type(body.buffer, at, length);
+    arrays[name] = new Type(body.buffer as ArrayBuffer, body.byteOffset + at, length);
     at += length * Type.BYTES_PER_ELEMENT;
   }
   const slots = header.lengths.symbolSlots;
@@ -108,6 +112,6 @@ export function decodeSnapshot(blob: Uint8Array): ContractColumns {
   }
   const textStart = align(at);
   if (textStart + header.textBytes !== body.byteLength) throw new SnapshotError("contract snapshot sections do not add up");
-  const text = Buffer.from(body.buffer, textStart, header.textBytes).toString(header.textEncoding);
+  const text = Buffer.from(body.buffer, body.byteOffset + textStart, header.textBytes).toString(header.textEncoding);
   return { broker: header.broker, count: header.count, text, dictionaries: header.dictionaries, ...arrays } as ContractColumns;
 }

@@ -1,4 +1,4 @@
-import type { SymbolRow } from "../store/types.js";
+import type { RowSource, SymbolRow } from "../store/types.js";
 import { isoOfExpiry } from "../instruments/expiry.js";
 import {
   AT,
@@ -97,40 +97,54 @@ export class SymbolIndex {
     return -1;
   }
 
+  /** Row position of row `j` of `other` (the same exchange and symbol) in this index, or -1. */
+  findRowOf(other: SymbolIndex, j: number): number {
+    const { records, text, dictionaries } = other.columns;
+    const at = records[j * RECORD + AT]!;
+    return this.findSymbol(text.slice(at, at + symbolLengthOf(records, j)), dictionaries.exchanges[exchangeOf(records, j)]!);
+  }
+
   /**
-   * How row `i` differs from `row`, compared in place (no row is made): `none`; `values` when only
-   * columns no store index covers differ (`UNINDEXED_COLUMNS`: expiry, strike, lot size, type,
-   * tick size, freeze quantity, price band); `keys` when any other column does.
+   * How row `i` differs from row `j` of `other`, compared in place (no row is made): `none`;
+   * `values` when only columns no store index covers differ (`UNINDEXED_COLUMNS`: expiry, strike,
+   * lot size, type, tick size, freeze quantity, price band); `keys` when any other column does.
    */
-  difference(i: number, row: SymbolRow): "none" | "values" | "keys" {
+  difference(i: number, other: SymbolIndex, j: number): "none" | "values" | "keys" {
     const { records, numbers, text, dictionaries: d } = this.columns;
+    const o = other.columns;
+    const od = o.dictionaries;
     const r = i * RECORD;
     const n = i * NUMBERS;
-    const at = records[r + AT]!;
+    const or = j * RECORD;
+    const on = j * NUMBERS;
     const lengths = records[r + LENGTHS]!;
     const codes = records[r + CODES]!;
-    const symbolLength = lengths >>> 16;
+    const otherCodes = o.records[or + CODES]!;
     const sameKeys =
-      this.columns.broker === row.broker &&
-      symbolLength === row.symbol.length &&
-      text.startsWith(row.symbol, at) &&
-      (lengths & 0xffff) === row.brsymbol.length &&
-      text.startsWith(row.brsymbol, at + symbolLength) &&
-      d.exchanges[codes & 0xff] === row.exchange &&
-      d.brexchanges[(codes >>> 8) & 0xff] === row.brexchange &&
-      d.names[records[r + NAME]!] === row.name &&
-      numbers[n + TOKEN] === row.token;
+      this.columns.broker === o.broker &&
+      lengths === o.records[or + LENGTHS]! &&
+      sameText(text, records[r + AT]!, o.text, o.records[or + AT]!, (lengths >>> 16) + (lengths & 0xffff)) &&
+      d.exchanges[codes & 0xff] === od.exchanges[otherCodes & 0xff] &&
+      d.brexchanges[(codes >>> 8) & 0xff] === od.brexchanges[(otherCodes >>> 8) & 0xff] &&
+      d.names[records[r + NAME]!] === od.names[o.records[or + NAME]!] &&
+      numbers[n + TOKEN] === o.numbers[on + TOKEN];
     if (!sameKeys) return "keys";
     const sameValues =
-      d.instrumenttypes[(codes >>> 16) & 0xff] === row.instrumenttype &&
-      d.expiries[records[r + EXPIRY]!] === row.expiry &&
-      numbers[n + STRIKE] === row.strike &&
-      numbers[n + LOTSIZE] === row.lotsize &&
-      numbers[n + TICK_SIZE] === row.tick_size &&
-      numbers[n + FREEZE_QTY] === row.freeze_qty &&
-      sameOrBothMissing(numbers[n + LOWER_CIRCUIT]!, row.lower_circuit) &&
-      sameOrBothMissing(numbers[n + UPPER_CIRCUIT]!, row.upper_circuit);
+      d.instrumenttypes[(codes >>> 16) & 0xff] === od.instrumenttypes[(otherCodes >>> 16) & 0xff] &&
+      d.expiries[records[r + EXPIRY]!] === od.expiries[o.records[or + EXPIRY]!] &&
+      sameNumber(numbers[n + STRIKE]!, o.numbers[on + STRIKE]!) &&
+      sameNumber(numbers[n + LOTSIZE]!, o.numbers[on + LOTSIZE]!) &&
+      sameNumber(numbers[n + TICK_SIZE]!, o.numbers[on + TICK_SIZE]!) &&
+      sameNumber(numbers[n + FREEZE_QTY]!, o.numbers[on + FREEZE_QTY]!) &&
+      sameNumber(numbers[n + LOWER_CIRCUIT]!, o.numbers[on + LOWER_CIRCUIT]!) &&
+      sameNumber(numbers[n + UPPER_CIRCUIT]!, o.numbers[on + UPPER_CIRCUIT]!);
     return sameValues ? "none" : "values";
+  }
+
+  /** The rows read one at a time, each made when read: what a store writes without holding them all. */
+  rows(): RowSource {
+    const size = this.size;
+    return { length: size, broker: this.columns.broker, at: (i: number) => (i >= 0 && i < size ? this.row(i) : undefined) };
   }
 
   /** Row `i` (0 ≤ i < size) as a `SymbolRow`. */
@@ -264,7 +278,13 @@ export class SymbolIndex {
   }
 }
 
-/** A stored circuit (NaN for none) against a row's (null for none). */
-function sameOrBothMissing(stored: number, value: number | null): boolean {
-  return value === null ? Number.isNaN(stored) : stored === value;
+/** Two stored numbers; NaN (a missing price band) equals NaN. */
+function sameNumber(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+/** Whether `length` characters of `a` from `aStart` equal those of `b` from `bStart`. */
+function sameText(a: string, aStart: number, b: string, bStart: number, length: number): boolean {
+  for (let k = 0; k < length; k += 1) if (a.charCodeAt(aStart + k) !== b.charCodeAt(bStart + k)) return false;
+  return true;
 }

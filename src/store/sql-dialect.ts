@@ -1,4 +1,4 @@
-import type { SymbolRow } from "./types.js";
+import type { RowSource, SymbolRow } from "./types.js";
 
 /**
  * What the one SQL store needs from a database engine (kysely's `src/dialect/` idea): statements
@@ -16,7 +16,7 @@ export interface SqlRunner {
 /** A write transaction in progress. */
 export interface SqlTransaction extends SqlRunner {
   /** Inserts contract rows as fast as the engine allows (chunked prepared inserts, or `unnest` batches). */
-  insertRows(rows: readonly SymbolRow[]): Promise<void>;
+  insertRows(rows: RowSource): Promise<void>;
   /**
    * `INSERT INTO table (columns) VALUES …` for many rows at once, with `suffix` after the values
    * (an `ON CONFLICT …` clause), as fast as the engine allows.
@@ -31,7 +31,7 @@ export interface SqlTransaction extends SqlRunner {
    * Replaces one broker's contract rows within this transaction, where the engine has a faster way
    * than a DELETE and insertRows (SQLite rebuilds the table); returns the number of rows replaced.
    */
-  replaceRows?(broker: string, rows: readonly SymbolRow[]): Promise<number>;
+  replaceRows?(broker: string, rows: RowSource): Promise<number>;
   /** Tells other processes on commit, where the engine can (PostgreSQL NOTIFY); a no-op elsewhere. */
   notify(channel: string, payload: string): Promise<void>;
 }

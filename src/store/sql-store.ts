@@ -7,7 +7,7 @@ import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
 import { snapshotDigester, type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
-import { SYMBOL_COLUMNS, type SymbolRow } from "./types.js";
+import { SYMBOL_COLUMNS, type RowSource, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
 const UPSERT_STATUS = upsertStatusSql(() => "?");
@@ -42,6 +42,15 @@ const DELETE_BATCH = 500;
  * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
  * every transaction that writes a broker's rows; returns the contract version recorded.
  */
+/** The broker of the first row that is not `broker`'s, if any. */
+function firstOtherBroker(rows: RowSource, broker: string): string | undefined {
+  for (let i = 0; i < rows.length; i += 1) {
+    const other = rows.at(i)!.broker;
+    if (other !== broker) return other;
+  }
+  return undefined;
+}
+
 async function writeContractRecords(tx: SqlTransaction, broker: string, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged" | undefined): Promise<number> {
   let contractVersion = (await readStatus(tx, broker)).contractVersion;
   if (status !== undefined) {
@@ -106,10 +115,9 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     }
   }
 
-  async replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult> {
-    for (const row of rows) {
-      if (row.broker !== broker) throw new StoreError(`row for broker '${row.broker}' passed to replaceBroker('${broker}')`);
-    }
+  async replaceBroker(broker: string, rows: RowSource, status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult> {
+    const wrongBroker = rows.broker !== undefined ? (rows.broker === broker ? undefined : rows.broker) : firstOtherBroker(rows, broker);
+    if (wrongBroker !== undefined) throw new StoreError(`row for broker '${wrongBroker}' passed to replaceBroker('${broker}')`);
     try {
       // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
       return await this.sql.transaction(async (tx) => {

@@ -3,7 +3,7 @@ import type { PaperStore } from "./paper-store.js";
 import type { ApiKeyStore } from "./api-key-types.js";
 import type { CandleStore } from "./candle-store.js";
 import type { MasterStatus, StatusUpdate } from "./status-types.js";
-import type { SymbolRow } from "./types.js";
+import type { RowSource, SymbolRow } from "./types.js";
 
 export interface ReplaceResult {
   readonly deleted: number;
@@ -67,7 +67,7 @@ export interface SymbolStore {
    * never a mix. When `status` is given it is written in the same transaction, so the status
    * can never claim a contract the table does not hold.
    */
-  replaceBroker(broker: string, rows: readonly SymbolRow[], status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult>;
+  replaceBroker(broker: string, rows: RowSource, status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult>;
   /**
    * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and

@@ -22,6 +22,17 @@ export interface SymbolRow {
   readonly upper_circuit: number | null;
 }
 
+/**
+ * Rows read one at a time, in order: an array, or a contract's columns read row by row (an index's
+ * `rows()`), so that writing 150,000 rows never holds an object for each. `broker`, when given, is
+ * every row's.
+ */
+export interface RowSource {
+  readonly length: number;
+  readonly broker?: string;
+  at(index: number): SymbolRow | undefined;
+}
+
 export const SYMBOL_COLUMNS = [
   "broker",
   "symbol",

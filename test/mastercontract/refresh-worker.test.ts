@@ -104,7 +104,7 @@ describe("master refresh in a worker thread", () => {
       resolver: worker.resolver,
       source: worker.xts.market,
       logger: silentLogger(),
-      assembly: (broker) => new WorkerAssembly(broker, `sqlite:${worker.dbPath}`, { maxOldGenerationSizeMb: 12, maxYoungGenerationSizeMb: 1 }),
+      assembly: (broker) => new WorkerAssembly(broker, `sqlite:${worker.dbPath}`, { maxOldGenerationSizeMb: 6, maxYoungGenerationSizeMb: 1 }),
     });
     const report = await starved.refresh({ force: true });
     expect(report.status).toBe("error");

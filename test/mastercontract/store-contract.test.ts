@@ -50,19 +50,20 @@ describe("the difference between a stored contract and a new one", () => {
   it("counts every row to write, and gives up (null) as soon as there are more than the limit", () => {
     // 5 withdrawn, 5 listed, 5 bands revised: 15 rows to write.
     const next = [...contract(100).slice(5), ...contract(105).slice(100)].map((r) => (r.token % 10 === 7 && r.token < 40_055 ? { ...r, upper_circuit: 1 } : r));
-    const diff = diffContract(previous, next, 15);
+    const diff = diffContract(previous, SymbolIndex.build(next), 15);
     expect(diff).not.toBeNull();
     expect([diff!.removed.length, diff!.added.length, diff!.updated.length]).toEqual([5, 5, 5]);
-    expect(diffContract(previous, next, 14)).toBeNull();
+    expect(diffContract(previous, SymbolIndex.build(next), 14)).toBeNull();
     // An empty contract removes every row.
-    expect(diffContract(previous, [], 99)).toBeNull();
-    expect(diffContract(previous, [], 100)?.removed).toHaveLength(100);
+    const none = SymbolIndex.build([]);
+    expect(diffContract(previous, none, 99)).toBeNull();
+    expect(diffContract(previous, none, 100)?.removed).toHaveLength(100);
   });
 
   it("lists the new contract as the table will hold it: staying rows in their stored order, then the new ones", () => {
     const next = [...contract(105).slice(100), ...contract(100).slice(3).reverse()];
-    const diff = diffContract(previous, next)!;
-    expect(diff.ordered.map((r) => r.token)).toEqual([...contract(100).slice(3), ...contract(105).slice(100)].map((r) => r.token));
+    const diff = diffContract(previous, SymbolIndex.build(next))!;
+    expect([...diff.order].map((j) => next[j]!.token)).toEqual([...contract(100).slice(3), ...contract(105).slice(100)].map((r) => r.token));
   });
 });
 

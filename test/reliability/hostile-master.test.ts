@@ -2,7 +2,7 @@ import { openSqliteStore } from "../../src/store/open-store.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { ContractBuilder } from "../../src/instruments/contract-builder.js";
+import { ContractBuilder } from "../../src/mastercontract/contract-builder.js";
 import { importMasterFiles } from "../../src/mastercontract/import-files.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { parseMasterLine, parseMasterStream, type ParsedLine } from "../../src/xts/master-parser.js";

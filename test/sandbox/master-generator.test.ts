@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ContractBuilder, type BuiltContract } from "../../src/instruments/contract-builder.js";
+import { ContractBuilder, type BuiltContract } from "../../src/mastercontract/contract-builder.js";
 import { importMasterFiles } from "../../src/mastercontract/import-files.js";
 import { parseIndexEntry, parseMasterLine } from "../../src/xts/master-parser.js";
 import { MASTER_SEGMENTS, type MasterSegment } from "../../src/xts/segments.js";

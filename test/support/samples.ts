@@ -1,7 +1,7 @@
 import { createReadStream, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ContractBuilder } from "../../src/instruments/contract-builder.js";
+import { ContractBuilder } from "../../src/mastercontract/contract-builder.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { parseMasterStream } from "../../src/xts/master-parser.js";
 

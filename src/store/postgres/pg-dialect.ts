@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type pg from "pg";
 import { StoreError } from "../../errors.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
-import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../types.js";
+import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type RowSource, type SymbolRow } from "../types.js";
 import { checkOut, createPool, parsePgUrl } from "./pg-connection.js";
 import { migrate } from "./pg-migrate.js";
 
@@ -88,9 +88,9 @@ export class PgDialect implements SqlDialect {
     const base = runner(client);
     const tx: SqlTransaction = {
       ...base,
-      insertRows: async (rows: readonly SymbolRow[]) => {
+      insertRows: async (rows: RowSource) => {
         for (let start = 0; start < rows.length; start += BATCH) {
-          const batch = rows.slice(start, start + BATCH);
+          const batch = Array.from({ length: Math.min(BATCH, rows.length - start) }, (_, k) => rows.at(start + k)!);
           await client.query(INSERT_UNNEST, SYMBOL_COLUMNS.map((c) => batch.map((r) => r[c])));
         }
       },

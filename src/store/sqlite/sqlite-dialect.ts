@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { StoreError } from "../../errors.js";
 import { MIGRATIONS, SYMBOL_TOKEN_REBUILD } from "../migrations.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
-import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../types.js";
+import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type RowSource, type SymbolRow } from "../types.js";
 
 /** Rows inserted between yields to the event loop while a contract is being replaced. */
 const CHUNK = 5_000;
@@ -183,11 +183,11 @@ function insertSql(table: string): string {
 }
 
 /** Inserts contract rows CHUNK at a time, letting the event loop through between chunks. */
-async function insertChunked(insert: Database.Statement, rows: readonly SymbolRow[]): Promise<void> {
+async function insertChunked(insert: Database.Statement, rows: RowSource): Promise<void> {
   for (let start = 0; start < rows.length; start += CHUNK) {
     if (start > 0) await new Promise((resolve) => setImmediate(resolve));
     const end = Math.min(rows.length, start + CHUNK);
-    for (let i = start; i < end; i += 1) insertRow(insert, rows[i]!);
+    for (let i = start; i < end; i += 1) insertRow(insert, rows.at(i)!);
   }
 }
 

@@ -1,7 +1,9 @@
+import { ColumnsWriter, type ContractColumns } from "../resolver/contract-columns.js";
+import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolRow } from "../store/types.js";
 import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";
 import type { ParsedLine } from "../xts/master-parser.js";
-import { rowFromIndexEntry, rowFromInstrument, type ExpirySpellings } from "./symbology.js";
+import { rowFromIndexEntry, rowFromInstrument, type ExpirySpellings } from "../instruments/symbology.js";
 
 /** Where a row came from, small enough to keep for every row of a 150,000-line contract. */
 export interface LineRef {
@@ -36,6 +38,9 @@ export interface SegmentReport {
 }
 
 export interface BuiltContract {
+  /** The kept rows as columns, in the order they were kept: what a refresh stores. */
+  readonly columns: ContractColumns;
+  /** The same rows as objects, made on first use (tests, small imports). */
   readonly rows: SymbolRow[];
   readonly segments: SegmentReport[];
   readonly totals: { lines: number; rows: number; unparseable: number; collisions: number; skipped: number };
@@ -50,7 +55,8 @@ const MAX_EXAMPLES = 20;
  * different instruments on one key are a reported `collision`, never a silent drop.
  */
 export class ContractBuilder {
-  private readonly rows: SymbolRow[] = [];
+  // Kept rows go straight into columns: a 150,000-row contract is never held as objects.
+  private readonly rows: ColumnsWriter;
   // Where each kept row came from, as parallel arrays: no extra object per row.
   private readonly rowSegments: string[] = [];
   private readonly rowLines: number[] = [];
@@ -59,7 +65,9 @@ export class ContractBuilder {
   private readonly reports = new Map<string, SegmentReport>();
   private readonly expiries: ExpirySpellings = new Map();
 
-  constructor(private readonly broker: string) {}
+  constructor(private readonly broker: string) {
+    this.rows = new ColumnsWriter(broker, 16_384);
+  }
 
   report(segment: string): SegmentReport {
     let report = this.reports.get(segment);
@@ -111,7 +119,7 @@ export class ContractBuilder {
     const sameSymbol = symbols.get(row.symbol);
     const sameToken = tokens.get(row.token);
     if (sameSymbol === undefined && sameToken === undefined) {
-      const at = this.rows.push(row) - 1;
+      const at = this.rows.append(row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty, row.lower_circuit, row.upper_circuit);
       this.rowSegments.push(segment);
       this.rowLines.push(lineNumber);
       symbols.set(row.symbol, at);
@@ -127,12 +135,11 @@ export class ContractBuilder {
     const keptAt = (sameSymbol ?? sameToken)!;
     skip(report, "collision");
     if (report.collisions.length < MAX_EXAMPLES) {
-      const kept = this.rows[keptAt]!;
       report.collisions.push({
         key,
         exchange: key === "symbol" ? row.exchange : row.brexchange,
         value: key === "symbol" ? row.symbol : String(row.token),
-        kept: { segment: this.rowSegments[keptAt]!, lineNumber: this.rowLines[keptAt]!, token: kept.token, brsymbol: kept.brsymbol },
+        kept: { segment: this.rowSegments[keptAt]!, lineNumber: this.rowLines[keptAt]!, token: this.rows.tokenAt(keptAt), brsymbol: this.rows.brsymbolAt(keptAt) },
         dropped: { segment, lineNumber, token: row.token, brsymbol: row.brsymbol },
       });
     }
@@ -148,7 +155,16 @@ export class ContractBuilder {
       totals.collisions += s.skipped["collision"] ?? 0;
       for (const n of Object.values(s.skipped)) totals.skipped += n;
     }
-    return { rows: this.rows, segments, totals };
+    const columns = this.rows.finish();
+    let rows: SymbolRow[] | undefined;
+    return {
+      columns,
+      segments,
+      totals,
+      get rows(): SymbolRow[] {
+        return (rows ??= SymbolIndex.fromColumns(columns).allRows());
+      },
+    };
   }
 }
 

@@ -38,6 +38,15 @@ describe("ContractBuilder", () => {
     });
   });
 
+  it("reports both lines of a collision with a row kept many thousand lines earlier, and keeps every row exactly", () => {
+    const names = Array.from({ length: 9_000 }, (_, i) => `U${i.toString(36).toUpperCase()}`);
+    const lines = names.map((n, i) => fut("NSEFO", 100 + i, n, "2025-01-30"));
+    const built = build([...lines, fut("NSEFO", 110, "LATE", "2025-01-30")]);
+    expect(built.rows).toHaveLength(9_000);
+    expect(built.rows[8_999]).toMatchObject({ symbol: `${names[8_999]}30JAN25FUT`, token: 9_099, brsymbol: `${names[8_999]}D` });
+    expect(built.segments[0]!.collisions[0]).toMatchObject({ key: "token", kept: { lineNumber: 11, token: 110, brsymbol: `${names[10]}D` }, dropped: { lineNumber: 9_001, brsymbol: "LATED" } });
+  });
+
   it("reports a symbol collision between two tokens", () => {
     const built = build([fut("NSEFO", 7, "AAA", "2025-01-30"), fut("NSEFO", 8, "AAA", "2025-01-30")]);
     expect(built.totals.collisions).toBe(1);
