@@ -65,9 +65,8 @@ export function redactSecrets<T extends object>(object: T): T {
 }
 
 /**
- * Without a destination, lines go to stdout, each written as it is logged: nothing is lost when
- * the process dies, and it costs less per line than pino's asynchronous buffering did when
- * measured (1.5 vs 2.5 µs a line to a file).
+ * Without a destination, lines go to stdout (`turnBatchedStdout`): each event-loop turn's lines in
+ * one write at its end.
  */
 export function createLogger(options: { level: string; destination?: DestinationStream; name?: string }): Logger {
   return pino(
@@ -80,8 +79,33 @@ export function createLogger(options: { level: string; destination?: Destination
       redact: { paths: [...SECRET_KEYS], censor: CENSOR },
       base: undefined,
     },
-    options.destination,
+    options.destination ?? turnBatchedStdout(),
   );
+}
+
+/**
+ * A file descriptor (stdout by default) written once per event-loop turn: the lines logged in one
+ * turn (a burst of requests answered together) are joined and written, synchronously, as soon as
+ * the turn ends, and whatever is still held when the process exits (an uncaught error, a
+ * `process.exit`) is written on the way out. A line waits microseconds, not a timer. Measured
+ * under load with stdout a pipe, as under systemd or Docker: a write per line cost ~17 µs of a
+ * 190 µs `placeorder` (docs/benchmarks.md › Issue 19).
+ */
+export function turnBatchedStdout(fd = 1): DestinationStream {
+  const out = pino.destination({ dest: fd, sync: true });
+  let held: string[] = [];
+  const flush = (): void => {
+    if (held.length === 0) return;
+    const lines = held.length === 1 ? held[0]! : held.join("");
+    held = [];
+    out.write(lines);
+  };
+  process.on("exit", flush);
+  return {
+    write(line: string): void {
+      if (held.push(line) === 1) setImmediate(flush);
+    },
+  };
 }
 
 /** A logger that drops everything, for tests and library use without logging. */

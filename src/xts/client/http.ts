@@ -2,7 +2,7 @@ import type { Logger } from "../../logger.js";
 import { nextRetryDelayMs, type RetryPolicy } from "./backoff.js";
 import { classifyFetchFailure, classifyReply, describeFetchFailure, type ReplyOutcome, type XtsReply } from "./classify.js";
 import { isRetryableOutcome, retryable, transportError, TransportFailure, type Operation } from "./operation.js";
-import type { Transport, TransportResponse } from "./transport.js";
+import { Deadline, type Transport, type TransportResponse } from "./transport.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 
@@ -81,8 +81,8 @@ export class XtsHttp {
 
   /** Sends once and returns the response head; the deadline keeps running until `close()`. */
   async open(operation: Operation, request: XtsRequest, attempt = 1): Promise<OpenResponse> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), operation.timeoutMs);
+    const deadline = new Deadline();
+    const timer = setTimeout(() => deadline.abort(), operation.timeoutMs);
     const started = performance.now();
     // The SDKs send Content-Type on every call, GETs included (xts-protocol.md §1.6).
     const headers: Record<string, string> = { Accept: "application/json", "Content-Type": "application/json" };
@@ -93,7 +93,7 @@ export class XtsHttp {
       logger.debug({ op: operation.name, method: request.method, path: pathOf(request.url), attempt, durationMs: Math.round(performance.now() - started), ...fields }, "xts call");
     };
     const failure = (phase: "request" | "body", error: unknown): TransportFailure => {
-      const kind = controller.signal.aborted ? "timeout" : phase === "body" ? "maybe-sent" : classifyFetchFailure(error);
+      const kind = deadline.aborted ? "timeout" : phase === "body" ? "maybe-sent" : classifyFetchFailure(error);
       const detail = kind === "timeout" ? `timed out after ${operation.timeoutMs} ms` : describeFetchFailure(error);
       log({ failure: kind, phase, detail });
       return new TransportFailure(kind, phase, detail, error);
@@ -105,7 +105,7 @@ export class XtsHttp {
         method: request.method,
         headers,
         ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: controller.signal,
+        signal: deadline,
       });
     } catch (error) {
       clearTimeout(timer);
