@@ -22,6 +22,8 @@ export type { StoredContract } from "./store-contract.js";
  * replace.
  */
 export interface ContractAssembly {
+  /** About how many rows to expect (the stored contract's count): room is made for them up front. */
+  reserve(rows: number): Promise<void>;
   addIndexList(code: 1 | 11, entries: readonly string[]): Promise<SegmentReport>;
   /** Feeds one chunk of a segment's master text; resolves when more may be sent. */
   write(segment: string, chunk: string): Promise<void>;
@@ -52,6 +54,12 @@ export class InlineAssembly implements ContractAssembly {
     private readonly broker: string,
   ) {
     this.builder = new ContractBuilder(broker);
+  }
+
+  reserve(rows: number): Promise<void> {
+    // A little over: a contract grows by a few hundred rows a day.
+    this.builder.reserve(Math.ceil(rows * 1.02) + 1024);
+    return Promise.resolve();
   }
 
   addIndexList(code: 1 | 11, entries: readonly string[]): Promise<SegmentReport> {

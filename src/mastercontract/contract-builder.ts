@@ -69,6 +69,11 @@ export class ContractBuilder {
     this.rows = new ColumnsWriter(broker, 16_384);
   }
 
+  /** Makes room for about `rows` rows up front (growing later costs a copy of every column). */
+  reserve(rows: number): void {
+    this.rows.reserve(rows);
+  }
+
   report(segment: string): SegmentReport {
     let report = this.reports.get(segment);
     if (report === undefined) {

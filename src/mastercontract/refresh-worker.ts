@@ -44,6 +44,9 @@ async function handle(request: AssemblyRequest): Promise<void> {
     await opened;
     const a = assembly!;
     switch (request.op) {
+      case "reserve":
+        await a.reserve(request.rows);
+        return reply({ id: request.id, ok: true, value: null });
       case "index":
         return reply({ id: request.id, ok: true, value: await a.addIndexList(request.code, request.entries) });
       case "chunk":

@@ -136,6 +136,7 @@ export class MasterContractService {
       // Inside the try: a store that fails here fails the refresh with a report, like any later step.
       previousCounts = await store.countByExchange(this.broker);
       previousTotal = Object.values(previousCounts).reduce((a, b) => a + b, 0);
+      await assembly.reserve(previousTotal);
       logger.info({ broker: this.broker, segments: this.options.segments, force }, "master refresh started");
       emit();
       await this.downloadIndexLists(assembly, segments, emit);

@@ -10,6 +10,7 @@ export interface AssemblyWorkerData {
 }
 
 export type AssemblyRequest =
+  | { readonly id: number; readonly op: "reserve"; readonly rows: number }
   | { readonly id: number; readonly op: "index"; readonly code: 1 | 11; readonly entries: readonly string[] }
   | { readonly id: number; readonly op: "chunk"; readonly segment: string; readonly chunk: string }
   | { readonly id: number; readonly op: "end"; readonly segment: string; readonly complete: boolean }
@@ -58,6 +59,10 @@ export class WorkerAssembly implements ContractAssembly {
     this.worker.on("message", (reply: AssemblyReply) => this.settle(reply));
     this.worker.on("error", (error) => this.stop(new Error(`the refresh worker failed: ${error.message}`)));
     this.worker.on("exit", (code) => this.stop(new Error(`the refresh worker exited (code ${code})`)));
+  }
+
+  async reserve(rows: number): Promise<void> {
+    await this.call({ op: "reserve", rows });
   }
 
   addIndexList(code: 1 | 11, entries: readonly string[]): Promise<SegmentReport> {

@@ -145,6 +145,11 @@ export class ColumnsWriter {
     return this.count;
   }
 
+  /** Makes room for `rows` rows in all (a refresh expects about as many as the stored contract holds). */
+  reserve(rows: number): void {
+    if (rows > this.capacity) this.resize(rows);
+  }
+
   /** Row i's token and brsymbol (a builder reports them when a later line collides with it). */
   tokenAt(i: number): number {
     return this.numbers[i * NUMBERS + TOKEN]!;
@@ -178,7 +183,7 @@ export class ColumnsWriter {
   ): number {
     const i = this.count;
     if (symbol.length > 65_535 || brsymbol.length > 65_535) throw new RangeError(`symbol of row ${i} is longer than 65,535 characters`);
-    if (i === this.capacity) this.grow();
+    if (i === this.capacity) this.resize(this.capacity * 2);
     this.pieces.push(symbol, brsymbol);
     if (this.pieces.length === BLOCK_ROWS * 2) {
       this.blocks.push(this.pieces.join(""));
@@ -207,9 +212,11 @@ export class ColumnsWriter {
   finish(): ContractColumns {
     const text = this.blocks.join("") + this.pieces.join("");
     const count = this.count;
-    // Exactly count rows: the snapshot writes the arrays whole.
-    const records = this.capacity === count ? this.records : this.records.slice(0, count * RECORD);
-    const numbers = this.capacity === count ? this.numbers : this.numbers.slice(0, count * NUMBERS);
+    // Exactly count rows (the snapshot writes the arrays whole): views when little room is left
+    // over (the capacity was reserved), else copies, so a doubled buffer is not kept for good.
+    const tight = this.capacity - count <= Math.max(1024, count / 10);
+    const records = tight ? this.records.subarray(0, count * RECORD) : this.records.slice(0, count * RECORD);
+    const numbers = tight ? this.numbers.subarray(0, count * NUMBERS) : this.numbers.slice(0, count * NUMBERS);
     return {
       broker: this.broker,
       count,
@@ -227,8 +234,8 @@ export class ColumnsWriter {
     };
   }
 
-  private grow(): void {
-    this.capacity *= 2;
+  private resize(capacity: number): void {
+    this.capacity = capacity;
     const records = new Uint32Array(this.capacity * RECORD);
     records.set(this.records);
     const numbers = new Float64Array(this.capacity * NUMBERS);
