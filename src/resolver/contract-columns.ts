@@ -141,10 +141,6 @@ export class ColumnsWriter {
     this.numbers = new Float64Array(this.capacity * NUMBERS);
   }
 
-  get size(): number {
-    return this.count;
-  }
-
   /** Makes room for `rows` rows in all (a refresh expects about as many as the stored contract holds). */
   reserve(rows: number): void {
     if (rows > this.capacity) this.resize(rows);

@@ -42,8 +42,9 @@ const DELETE_BATCH = 500;
  * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
  * every transaction that writes a broker's rows; returns the contract version recorded.
  */
-/** The broker of the first row that is not `broker`'s, if any. */
+/** The broker of the first row that is not `broker`'s, if any (the source's own broker when it names one). */
 function firstOtherBroker(rows: RowSource, broker: string): string | undefined {
+  if (rows.broker !== undefined) return rows.broker === broker ? undefined : rows.broker;
   for (let i = 0; i < rows.length; i += 1) {
     const other = rows.at(i)!.broker;
     if (other !== broker) return other;
@@ -116,7 +117,7 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   }
 
   async replaceBroker(broker: string, rows: RowSource, status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult> {
-    const wrongBroker = rows.broker !== undefined ? (rows.broker === broker ? undefined : rows.broker) : firstOtherBroker(rows, broker);
+    const wrongBroker = firstOtherBroker(rows, broker);
     if (wrongBroker !== undefined) throw new StoreError(`row for broker '${wrongBroker}' passed to replaceBroker('${broker}')`);
     try {
       // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
