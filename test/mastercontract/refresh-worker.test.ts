@@ -3,6 +3,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../src/logger.js";
 import { MasterContractService } from "../../src/mastercontract/refresh.js";
+import type { MasterSource } from "../../src/mastercontract/refresh-types.js";
+import { generateMaster, masterText } from "../../src/sandbox/master/master-generator.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { WorkerAssembly } from "../../src/mastercontract/worker-assembly.js";
 import { storeContract } from "../../src/mastercontract/store-contract.js";
@@ -101,12 +103,23 @@ describe("master refresh in a worker thread", () => {
   it("a worker that dies in the middle (out of memory) fails only the refresh: the gateway, the stored contract and the index carry on", async () => {
     const version = worker.resolver.version;
     const before = await worker.store.loadBroker(worker.resolver.broker);
+    // A master of 300,000 instruments, in the 64 KB pieces a download arrives in, to a worker allowed
+    // 12 MB of old generation: its start-up takes about 7 MB, the index lists next to nothing, and the
+    // rows far more than what is left, so it dies while reading the segments, whatever the GC's timing.
+    const master = generateMaster({ seed: 3, instruments: 300_000 });
+    const large: MasterSource = {
+      indexList: async (code) => master.indexLists[code],
+      async *downloadMaster(segment) {
+        const text = masterText(master, segment);
+        for (let at = 0; at < text.length; at += 1 << 16) yield text.slice(at, at + (1 << 16));
+      },
+    };
     const starved = new MasterContractService({
       store: worker.store,
       resolver: worker.resolver,
-      source: worker.xts.market,
+      source: large,
       logger: silentLogger(),
-      assembly: (broker) => new WorkerAssembly(broker, `sqlite:${worker.dbPath}`, { maxOldGenerationSizeMb: 6, maxYoungGenerationSizeMb: 1 }),
+      assembly: (broker) => new WorkerAssembly(broker, `sqlite:${worker.dbPath}`, { maxOldGenerationSizeMb: 12, maxYoungGenerationSizeMb: 2 }),
     });
     const report = await starved.refresh({ force: true });
     expect(report.status).toBe("error");
