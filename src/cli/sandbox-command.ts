@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { createSandbox, type Sandbox } from "../sandbox/create-sandbox.js";
+import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { DEFAULT_INSTRUMENTS, MAX_INSTRUMENTS } from "../sandbox/master/master-generator.js";
 import type { SandboxOptions } from "../sandbox/sandbox-options.js";
 import { SANDBOX_DEFAULTS } from "../sandbox/sandbox-options.js";
@@ -140,6 +140,8 @@ export async function runSandbox(options: SandboxCommandOptions, io: CliIo, stop
     ...(options.streamInterval === undefined ? {} : { streamIntervalMs: options.streamInterval }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
   };
+  // Loaded here, not with the CLI: its HTTP and socket servers cost every other command ~30 ms to import.
+  const { createSandbox } = await import("../sandbox/create-sandbox.js");
   const sandbox = await createSandbox(sandboxOptions);
   io.out(banner(sandbox, Math.round(performance.now() - started)));
   const signal = await stop();

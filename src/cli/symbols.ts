@@ -1,9 +1,8 @@
 import { ContractNotLoadedError, SymbolNotFoundError, TokenNotFoundError, ValidationError } from "../errors.js";
 import { parseExchange } from "../instruments/exchanges.js";
-import { silentLogger } from "../logger.js";
-import { loadIndex } from "../resolver/load-index.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
+import type { SymbolIndex } from "../resolver/symbol-index.js";
 import { json, table } from "./format.js";
 
 function formatRow(row: SymbolRow): string {
@@ -19,7 +18,7 @@ export async function lookupSymbol(store: SymbolStore, broker: string, symbol: s
   const wanted = symbol.trim().toUpperCase();
   const row = await store.findBySymbol(broker, exchange, wanted);
   if (row === undefined) {
-    const { index } = await loadIndex(store, broker, silentLogger());
+    const { index } = await contractIndex(store, broker);
     if (index.size === 0) throw new ContractNotLoadedError(broker);
     throw new SymbolNotFoundError(symbol.trim(), exchange, index.suggest(symbol, exchange));
   }
@@ -49,7 +48,7 @@ export async function searchSymbols(
   const exchange = options.exchange === undefined ? undefined : parseExchange(options.exchange);
   const query = terms.join(" ").trim();
   if (query === "") throw new ValidationError("query", "search needs at least one non-blank term");
-  const { index } = await loadIndex(store, broker, silentLogger());
+  const { index } = await contractIndex(store, broker);
   const hits = index.search(query, { exchange, limit: options.limit });
   if (options.json) return json(hits);
   if (hits.length === 0) return `no symbols match '${query}'${exchange ? ` on ${exchange}` : ""}\n`;
@@ -57,4 +56,10 @@ export async function searchSymbols(
     ["symbol", "exchange", "token", "brsymbol", "expiry", "strike", "lot", "type"],
     hits.map((r) => [r.symbol, r.exchange, r.token, r.brsymbol, r.expiry, r.strike, r.lotsize, r.instrumenttype]),
   );
+}
+
+/** The contract's index, for suggestions; its modules (and the logger's) load only when a lookup misses. */
+async function contractIndex(store: SymbolStore, broker: string): Promise<{ index: SymbolIndex }> {
+  const [{ loadIndex }, { silentLogger }] = await Promise.all([import("../resolver/load-index.js"), import("../logger.js")]);
+  return loadIndex(store, broker, silentLogger());
 }
