@@ -15,7 +15,7 @@ import type { Sandbox } from "../sandbox/create-sandbox.js";
 import { SANDBOX_DEFAULTS, type SandboxOptions } from "../sandbox/sandbox-options.js";
 import { openStore } from "../store/open-store.js";
 import { DEFAULT_PROFILE, findProfile, type BrokerProfile } from "../xts/profiles.js";
-import { parseDatabaseUrl } from "../store/database-url.js";
+import { isInMemoryDatabase } from "../store/database-url.js";
 import type { GatewayStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 import type { AppDeps } from "../api/app-deps.js";
@@ -174,7 +174,7 @@ export async function createGateway(config: Config, logger: Logger, overrides: G
         });
   const databaseUrl = overrides.databaseUrl ?? config.databaseUrl;
   // A worker needs a database it can open itself: not a store handed in, not an in-memory one.
-  const workerDatabase = ownsStore && config.refreshWorker && !isInMemory(databaseUrl) ? databaseUrl : null;
+  const workerDatabase = ownsStore && config.refreshWorker && !isInMemoryDatabase(databaseUrl) ? databaseUrl : null;
   const master = new MasterContractService({
     store,
     resolver,
@@ -270,7 +270,3 @@ export function appDeps(gw: Gateway, extra: Partial<AppDeps> = {}): AppDeps {
   };
 }
 
-function isInMemory(databaseUrl: string): boolean {
-  const target = parseDatabaseUrl(databaseUrl);
-  return target.dialect === "sqlite" && target.path === ":memory:";
-}

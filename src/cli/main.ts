@@ -69,7 +69,8 @@ function buildProgram(io: CliIo, config: () => Config, setExit: (code: number) =
         }
       }
       const { importMasterFiles } = await import("../mastercontract/import-files.js");
-      const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files));
+      const databaseUrl = options.db ?? config().databaseUrl;
+      const report = await withStore(options, (store, broker) => importMasterFiles(store, broker, files, { databaseUrl }));
       io.out(options.json ? json(report) : formatImportReport(report));
       if (!report.stored || report.totals.unparseable > 0) throw new CliExit(EXIT.failed, "");
     });

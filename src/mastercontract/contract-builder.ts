@@ -1,4 +1,4 @@
-import { ColumnsWriter, type ContractColumns } from "../resolver/contract-columns.js";
+import { ColumnsWriter, type ColumnRows, type ContractColumns } from "../resolver/contract-columns.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolRow } from "../store/types.js";
 import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";
@@ -72,6 +72,21 @@ export class ContractBuilder {
   /** Makes room for about `rows` rows up front (growing later costs a copy of every column). */
   reserve(rows: number): void {
     this.rows.reserve(rows);
+  }
+
+  /** Rows kept so far. A kept row is final: a later line never replaces it (the first one seen wins). */
+  get rowCount(): number {
+    return this.rows.rowCount;
+  }
+
+  /** Kept rows that `part` can hand out before the last line is read (whole blocks of them). */
+  get completedRows(): number {
+    return this.rows.completedRows;
+  }
+
+  /** Kept rows [from, to) as columns of their own, for a store that writes while the rest is parsed. */
+  part(from: number, to: number): ColumnRows {
+    return this.rows.part(from, to);
   }
 
   report(segment: string): SegmentReport {

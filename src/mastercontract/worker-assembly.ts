@@ -30,10 +30,15 @@ type Request = WithoutId<AssemblyRequest>;
  */
 const MAX_CHUNKS_IN_FLIGHT = 4;
 
-/** The compiled worker: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
-function workerUrl(): URL {
+/** A compiled worker of this folder: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
+export function workerUrl(file: string): URL {
   const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/mastercontract/refresh-worker.js", here) : new URL("./refresh-worker.js", here);
+  return here.endsWith(".ts") ? new URL(`../../dist/mastercontract/${file}`, here) : new URL(`./${file}`, here);
+}
+
+/** The error a worker reported, as the class the caller would have seen had the work run on its own thread. */
+export function errorOfReply(reply: { readonly code: string | null; readonly message: string }): Error {
+  return reply.code === "STORE_ERROR" ? new StoreError(reply.message) : reply.code !== null ? new XtsBridgeError(reply.code as ErrorCode, reply.message) : new Error(reply.message);
 }
 
 /**
@@ -55,7 +60,7 @@ export class WorkerAssembly implements ContractAssembly {
 
   /** `limits` caps the worker's heap (a worker past it dies, failing only the refresh). */
   constructor(broker: string, databaseUrl: string, limits?: ResourceLimits) {
-    this.worker = new Worker(workerUrl(), { workerData: { broker, databaseUrl } satisfies AssemblyWorkerData, ...(limits === undefined ? {} : { resourceLimits: limits }) });
+    this.worker = new Worker(workerUrl("refresh-worker.js"), { workerData: { broker, databaseUrl } satisfies AssemblyWorkerData, ...(limits === undefined ? {} : { resourceLimits: limits }) });
     this.worker.on("message", (reply: AssemblyReply) => this.settle(reply));
     this.worker.on("error", (error) => this.stop(new Error(`the refresh worker failed: ${error.message}`)));
     this.worker.on("exit", (code) => this.stop(new Error(`the refresh worker exited (code ${code})`)));
@@ -125,7 +130,7 @@ export class WorkerAssembly implements ContractAssembly {
     if (waiter === undefined) return;
     this.pending.delete(reply.id);
     if (reply.ok) waiter.resolve(reply.value);
-    else waiter.reject(reply.code === "STORE_ERROR" ? new StoreError(reply.message) : reply.code !== null ? new XtsBridgeError(reply.code as ErrorCode, reply.message) : new Error(reply.message));
+    else waiter.reject(errorOfReply(reply));
   }
 
   private release(): void {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
 import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../store/types.js";
-import { columnsOfArrays, columnsOfRows, transferablesOf, type ContractColumns } from "./contract-columns.js";
+import { ColumnsWriter, columnsOfArrays, columnsOfRows, rowAt, transferablesOf, type ColumnRows, type ContractColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 const base: SymbolRow = {
@@ -119,6 +119,29 @@ describe("the columnar contract index", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("hands out the rows built so far in parts, whole blocks at a time, that together are every row once", async () => {
+    const rows = (await sampleContractRows()).slice(0, 10_000);
+    const writer = new ColumnsWriter("jainam_prop");
+    const parts: ColumnRows[] = [];
+    let sent = 0;
+    for (const r of rows) {
+      writer.append(r.symbol, r.brsymbol, r.name, r.exchange, r.brexchange, r.token, r.expiry, r.strike, r.lotsize, r.instrumenttype, r.tick_size, r.freeze_qty, r.lower_circuit, r.upper_circuit);
+      if (writer.completedRows > sent) {
+        parts.push(writer.part(sent, writer.completedRows));
+        sent = writer.completedRows;
+      }
+    }
+    // Mid-block, only whole blocks are ready; the rest comes once the last row is in.
+    expect(() => writer.part(sent, writer.rowCount - 1)).toThrow(/do not start and end on blocks/);
+    expect(() => writer.part(1, sent)).toThrow(/do not start and end on blocks/);
+    parts.push(writer.part(sent, writer.rowCount));
+    expect(parts.map((p) => p.count)).toEqual([4096, 4096, 10_000 - 8192]);
+    const out = parts.flatMap((p) => Array.from({ length: p.count }, (_, i) => rowAt(p, i)));
+    expect(out).toEqual(rows);
+    // Each part's text is its own rows' text only.
+    expect(parts.reduce((n, p) => n + p.text.length, 0)).toBe(rows.reduce((n, r) => n + r.symbol.length + r.brsymbol.length, 0));
   });
 
   it("refuses rows of two brokers in one index", () => {

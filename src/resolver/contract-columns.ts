@@ -27,6 +27,39 @@ export interface ContractColumns {
   readonly tokenSlots: Int32Array;
 }
 
+/** Rows as columns without the lookup tables: a part of a contract on its way to the store. */
+export type ColumnRows = Omit<ContractColumns, "symbolSlots" | "tokenSlots">;
+
+/** Row `i` (0 ≤ i < count) of `columns` as a `SymbolRow`. */
+export function rowAt(columns: ColumnRows, i: number): SymbolRow {
+  const { records, numbers, text, dictionaries: d } = columns;
+  const r = i * RECORD;
+  const n = i * NUMBERS;
+  const at = records[r + AT]!;
+  const lengths = records[r + LENGTHS]!;
+  const codes = records[r + CODES]!;
+  const symbolEnd = at + (lengths >>> 16);
+  const lower = numbers[n + LOWER_CIRCUIT]!;
+  const upper = numbers[n + UPPER_CIRCUIT]!;
+  return {
+    broker: columns.broker,
+    symbol: text.slice(at, symbolEnd),
+    brsymbol: text.slice(symbolEnd, symbolEnd + (lengths & 0xffff)),
+    name: d.names[records[r + NAME]!]!,
+    exchange: d.exchanges[codes & 0xff]!,
+    brexchange: d.brexchanges[(codes >>> 8) & 0xff]!,
+    token: numbers[n + TOKEN]!,
+    expiry: d.expiries[records[r + EXPIRY]!]!,
+    strike: numbers[n + STRIKE]!,
+    lotsize: numbers[n + LOTSIZE]!,
+    instrumenttype: d.instrumenttypes[(codes >>> 16) & 0xff]!,
+    tick_size: numbers[n + TICK_SIZE]!,
+    freeze_qty: numbers[n + FREEZE_QTY]!,
+    lower_circuit: Number.isNaN(lower) ? null : lower,
+    upper_circuit: Number.isNaN(upper) ? null : upper,
+  };
+}
+
 export const RECORD = 5;
 export const NUMBERS = 7;
 /** Offsets within a row's record and numbers. */
@@ -146,6 +179,40 @@ export class ColumnsWriter {
     if (rows > this.capacity) this.resize(rows);
   }
 
+  /** Rows appended so far. */
+  get rowCount(): number {
+    return this.count;
+  }
+
+  /** Rows whose text has been joined into a block: the rows `part` can hand out before the last one is in. */
+  get completedRows(): number {
+    return this.blocks.length * BLOCK_ROWS;
+  }
+
+  /**
+   * Rows [from, to) as columns of their own: their text only (positions from 0), copies of their
+   * records and numbers, and the dictionaries as they stand (they only ever grow). `from` is where
+   * an earlier part ended; `to` is `completedRows` or, once the last row is in, `rowCount`.
+   */
+  part(from: number, to: number): ColumnRows {
+    const whole = (n: number): boolean => n % BLOCK_ROWS === 0;
+    if (!whole(from) || to < from || to > this.count || (!whole(to) && to !== this.count)) {
+      throw new RangeError(`rows ${from}..${to} of ${this.count} do not start and end on blocks of ${BLOCK_ROWS} (or at the last row)`);
+    }
+    const text = this.blocks.slice(from / BLOCK_ROWS, Math.floor(to / BLOCK_ROWS)).join("") + (whole(to) ? "" : this.pieces.join(""));
+    const records = this.records.slice(from * RECORD, to * RECORD);
+    const base = to > from ? records[AT]! : 0;
+    for (let r = AT; r < records.length; r += RECORD) records[r]! -= base;
+    return {
+      broker: this.broker,
+      count: to - from,
+      text,
+      records,
+      numbers: this.numbers.slice(from * NUMBERS, to * NUMBERS),
+      dictionaries: this.dictionaries(),
+    };
+  }
+
   /** Row i's token and brsymbol (a builder reports them when a later line collides with it). */
   tokenAt(i: number): number {
     return this.numbers[i * NUMBERS + TOKEN]!;
@@ -219,14 +286,18 @@ export class ColumnsWriter {
       text,
       records,
       numbers,
-      dictionaries: {
-        exchanges: this.exchanges.values,
-        brexchanges: this.brexchanges.values,
-        instrumenttypes: this.types.values,
-        expiries: this.expiries.values,
-        names: this.names.values,
-      },
+      dictionaries: this.dictionaries(),
       ...lookupSlots(count, text, records, numbers),
+    };
+  }
+
+  private dictionaries(): ContractDictionaries {
+    return {
+      exchanges: this.exchanges.values,
+      brexchanges: this.brexchanges.values,
+      instrumenttypes: this.types.values,
+      expiries: this.expiries.values,
+      names: this.names.values,
     };
   }
 

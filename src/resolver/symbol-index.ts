@@ -15,6 +15,7 @@ import {
   NAME,
   NUMBERS,
   RECORD,
+  rowAt,
   STRIKE,
   TICK_SIZE,
   symbolLengthOf,
@@ -149,32 +150,7 @@ export class SymbolIndex {
 
   /** Row `i` (0 ≤ i < size) as a `SymbolRow`. */
   row(i: number): SymbolRow {
-    const { records, numbers, text, dictionaries: d } = this.columns;
-    const r = i * RECORD;
-    const n = i * NUMBERS;
-    const at = records[r + AT]!;
-    const lengths = records[r + LENGTHS]!;
-    const codes = records[r + CODES]!;
-    const symbolEnd = at + (lengths >>> 16);
-    const lower = numbers[n + LOWER_CIRCUIT]!;
-    const upper = numbers[n + UPPER_CIRCUIT]!;
-    return {
-      broker: this.columns.broker,
-      symbol: text.slice(at, symbolEnd),
-      brsymbol: text.slice(symbolEnd, symbolEnd + (lengths & 0xffff)),
-      name: d.names[records[r + NAME]!]!,
-      exchange: d.exchanges[codes & 0xff]!,
-      brexchange: d.brexchanges[(codes >>> 8) & 0xff]!,
-      token: numbers[n + TOKEN]!,
-      expiry: d.expiries[records[r + EXPIRY]!]!,
-      strike: numbers[n + STRIKE]!,
-      lotsize: numbers[n + LOTSIZE]!,
-      instrumenttype: d.instrumenttypes[(codes >>> 16) & 0xff]!,
-      tick_size: numbers[n + TICK_SIZE]!,
-      freeze_qty: numbers[n + FREEZE_QTY]!,
-      lower_circuit: Number.isNaN(lower) ? null : lower,
-      upper_circuit: Number.isNaN(upper) ? null : upper,
-    };
+    return rowAt(this.columns, i);
   }
 
   /** Every row, made afresh: for exports and tests, not for a request's hot path. */

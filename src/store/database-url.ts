@@ -23,3 +23,9 @@ export function parseDatabaseUrl(url: string, variable = "DATABASE_URL"): Databa
 export function redactDatabaseUrl(url: string): string {
   return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, "$1***@");
 }
+
+/** An in-memory SQLite database: only the connection that made it can see it, so no worker can open it. */
+export function isInMemoryDatabase(databaseUrl: string): boolean {
+  const target = parseDatabaseUrl(databaseUrl);
+  return target.dialect === "sqlite" && target.path === ":memory:";
+}

@@ -30,8 +30,11 @@ export interface SqlTransaction extends SqlRunner {
   /**
    * Replaces one broker's contract rows within this transaction, where the engine has a faster way
    * than a DELETE and insertRows (SQLite rebuilds the table); returns the number of rows replaced.
+   * `arriving`: the batches come while their producer is still at work, so the engine keeps the
+   * indexes up as rows go in (that work overlaps the producer's, and little is left after the last
+   * batch); otherwise the rows go in bare and the indexes are built once, after them (less work in all).
    */
-  replaceRows?(broker: string, rows: RowSource): Promise<number>;
+  replaceRows?(broker: string, batches: AsyncIterable<RowSource>, arriving: boolean): Promise<number>;
   /** Tells other processes on commit, where the engine can (PostgreSQL NOTIFY); a no-op elsewhere. */
   notify(channel: string, payload: string): Promise<void>;
 }

@@ -6,7 +6,7 @@ import type { SqlDialect, SqlRunner, SqlTransaction } from "./sql-dialect.js";
 import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
-import { snapshotDigester, type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
+import { snapshotDigester, type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceEnding, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
 import { SYMBOL_COLUMNS, type RowSource, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -76,6 +76,9 @@ async function writeContractRecords(tx: SqlTransaction, broker: string, status: 
 /** Rolls back an update whose base turned out not to be the stored rows. */
 class BaseMismatch extends Error {}
 
+/** Thrown inside a streamed replace whose caller chose to write nothing: the transaction rolls back. */
+class Abandoned extends Error {}
+
 /** How long a live API key read from the database is trusted without reading it again. */
 export const API_KEY_CACHE_MS = 1_000;
 
@@ -119,19 +122,42 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   async replaceBroker(broker: string, rows: RowSource, status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult> {
     const wrongBroker = firstOtherBroker(rows, broker);
     if (wrongBroker !== undefined) throw new StoreError(`row for broker '${wrongBroker}' passed to replaceBroker('${broker}')`);
+    const once = async function* (): AsyncGenerator<RowSource> {
+      yield rows;
+    };
+    return (await this.replace(broker, once(), () => ({ status, snapshot }), false))!;
+  }
+
+  replaceBrokerStreamed(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null): Promise<ReplaceResult | null> {
+    return this.replace(broker, batches, ending, true);
+  }
+
+  private async replace(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null, arriving: boolean): Promise<ReplaceResult | null> {
+    let inserted = 0;
+    const checked = async function* (): AsyncGenerator<RowSource> {
+      for await (const rows of batches) {
+        const wrongBroker = firstOtherBroker(rows, broker);
+        if (wrongBroker !== undefined) throw new Error(`row for broker '${wrongBroker}' in the rows of '${broker}'`);
+        inserted += rows.length;
+        yield rows;
+      }
+    };
     try {
       // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
       return await this.sql.transaction(async (tx) => {
         let deleted: number;
-        if (tx.replaceRows !== undefined) deleted = await tx.replaceRows(broker, rows);
+        if (tx.replaceRows !== undefined) deleted = await tx.replaceRows(broker, checked(), arriving);
         else {
           deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
-          await tx.insertRows(rows);
+          for await (const rows of checked()) await tx.insertRows(rows);
         }
-        const contractVersion = await writeContractRecords(tx, broker, status, snapshot);
-        return { deleted, inserted: rows.length, updated: 0, contractVersion };
+        const end = ending();
+        if (end === null) throw new Abandoned();
+        const contractVersion = await writeContractRecords(tx, broker, end.status, end.snapshot);
+        return { deleted, inserted, updated: 0, contractVersion };
       }, `xtsbridge:replace:${broker}`);
     } catch (error) {
+      if (error instanceof Abandoned) return null;
       throw new StoreError(`replacing ${broker} rows failed, previous rows kept: ${(error as Error).message}`, error);
     }
   }

@@ -53,6 +53,12 @@ export interface ContractChanges {
  */
 export type RefreshClaim = { readonly acquired: true; release(): Promise<void> } | { readonly acquired: false; readonly holder: MasterStatus };
 
+/** What a streamed replace commits with, once its last batch is written. */
+export interface ReplaceEnding {
+  readonly status?: StatusUpdate;
+  readonly snapshot?: Uint8Array;
+}
+
 /** Called when another process commits a contract (PostgreSQL NOTIFY). */
 export type ContractListener = (broker: string, version: number) => void;
 
@@ -68,6 +74,13 @@ export interface SymbolStore {
    * can never claim a contract the table does not hold.
    */
   replaceBroker(broker: string, rows: RowSource, status?: StatusUpdate, snapshot?: Uint8Array): Promise<ReplaceResult>;
+  /**
+   * `replaceBroker` for rows that arrive in batches while the caller is still building them: the
+   * batches are written as they come, inside the one transaction, and `ending` is asked once the
+   * last is in. It gives the status and snapshot to commit with, or null to write nothing (the
+   * transaction is rolled back and null returned). A failure anywhere keeps the previous rows.
+   */
+  replaceBrokerStreamed(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null): Promise<ReplaceResult | null>;
   /**
    * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and

@@ -173,9 +173,11 @@ function killSuite(title: string, storeOldContract: (store: SqlStore, sandbox: S
       expect(newContract.checksum).not.toBe(oldContract.checksum);
       expect(maxWal, "the replace transaction should be visible in the WAL").toBeGreaterThan(256 * 1024);
 
+      // Start-up kills land before the claim: a share of the time the calibration run took to claim.
+      const spawnToClaimMs = claimedAt! - calibration.startedAt;
       const triggers: Trigger[] = [
-        { kind: "spawned", ms: 150 },
-        { kind: "spawned", ms: 150 },
+        { kind: "spawned", ms: Math.round(0.3 * spawnToClaimMs) },
+        { kind: "spawned", ms: Math.round(0.6 * spawnToClaimMs) },
         ...[0.05, 0.17, 0.29, 0.41, 0.53, 0.65].map((fraction): Trigger => ({ kind: "claimed", fraction })),
         ...[0.05, 0.25, 0.5, 0.75].map((f): Trigger => ({ kind: "wal", bytes: Math.round(f * maxWal) })),
       ];

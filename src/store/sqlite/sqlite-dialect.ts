@@ -121,13 +121,24 @@ export class SqliteDialect implements SqlDialect {
       all: (sql, params) => this.writer.all(sql, params),
       run: (sql, params) => this.writer.run(sql, params),
       insertRows: (rows) => insertChunked(this.insert, rows),
-      replaceRows: async (broker, rows) => {
+      replaceRows: async (broker, batches, arriving) => {
         const replaced = (db.prepare("SELECT COUNT(*) AS n FROM symbol_token WHERE broker = ?").get(broker) as { n: number }).n;
         db.exec(`DROP TABLE IF EXISTS symbol_token_next; ${SYMBOL_TOKEN_REBUILD.table("symbol_token_next")}`);
-        await insertChunked(db.prepare(insertSql("symbol_token_next")), rows);
         // Other brokers' contracts come along unchanged.
-        db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker <> ? ORDER BY id`).run(broker);
-        db.exec(`DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`);
+        const others = db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker <> ? ORDER BY id`);
+        const swap = `DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`;
+        if (arriving) {
+          // The table is swapped in with its indexes first; each batch then goes in as it comes.
+          others.run(broker);
+          db.exec(swap);
+          const insert = db.prepare(insertSql("symbol_token"));
+          for await (const rows of batches) await insertChunked(insert, rows);
+        } else {
+          const insert = db.prepare(insertSql("symbol_token_next"));
+          for await (const rows of batches) await insertChunked(insert, rows);
+          others.run(broker);
+          db.exec(swap);
+        }
         return replaced;
       },
       updateRows: async (rows) => {
