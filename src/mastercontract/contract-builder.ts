@@ -60,7 +60,6 @@ export class ContractBuilder {
   // Where each kept row came from, as parallel arrays: no extra object per row.
   private readonly rowSegments: string[] = [];
   private readonly rowLines: number[] = [];
-  private readonly bySymbol = new Map<string, Map<string, number>>();
   private readonly byToken = new Map<string, Map<number, number>>();
   private readonly reports = new Map<string, SegmentReport>();
   private readonly expiries: ExpirySpellings = new Map();
@@ -134,15 +133,16 @@ export class ContractBuilder {
   }
 
   private keep(report: SegmentReport, row: SymbolRow, segment: string, lineNumber: number): void {
-    const symbols = inner(this.bySymbol, row.exchange);
+    // The symbol key is looked up in the columns' own table; tokens are unique per XTS segment
+    // (brexchange), which is not the index's token key (the OpenAlgo exchange), so they keep a map.
     const tokens = inner(this.byToken, row.brexchange);
-    const sameSymbol = symbols.get(row.symbol);
+    const symbolAt = this.rows.findSymbol(row.symbol, row.exchange);
+    const sameSymbol = symbolAt < 0 ? undefined : symbolAt;
     const sameToken = tokens.get(row.token);
     if (sameSymbol === undefined && sameToken === undefined) {
       const at = this.rows.append(row.symbol, row.brsymbol, row.name, row.exchange, row.brexchange, row.token, row.expiry, row.strike, row.lotsize, row.instrumenttype, row.tick_size, row.freeze_qty, row.lower_circuit, row.upper_circuit);
       this.rowSegments.push(segment);
       this.rowLines.push(lineNumber);
-      symbols.set(row.symbol, at);
       tokens.set(row.token, at);
       report.rows += 1;
       return;

@@ -127,6 +127,11 @@ class Dictionary {
 
   constructor(private readonly limit: number, private readonly column: string) {}
 
+  /** The value's code, or -1 when it has none yet. */
+  find(value: string): number {
+    return this.codes.get(value) ?? -1;
+  }
+
   code(value: string): number {
     let code = this.codes.get(value);
     if (code === undefined) {
@@ -162,6 +167,14 @@ export class ColumnsWriter {
   private readonly names = new Dictionary(2 ** 32, "name");
   private records: Uint32Array;
   private numbers: Float64Array;
+  /** Each row's symbol hash (`hashSymbol`), so the table below can grow without hashing again. */
+  private hashes: Int32Array;
+  /**
+   * The (exchange, symbol) lookup table, kept up row by row: a builder checks each new row's key
+   * against it as it goes, and `finish` hands it on as the index's own (it is exactly the table
+   * built from scratch would be: the same size, filled in the same order).
+   */
+  private symbolSlots = new Int32Array(slotCount(0));
   private capacity: number;
   private count = 0;
 
@@ -172,6 +185,22 @@ export class ColumnsWriter {
     this.capacity = Math.max(1, capacity);
     this.records = new Uint32Array(this.capacity * RECORD);
     this.numbers = new Float64Array(this.capacity * NUMBERS);
+    this.hashes = new Int32Array(this.capacity);
+  }
+
+  /** The row holding `symbol` on `exchange`, or -1. */
+  findSymbol(symbol: string, exchange: string): number {
+    const code = this.exchanges.find(exchange);
+    if (code < 0) return -1;
+    const hash = hashSymbol(symbol, code);
+    const slots = this.symbolSlots;
+    const mask = slots.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const held = slots[slot]!;
+      if (held === 0) return -1;
+      const j = held - 1;
+      if (this.hashes[j] === hash && exchangeOf(this.records, j) === code && symbolLengthOf(this.records, j) === symbol.length && this.symbolAt(j) === symbol) return j;
+    }
   }
 
   /** Makes room for `rows` rows in all (a refresh expects about as many as the stored contract holds). */
@@ -219,12 +248,35 @@ export class ColumnsWriter {
   }
 
   brsymbolAt(i: number): string {
+    return this.textAt(i, 1);
+  }
+
+  private symbolAt(i: number): string {
+    return this.textAt(i, 0);
+  }
+
+  /** Row i's symbol (`which` 0) or brsymbol (1), from its block or, before the block is joined, its piece. */
+  private textAt(i: number, which: 0 | 1): string {
     const block = Math.floor(i / BLOCK_ROWS);
-    if (block >= this.blocks.length) return this.pieces[(i - block * BLOCK_ROWS) * 2 + 1]!;
+    if (block >= this.blocks.length) return this.pieces[(i - block * BLOCK_ROWS) * 2 + which]!;
     const blockStart = this.records[block * BLOCK_ROWS * RECORD + AT]!;
     const lengths = this.records[i * RECORD + LENGTHS]!;
-    const at = this.records[i * RECORD + AT]! - blockStart + (lengths >>> 16);
-    return this.blocks[block]!.slice(at, at + (lengths & 0xffff));
+    const at = this.records[i * RECORD + AT]! - blockStart + (which === 0 ? 0 : lengths >>> 16);
+    return this.blocks[block]!.slice(at, at + (which === 0 ? lengths >>> 16 : lengths & 0xffff));
+  }
+
+  /** Puts row i in the symbol table; a row already there with the same key gives way, as in a Map. */
+  private placeSymbol(i: number): void {
+    const slots = this.symbolSlots;
+    const mask = slots.length - 1;
+    const hash = this.hashes[i]!;
+    let slot = hash & mask;
+    for (let held = slots[slot]!; held !== 0; held = slots[slot]!) {
+      const j = held - 1;
+      if (this.hashes[j] === hash && exchangeOf(this.records, j) === exchangeOf(this.records, i) && this.symbolAt(j) === this.symbolAt(i)) break;
+      slot = (slot + 1) & mask;
+    }
+    slots[slot] = i + 1;
   }
 
   /** Adds a row after the last one; returns its position. */
@@ -260,6 +312,13 @@ export class ColumnsWriter {
     this.records[r + NAME] = this.names.code(name);
     this.offset += symbol.length + brsymbol.length;
     if (this.offset > 0xffff_ffff) throw new RangeError("more than 4 GiB of symbol text in one contract");
+    this.hashes[i] = hashSymbol(symbol, this.records[r + CODES]! & 0xff);
+    if ((i + 1) * 2 > this.symbolSlots.length) {
+      // Twice the size, refilled in row order: the table stays the one a fresh build would make.
+      this.symbolSlots = new Int32Array(this.symbolSlots.length * 2);
+      for (let j = 0; j < i; j += 1) this.placeSymbol(j);
+    }
+    this.placeSymbol(i);
     const n = i * NUMBERS;
     this.numbers[n + TOKEN] = token;
     this.numbers[n + STRIKE] = strike;
@@ -287,7 +346,8 @@ export class ColumnsWriter {
       records,
       numbers,
       dictionaries: this.dictionaries(),
-      ...lookupSlots(count, text, records, numbers),
+      symbolSlots: this.symbolSlots,
+      tokenSlots: tokenSlotsOf(count, records, numbers),
     };
   }
 
@@ -307,8 +367,11 @@ export class ColumnsWriter {
     records.set(this.records);
     const numbers = new Float64Array(this.capacity * NUMBERS);
     numbers.set(this.numbers);
+    const hashes = new Int32Array(this.capacity);
+    hashes.set(this.hashes.subarray(0, Math.min(this.hashes.length, capacity)));
     this.records = records;
     this.numbers = numbers;
+    this.hashes = hashes;
   }
 }
 
@@ -317,10 +380,13 @@ const BLOCK_ROWS = 4096;
 
 /** The two lookup tables of `count` rows. A later row with the same key replaces the earlier one, as a Map would. */
 function lookupSlots(count: number, text: string, records: Uint32Array, numbers: Float64Array): { symbolSlots: Int32Array; tokenSlots: Int32Array } {
+  return { symbolSlots: symbolSlotsOf(count, text, records), tokenSlots: tokenSlotsOf(count, records, numbers) };
+}
+
+function symbolSlotsOf(count: number, text: string, records: Uint32Array): Int32Array {
   const size = slotCount(count);
   const mask = size - 1;
   const symbolSlots = new Int32Array(size);
-  const tokenSlots = new Int32Array(size);
   for (let i = 0; i < count; i += 1) {
     const at = records[i * RECORD + AT]!;
     const length = symbolLengthOf(records, i);
@@ -333,8 +399,18 @@ function lookupSlots(count: number, text: string, records: Uint32Array, numbers:
       slot = (slot + 1) & mask;
     }
     symbolSlots[slot] = i + 1;
+  }
+  return symbolSlots;
+}
+
+function tokenSlotsOf(count: number, records: Uint32Array, numbers: Float64Array): Int32Array {
+  const size = slotCount(count);
+  const mask = size - 1;
+  const tokenSlots = new Int32Array(size);
+  for (let i = 0; i < count; i += 1) {
+    const exchange = exchangeOf(records, i);
     const token = numbers[i * NUMBERS + TOKEN]!;
-    slot = hashToken(token, exchange) & mask;
+    let slot = hashToken(token, exchange) & mask;
     for (let held = tokenSlots[slot]!; held !== 0; held = tokenSlots[slot]!) {
       const j = held - 1;
       if (exchangeOf(records, j) === exchange && numbers[j * NUMBERS + TOKEN] === token) break;
@@ -342,7 +418,7 @@ function lookupSlots(count: number, text: string, records: Uint32Array, numbers:
     }
     tokenSlots[slot] = i + 1;
   }
-  return { symbolSlots, tokenSlots };
+  return tokenSlots;
 }
 
 /**
