@@ -45,6 +45,30 @@ describe("SQLite contract replace (table rebuilt and swapped in one transaction)
       expect(shape(path)).toEqual(migrated);
     } finally {
       await store.close();
+    }
+  });
+
+  it("a replace whose rows arrive in batches (key indexes kept up, text ones built after) leaves the same table, and refuses or abandons as the other does", async () => {
+    const path = dir.file("streamed.db");
+    const store = openSqliteStore(path);
+    const batches = async function* (...parts: SymbolRow[][]): AsyncGenerator<SymbolRow[]> {
+      for (const part of parts) yield part;
+    };
+    try {
+      const migrated = shape(path);
+      await store.replaceBroker("other", [row("other", 1), row("other", 2)]);
+      const result = await store.replaceBrokerStreamed("jainam_prop", batches([row("jainam_prop", 1), row("jainam_prop", 2)], [row("jainam_prop", 3)]), () => ({}));
+      expect(result).toMatchObject({ deleted: 0, inserted: 3, updated: 0 });
+      expect(shape(path)).toEqual(migrated);
+      expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol)).toEqual(["S1", "S2", "S3"]);
+      expect(await store.loadBroker("other")).toEqual([row("other", 1), row("other", 2)]);
+      // A duplicate key in a later batch, or an ending that writes nothing: the rows stay as they were.
+      await expect(store.replaceBrokerStreamed("jainam_prop", batches([row("jainam_prop", 5)], [{ ...row("jainam_prop", 5), token: 9 }]), () => ({}))).rejects.toThrow(/previous rows kept/);
+      expect(await store.replaceBrokerStreamed("jainam_prop", batches([row("jainam_prop", 6)]), () => null)).toBeNull();
+      expect((await store.loadBroker("jainam_prop")).map((r) => r.symbol)).toEqual(["S1", "S2", "S3"]);
+      expect(shape(path)).toEqual(migrated);
+    } finally {
+      await store.close();
       dir.remove();
     }
   });

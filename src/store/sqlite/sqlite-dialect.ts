@@ -126,18 +126,19 @@ export class SqliteDialect implements SqlDialect {
         db.exec(`DROP TABLE IF EXISTS symbol_token_next; ${SYMBOL_TOKEN_REBUILD.table("symbol_token_next")}`);
         // Other brokers' contracts come along unchanged.
         const others = db.prepare(`INSERT INTO symbol_token_next (${SYMBOL_COLUMNS.join(", ")}) SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker <> ? ORDER BY id`);
-        const swap = `DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${SYMBOL_TOKEN_REBUILD.indexes}`;
+        const swap = (indexes: string): string => `DROP TABLE symbol_token; ALTER TABLE symbol_token_next RENAME TO symbol_token; ${indexes}`;
         if (arriving) {
-          // The table is swapped in with its indexes first; each batch then goes in as it comes.
+          // The table is swapped in with its key indexes; each batch then goes in as it comes.
           others.run(broker);
-          db.exec(swap);
+          db.exec(swap(SYMBOL_TOKEN_REBUILD.keyIndexes));
           const insert = db.prepare(insertSql("symbol_token"));
           for await (const rows of batches) await insertChunked(insert, rows);
+          db.exec(SYMBOL_TOKEN_REBUILD.textIndexes);
         } else {
           const insert = db.prepare(insertSql("symbol_token_next"));
           for await (const rows of batches) await insertChunked(insert, rows);
           others.run(broker);
-          db.exec(swap);
+          db.exec(swap(SYMBOL_TOKEN_REBUILD.indexes));
         }
         return replaced;
       },
