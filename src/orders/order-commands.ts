@@ -48,6 +48,13 @@ export class OrderCommands {
     private readonly live?: Pick<LiveBooks, "findByTag" | "waitForTag">,
   ) {}
 
+  /**
+   * The order-book read lost answers are waiting on. A burst of lost answers (the broker stalls
+   * for a few seconds under a busy open) would otherwise read the whole book once per order and
+   * per attempt, each read as large as the day's orders, while the broker is already slow.
+   */
+  private sharedRead: { readonly startedAt: number; readonly orders: Promise<readonly XtsOrderBookEntry[]> } | null = null;
+
   /** Translates without sending: what `--dry-run` prints. */
   preview(order: OrderRequest, requestId: string): XtsPlaceOrderRequest {
     const row = this.resolver.resolve(order.symbol, order.exchange);
@@ -61,6 +68,7 @@ export class OrderCommands {
   /** Sends one translated order, once; reconciles a lost answer. */
   async send(payload: XtsPlaceOrderRequest): Promise<PlacedOrder> {
     const tag = payload.orderUniqueIdentifier;
+    const sentAt = performance.now();
     try {
       const ack = await this.client.placeOrder(payload);
       this.logger.info({ orderid: ack.AppOrderID, tag, segment: payload.exchangeSegment, exchangeInstrumentID: payload.exchangeInstrumentID }, "order placed");
@@ -68,7 +76,7 @@ export class OrderCommands {
     } catch (error) {
       if (!(error instanceof OrderOutcomeUnknownError)) throw error;
       this.logger.warn({ tag, reason: error.message }, "order outcome unknown; looking for it in the order book");
-      const found = await this.findByTag(tag);
+      const found = await this.findByTag(tag, sentAt);
       if (found === undefined) throw error;
       // The tag alone is not proof: the order under it must be the one we sent, or the client
       // would be handed another order's id for an order that may not exist.
@@ -92,7 +100,7 @@ export class OrderCommands {
    * interactive event for the tag ends the search at once (between reads too). Only a sighting
    * counts: no event is never taken as "not placed".
    */
-  private async findByTag(tag: string): Promise<XtsOrderBookEntry | undefined> {
+  private async findByTag(tag: string, sentAt: number): Promise<XtsOrderBookEntry | undefined> {
     for (let attempt = 1; attempt <= this.options.reconcileAttempts; attempt += 1) {
       const seen = this.live?.findByTag(tag);
       if (seen !== undefined) {
@@ -100,7 +108,7 @@ export class OrderCommands {
         return seen;
       }
       try {
-        const entry = (await this.client.orderBook()).find((o) => o.OrderUniqueIdentifier === tag);
+        const entry = (await this.orderBookSince(sentAt)).find((o) => o.OrderUniqueIdentifier === tag);
         if (entry !== undefined) return entry;
       } catch (error) {
         this.logger.warn({ tag, attempt, err: error }, "order book read failed while reconciling");
@@ -111,6 +119,23 @@ export class OrderCommands {
       }
     }
     return this.live?.findByTag(tag);
+  }
+
+  /**
+   * The order book as read after `since`: a read already in flight that began after it is shared
+   * (it can show anything sent before it began), an older one is not, and a new read is started
+   * instead, for later callers to share.
+   */
+  private orderBookSince(since: number): Promise<readonly XtsOrderBookEntry[]> {
+    const shared = this.sharedRead;
+    if (shared !== null && shared.startedAt >= since) return shared.orders;
+    const read = { startedAt: performance.now(), orders: this.client.orderBook() };
+    this.sharedRead = read;
+    const done = (): void => {
+      if (this.sharedRead === read) this.sharedRead = null;
+    };
+    read.orders.then(done, done);
+    return read.orders;
   }
 
   /**

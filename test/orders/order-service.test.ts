@@ -252,6 +252,26 @@ describe("outcome honesty", () => {
     expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(1);
   });
 
+  it("eight lost answers at once share their order-book reads: each order is settled on its own, the book is not read eight times a round", async () => {
+    const cash = gw.sandbox.master.instruments.filter((x) => x.exchange === "NSE" && x.kind === "cash" && x.priceBandLow !== null && x.referencePrice > 1).slice(0, 8);
+    // Four arrive and their answers are lost; four never arrive.
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, times: 4, action: { type: "drop-after-processing" } });
+    gw.sandbox.control.inject({ match: { method: "POST", path: "/orders" }, times: 4, action: { type: "drop" } });
+    const outcomes = await Promise.all(cash.map((i) => gw.orders.placeOrder(order(i, {}), newRequestId()).catch((e: unknown) => e)));
+    const placed = outcomes.filter((o): o is { orderid: string; reconciled: boolean } => !(o instanceof Error));
+    expect(placed).toHaveLength(4);
+    expect(placed.every((p) => p.reconciled)).toBe(true);
+    // Each reconciled order is its own: four distinct ids, exactly the four the sandbox holds.
+    expect(new Set(placed.map((p) => p.orderid)).size).toBe(4);
+    expect(gw.sandbox.control.orders().map((o) => String(o.AppOrderID)).sort()).toEqual(placed.map((p) => p.orderid).sort());
+    expect(outcomes.filter((o) => o instanceof OrderOutcomeUnknownError)).toHaveLength(4);
+    expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(8);
+    // Three attempts for the four never found: one read a round shared by all, not 4 × 3 (a few more if they time out apart).
+    const reads = gw.sandbox.control.requests().filter((r) => r.method === "GET" && r.path === "/orders").length;
+    expect(reads).toBeGreaterThanOrEqual(3);
+    expect(reads).toBeLessThanOrEqual(6);
+  });
+
   it("a lost answer whose tag the book shows on another order (other instrument, side or quantity) stays ORDER_OUTCOME_UNKNOWN, never that order's id", async () => {
     const cash = gw.sandbox.master.instruments.filter((x) => x.exchange === "NSE" && x.kind === "cash" && x.priceBandLow !== null && x.referencePrice > 1);
     const [a, b] = [cash[0]!, cash[1]!];
