@@ -11,6 +11,8 @@ export interface SqlRunner {
   all<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a statement; the number of rows it changed. */
   run(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Each row of a query in turn, where the engine can hand them out one at a time (else all are read first). */
+  each<T>(sql: string, params: readonly unknown[], row: (value: T) => void): Promise<void>;
 }
 
 /** A write transaction in progress. */

@@ -199,6 +199,37 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     }
   }
 
+  /**
+   * A snapshot of several parts, copied part by part into one buffer of the size read just before,
+   * so the parts and their concatenation are never all held at once (21 MB each for 150,000 rows).
+   * One statement still reads all the parts, so they are of one snapshot; a replace committed
+   * between the two statements shows as a size that does not add up, and null sends the caller to
+   * the one-statement read. Null too for no snapshot or a single part.
+   */
+  private async loadSnapshotParts(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
+    const [size] = await this.sql.reader.all<{ parts: number | string; bytes: number | string | null }>(
+      "SELECT COUNT(*) AS parts, SUM(LENGTH(bytes)) AS bytes FROM contract_snapshot WHERE broker = ?",
+      [broker],
+    );
+    const total = Number(size?.bytes ?? 0);
+    if (Number(size?.parts ?? 0) < 2 || !Number.isSafeInteger(total) || total <= 0) return null;
+    const out = Buffer.allocUnsafeSlow(total);
+    let at = 0;
+    // Part 0 carries the version (a replace that keeps the stored snapshot moves only its number).
+    let version: number | null = null;
+    let fits = true;
+    await this.sql.reader.each<{ contract_version: number | string; bytes: Uint8Array }>("SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker], (row) => {
+      if (!fits || at + row.bytes.byteLength > total) {
+        fits = false;
+        return;
+      }
+      out.set(row.bytes, at);
+      at += row.bytes.byteLength;
+      version ??= Number(row.contract_version);
+    });
+    return fits && at === total && version !== null ? { contractVersion: version, bytes: out } : null;
+  }
+
   async findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined> {
     return (await this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`, [broker, exchange, symbol]))[0];
   }
@@ -214,6 +245,8 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   }
 
   async loadSnapshot(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
+    const parted = await this.loadSnapshotParts(broker);
+    if (parted !== null) return parted;
     // One statement: the parts of one snapshot, never some of an older one.
     const rows = await this.sql.reader.all<{ contract_version: number | string; bytes: Uint8Array }>(
       "SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ? ORDER BY part",

@@ -77,10 +77,13 @@ for (const backend of BACKENDS) {
     });
     afterEach(async () => cleanup());
 
-    it("the first contract is written whole; the same contract again writes nothing but a new status and snapshot", async () => {
-      const rows = contract(400);
+    it.each([
+      ["400 rows, a one-part snapshot", 400],
+      ["20,000 rows, a snapshot of several parts", 20_000],
+    ])("the first contract is written whole; the same contract again writes nothing but a new status and snapshot (%s)", async (_, count) => {
+      const rows = contract(count);
       const first = await storeContract(store, BROKER, rows, status("first"));
-      expect(first).toMatchObject({ written: "whole", deleted: 0, inserted: 400, updated: 0 });
+      expect(first).toMatchObject({ written: "whole", deleted: 0, inserted: count, updated: 0 });
       const again = await storeContract(store, BROKER, rows, status("again"));
       expect(again).toMatchObject({ written: "changes", deleted: 0, inserted: 0, updated: 0 });
       expect(again.contractVersion).toBe(first.contractVersion + 1);

@@ -54,6 +54,10 @@ function runner(db: Queryable): SqlRunner {
     async run(sql: string, params: readonly unknown[] = []): Promise<number> {
       return (await db.query(numbered(sql), [...params])).rowCount ?? 0;
     },
+    async each<T>(sql: string, params: readonly unknown[], row: (value: T) => void): Promise<void> {
+      // node-postgres reads a result whole; the rows are handed on one by one all the same.
+      for (const value of (await db.query(numbered(sql), [...params])).rows) row(value as T);
+    },
   };
 }
 

@@ -47,6 +47,9 @@ function runner(db: Database.Database): SqlRunner {
     async run(sql: string, params: readonly unknown[] = []): Promise<number> {
       return statement(sql).run(...params).changes;
     },
+    async each<T>(sql: string, params: readonly unknown[], row: (value: T) => void): Promise<void> {
+      for (const value of statement(sql).iterate(...params)) row(value as T);
+    },
   };
 }
 
@@ -120,6 +123,7 @@ export class SqliteDialect implements SqlDialect {
     const tx: SqlTransaction = {
       all: (sql, params) => this.writer.all(sql, params),
       run: (sql, params) => this.writer.run(sql, params),
+      each: (sql, params, row) => this.writer.each(sql, params, row),
       insertRows: (rows) => insertChunked(this.insert, rows),
       replaceRows: async (broker, batches, arriving) => {
         const replaced = (db.prepare("SELECT COUNT(*) AS n FROM symbol_token WHERE broker = ?").get(broker) as { n: number }).n;
