@@ -13,10 +13,11 @@ import { optionsBench } from "./options-bench.js";
 import { dashboardBench } from "./dashboard-bench.js";
 import { startupBench } from "./startup-bench.js";
 import { throughputBench } from "./throughput-bench.js";
+import { importBench } from "./import-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup, throughput (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, import, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup, throughput (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -84,6 +85,7 @@ try {
       await client.end();
     }
   }
+  if (run("import")) await importBench(dir);
   if (run("startup")) await startupBench(dir);
   if (run("throughput")) await throughputBench();
   if (run("refresh")) {
