@@ -96,6 +96,40 @@ describe("another connection holds the database's write lock", () => {
     expect((await gw.master.status()).status).toBe("success");
   });
 
+  it("a write that meets the lock waits without stopping the process: requests are answered meanwhile, and the write goes through once the lock is released", async () => {
+    const locker = new Database(gw.dbPath);
+    let widestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      widestGap = Math.max(widestGap, now - last);
+      last = now;
+    }, 2);
+    try {
+      locker.exec("BEGIN EXCLUSIVE");
+      // The lock is released by this same thread 100 ms from now, well inside the 200 ms busy timeout:
+      // only a wait that lets the event loop run can see it released.
+      const released = new Promise<void>((resolve) =>
+        setTimeout(() => {
+          locker.exec("ROLLBACK");
+          resolve();
+        }, 100),
+      );
+      const write = new ApiKeys(gw.store).create("written-after-the-lock");
+      const sample = known[0]!;
+      const read = await app.inject({ method: "POST", url: "/api/v1/symbol", payload: { apikey, symbol: sample.symbol, exchange: sample.exchange } });
+      expect(read.statusCode).toBe(200);
+      await released;
+      const created = await write;
+      expect(created.key).toMatch(/^[0-9a-f]{64}$/);
+      expect(widestGap).toBeLessThan(60);
+    } finally {
+      clearInterval(ticker);
+      if (locker.inTransaction) locker.exec("ROLLBACK");
+      locker.close();
+    }
+  });
+
   it("before the refresh starts: POST /mastercontract/refresh fails with a clear error, the old contract serves, the next one succeeds", async () => {
     const total = await storedTotal();
     const index = gw.resolver.current;

@@ -6,6 +6,8 @@ import { MIGRATIONS, SYMBOL_TOKEN_REBUILD } from "../migrations.js";
 import type { RefreshLock, SqlDialect, SqlRunner, SqlTransaction } from "../sql-dialect.js";
 import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type RowSource, type SymbolRow } from "../types.js";
 
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
 /** Rows inserted between yields to the event loop while a contract is being replaced. */
 const CHUNK = 5_000;
 
@@ -20,7 +22,7 @@ function connect(path: string, options: SqliteOptions): Database.Database {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS}`);
   db.pragma("foreign_keys = ON");
   for (const pragma of options.pragmas ?? []) db.pragma(pragma);
   return db;
@@ -82,9 +84,16 @@ export class SqliteDialect implements SqlDialect {
   /** Write transactions queue here: the writer connection holds one at a time. */
   private writing: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly db: Database.Database, writerDb: Database.Database) {
+  private constructor(
+    private readonly db: Database.Database,
+    writerDb: Database.Database,
+    private readonly busyTimeoutMs: number,
+  ) {
     this.reader = runner(db);
     this.writerDb = writerDb;
+    // The writer never waits inside SQLite's busy handler, which sleeps the whole thread (every
+    // request with it): `beginImmediate` waits for another connection's lock without blocking.
+    if (writerDb !== db) writerDb.pragma("busy_timeout = 0");
     this.writer = writerDb === db ? this.reader : runner(writerDb);
     // The column order below is SYMBOL_COLUMNS' (loadArrays' callers read by position).
     this.load = db.prepare(`SELECT ${SYMBOL_COLUMNS.join(", ")} FROM symbol_token WHERE broker = ? ORDER BY id`).raw();
@@ -103,7 +112,7 @@ export class SqliteDialect implements SqlDialect {
     try {
       const db = connect(path, options);
       migrate(db);
-      return new SqliteDialect(db, path === ":memory:" ? db : connect(path, options));
+      return new SqliteDialect(db, path === ":memory:" ? db : connect(path, options), options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
     } catch (error) {
       throw new StoreError(`cannot open SQLite database '${path}': ${(error as Error).message}`, error);
     }
@@ -169,7 +178,7 @@ export class SqliteDialect implements SqlDialect {
       notify: async () => undefined,
     };
     // IMMEDIATE takes the write lock before the first read, so two processes cannot both read "free".
-    db.exec("BEGIN IMMEDIATE");
+    await this.beginImmediate(db);
     try {
       const result = await work(tx);
       db.exec("COMMIT");
@@ -177,6 +186,25 @@ export class SqliteDialect implements SqlDialect {
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
       throw error;
+    }
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for a write lock another connection holds (another process, the
+   * refresh worker's replace) in short sleeps of the event loop, up to the busy timeout; then it
+   * fails as SQLite's own wait would have (SQLITE_BUSY, "database is locked"). In WAL mode this is
+   * the one statement of a write transaction that waits: once it holds the lock, nothing else does.
+   */
+  private async beginImmediate(db: Database.Database): Promise<void> {
+    const deadline = performance.now() + this.busyTimeoutMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      try {
+        db.exec("BEGIN IMMEDIATE");
+        return;
+      } catch (error) {
+        if ((error as { code?: unknown }).code !== "SQLITE_BUSY" || db === this.db || performance.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(pause, deadline - performance.now()))));
     }
   }
 
