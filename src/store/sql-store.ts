@@ -129,15 +129,21 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
   }
 
   replaceBrokerStreamed(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null): Promise<ReplaceResult | null> {
-    return this.replace(broker, batches, ending, true);
-  }
-
-  private async replace(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null, arriving: boolean): Promise<ReplaceResult | null> {
-    let inserted = 0;
+    // Each batch is checked as it arrives (replaceBroker checks its one batch before the transaction).
     const checked = async function* (): AsyncGenerator<RowSource> {
       for await (const rows of batches) {
         const wrongBroker = firstOtherBroker(rows, broker);
         if (wrongBroker !== undefined) throw new Error(`row for broker '${wrongBroker}' in the rows of '${broker}'`);
+        yield rows;
+      }
+    };
+    return this.replace(broker, checked(), ending, true);
+  }
+
+  private async replace(broker: string, batches: AsyncIterable<RowSource>, ending: () => ReplaceEnding | null, arriving: boolean): Promise<ReplaceResult | null> {
+    let inserted = 0;
+    const counted = async function* (): AsyncGenerator<RowSource> {
+      for await (const rows of batches) {
         inserted += rows.length;
         yield rows;
       }
@@ -146,10 +152,10 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
       // One transaction: readers see the old contract or the new one, and the status never claims rows the table lacks.
       return await this.sql.transaction(async (tx) => {
         let deleted: number;
-        if (tx.replaceRows !== undefined) deleted = await tx.replaceRows(broker, checked(), arriving);
+        if (tx.replaceRows !== undefined) deleted = await tx.replaceRows(broker, counted(), arriving);
         else {
           deleted = await tx.run("DELETE FROM symbol_token WHERE broker = ?", [broker]);
-          for await (const rows of checked()) await tx.insertRows(rows);
+          for await (const rows of counted()) await tx.insertRows(rows);
         }
         const end = ending();
         if (end === null) throw new Abandoned();
