@@ -1,12 +1,12 @@
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { StoreError, XtsBridgeError } from "../errors.js";
+import { StoreError } from "../errors.js";
 import { transferablesOf } from "../resolver/contract-columns.js";
 import { redactDatabaseUrl } from "../store/database-url.js";
 import { openStore } from "../store/open-store.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { InlineAssembly } from "./contract-assembly.js";
-import type { AssemblyReply, AssemblyRequest, AssemblyWorkerData } from "./worker-assembly.js";
+import { replyOfError, type AssemblyReply, type AssemblyRequest, type AssemblyWorkerData } from "./worker-assembly.js";
 
 /**
  * The refresh's worker thread: parses the master text the main thread downloads, builds the rows,
@@ -72,8 +72,7 @@ async function handle(request: AssemblyRequest): Promise<void> {
       }
     }
   } catch (error) {
-    const code = error instanceof XtsBridgeError ? error.code : null;
-    reply({ id: request.id, ok: false, code, message: error instanceof Error ? error.message : String(error) });
+    reply({ id: request.id, ...replyOfError(error) });
   }
 }
 

@@ -1,11 +1,11 @@
 import { on } from "node:events";
 import { parentPort, workerData } from "node:worker_threads";
-import { XtsBridgeError } from "../errors.js";
 import { rowAt, type ColumnRows, type ContractDictionaries } from "../resolver/contract-columns.js";
 import { openStore } from "../store/open-store.js";
 import type { ReplaceEnding } from "../store/symbol-store.js";
 import type { RowSource } from "../store/types.js";
 import type { ReplaceMessage, ReplaceReply, ReplaceWorkerData } from "./streamed-replace.js";
+import { replyOfError } from "./worker-assembly.js";
 
 /**
  * The store side of a `StreamedReplace`: one whole replace over its own connection, its rows
@@ -46,7 +46,7 @@ async function run(): Promise<ReplaceReply> {
       await store.close();
     }
   } catch (error) {
-    return { ok: false, code: error instanceof XtsBridgeError ? error.code : null, message: error instanceof Error ? error.message : String(error) };
+    return replyOfError(error);
   }
 }
 

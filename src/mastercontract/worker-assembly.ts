@@ -36,6 +36,11 @@ export function workerUrl(file: string): URL {
   return here.endsWith(".ts") ? new URL(`../../dist/mastercontract/${file}`, here) : new URL(`./${file}`, here);
 }
 
+/** A worker's failure as it crosses the thread boundary: its code, when it is one of ours, and its message. */
+export function replyOfError(error: unknown): { readonly ok: false; readonly code: string | null; readonly message: string } {
+  return { ok: false, code: error instanceof XtsBridgeError ? error.code : null, message: error instanceof Error ? error.message : String(error) };
+}
+
 /** The error a worker reported, as the class the caller would have seen had the work run on its own thread. */
 export function errorOfReply(reply: { readonly code: string | null; readonly message: string }): Error {
   return reply.code === "STORE_ERROR" ? new StoreError(reply.message) : reply.code !== null ? new XtsBridgeError(reply.code as ErrorCode, reply.message) : new Error(reply.message);
