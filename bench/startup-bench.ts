@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
-import { columnsOfRows } from "../src/resolver/contract-columns.js";
+import { columnsOfRows } from "../src/resolver/columns-writer.js";
 import { encodeSnapshot } from "../src/resolver/contract-snapshot.js";
 import { openSqliteStore } from "../src/store/open-store.js";
 import { buildContract } from "./master-bench.js";

@@ -1,4 +1,5 @@
-import { ColumnsWriter, type ColumnRows, type ContractColumns } from "../resolver/contract-columns.js";
+import { ColumnsWriter } from "../resolver/columns-writer.js";
+import type { ColumnRows, ContractColumns } from "../resolver/contract-columns.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolRow } from "../store/types.js";
 import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";

@@ -1,4 +1,5 @@
-import { columnsOfRows, reorderColumns, type ContractColumns } from "../resolver/contract-columns.js";
+import { columnsOfRows } from "../resolver/columns-writer.js";
+import { reorderColumns, type ContractColumns } from "../resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { StatusUpdate } from "../store/status-types.js";

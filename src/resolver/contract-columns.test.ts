@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
 import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../store/types.js";
-import { ColumnsWriter, columnsOfArrays, columnsOfRows, rowAt, transferablesOf, type ColumnRows, type ContractColumns } from "./contract-columns.js";
+import { ColumnsWriter, columnsOfArrays, columnsOfRows } from "./columns-writer.js";
+import { rowAt, transferablesOf, type ColumnRows, type ContractColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 const base: SymbolRow = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
 import type { SymbolRow } from "../store/types.js";
-import { columnsOfRows } from "./contract-columns.js";
+import { columnsOfRows } from "./columns-writer.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "./contract-snapshot.js";
 import { SymbolIndex } from "./symbol-index.js";
 

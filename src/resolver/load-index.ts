@@ -1,6 +1,7 @@
 import type { Logger } from "../logger.js";
 import type { SymbolStore } from "../store/symbol-store.js";
-import { columnsOfArrays, type ContractColumns } from "./contract-columns.js";
+import { columnsOfArrays } from "./columns-writer.js";
+import type { ContractColumns } from "./contract-columns.js";
 import { decodeSnapshot, SnapshotError } from "./contract-snapshot.js";
 import { SymbolIndex } from "./symbol-index.js";
 

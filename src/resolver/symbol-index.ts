@@ -3,7 +3,6 @@ import { isoOfExpiry } from "../instruments/expiry.js";
 import {
   AT,
   CODES,
-  columnsOfRows,
   exchangeOf,
   EXPIRY,
   FREEZE_QTY,
@@ -23,6 +22,7 @@ import {
   UPPER_CIRCUIT,
   type ContractColumns,
 } from "./contract-columns.js";
+import { columnsOfRows } from "./columns-writer.js";
 import { suggestSymbols } from "./suggestions.js";
 
 function compare(a: string, b: string): number {

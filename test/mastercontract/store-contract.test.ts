@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { diffContract, MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
-import { columnsOfRows } from "../../src/resolver/contract-columns.js";
+import { columnsOfRows } from "../../src/resolver/columns-writer.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snapshot.js";
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
 import type { StatusUpdate } from "../../src/store/status-types.js";
