@@ -43,7 +43,7 @@ export interface SearchOptions {
 export class SymbolIndex {
   private readonly exchangeCodes: ReadonlyMap<string, number>;
   private readonly mask: number;
-  private haystacks: string[] | undefined;
+  private haystack: SearchText | undefined;
 
   private constructor(readonly columns: ContractColumns) {
     this.exchangeCodes = new Map(columns.dictionaries.exchanges.map((e, code) => [e, code]));
@@ -211,18 +211,33 @@ export class SymbolIndex {
    * shorter symbols, then alphabetical.
    */
   search(query: string, options: SearchOptions = {}): SymbolRow[] {
-    const terms = query.toUpperCase().split(/\s+/).filter((t) => t !== "");
+    // Control characters separate the fields of the search text; in a query they are blanks.
+    const terms = query
+      .toUpperCase()
+      // eslint-disable-next-line no-control-regex -- exactly the characters that separate the search text's fields
+      .replace(/[\u0000-\u001f]/g, " ")
+      .split(/\s+/)
+      .filter((t) => t !== "");
     if (terms.length === 0) return [];
     const limit = options.limit ?? 50;
     const code = options.exchange === undefined ? -1 : (this.exchangeCodes.get(options.exchange) ?? -2);
     if (code === -2) return [];
-    const haystacks = this.searchText();
+    const { text, starts } = this.searchText();
     const whole = terms.join(" ");
+    // The longest term is scanned for through the whole text; the others are checked in each row it hits.
+    const first = terms.reduce((a, b) => (b.length > a.length ? b : a));
+    const rest = terms.filter((t) => t !== first);
     const hits: { row: SymbolRow; rank: number; expiry: string }[] = [];
-    for (let i = 0; i < this.size; i += 1) {
+    for (let at = text.indexOf(first); at !== -1; ) {
+      const i = rowHolding(starts, at);
+      const start = starts[i]!;
+      const end = starts[i + 1]! - 1; // the row's closing newline is not part of it
+      at = text.indexOf(first, end + 1);
       if (code >= 0 && exchangeOf(this.columns.records, i) !== code) continue;
-      const text = haystacks[i]!;
-      if (!terms.every((t) => text.includes(t))) continue;
+      if (rest.length > 0) {
+        const own = text.slice(start, end);
+        if (!rest.every((t) => own.includes(t))) continue;
+      }
       const row = this.row(i);
       // The underlying's own contracts ("NIFTY FUT" → NIFTY's futures) before other underlyings
       // that merely contain the word (FINNIFTY, NIFTYNXT50).
@@ -244,14 +259,51 @@ export class SymbolIndex {
     return hits.slice(0, limit).map((h) => h.row);
   }
 
-  /** Built on the first search only, so an index used just for lookups stays small. */
-  private searchText(): string[] {
-    this.haystacks ??= Array.from({ length: this.size }, (_, i) => {
-      const r = this.row(i);
-      return `${r.symbol}\u0001${r.brsymbol.toUpperCase()}\u0001${r.name.toUpperCase()}\u0001${r.token}`;
-    });
-    return this.haystacks;
+  /**
+   * Built on the first search only, so an index used just for lookups stays small. One flat
+   * string (each row's symbol, brsymbol, name and token, upper-cased, a line per row) and the
+   * offset of every line: two objects for the collector to step over, where a string per row
+   * was 150,000 (~70 MB of heap to mark on every major collection, for 8 MB of text).
+   */
+  private searchText(): SearchText {
+    if (this.haystack !== undefined) return this.haystack;
+    const { records, numbers, text, dictionaries } = this.columns;
+    const names = dictionaries.names.map((n) => n.toUpperCase());
+    const starts = new Uint32Array(this.size + 1);
+    const lines: string[] = new Array<string>(this.size);
+    let offset = 0;
+    for (let i = 0; i < this.size; i += 1) {
+      const r = i * RECORD;
+      const at = records[r + AT]!;
+      const lengths = records[r + LENGTHS]!;
+      const symbolEnd = at + (lengths >>> 16);
+      const line = `${text.slice(at, symbolEnd)}\u0001${text.slice(symbolEnd, symbolEnd + (lengths & 0xffff)).toUpperCase()}\u0001${names[records[r + NAME]!]!}\u0001${numbers[i * NUMBERS + TOKEN]!}\n`;
+      starts[i] = offset;
+      offset += line.length;
+      lines[i] = line;
+    }
+    starts[this.size] = offset;
+    this.haystack = { text: lines.join(""), starts };
+    return this.haystack;
   }
+}
+
+/** The search text and where each row's line starts (one more entry than rows: the end). */
+interface SearchText {
+  readonly text: string;
+  readonly starts: Uint32Array;
+}
+
+/** The row whose line holds character `at`: the last start at or before it. */
+function rowHolding(starts: Uint32Array, at: number): number {
+  let low = 0;
+  let high = starts.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >>> 1;
+    if (starts[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 /** Two stored numbers; NaN (a missing price band) equals NaN. */
