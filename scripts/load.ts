@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { startNode, stopProcess, type Started } from "../bench/processes.js";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 
 /**
  * `npm run load [-- --rate 100 --seconds 60 --instruments 150000 --concurrency 32 --sandbox builtin|process --refresh-worker on|off]`
- * (`LOAD_PROF=1` also writes a CPU profile of the server to /tmp/xtsbridge-load-prof when it exits.)
+ * (`LOAD_PROF=1` also writes a CPU profile of the server to /tmp/xtsbridge-load-prof when it exits;
+ * with `--trace-gc`, `--gc-lines FILE` appends every collection line, reason included, to FILE.)
  *
  * Starts the real server (`node bin/xtsbridge.js serve`, built-in sandbox, temp SQLite file,
  * a free loopback port), reads its first-run API key from stderr, then drives placeorder,
@@ -32,6 +33,7 @@ const { values: args } = parseArgs({
     // Issue 19's setting: the server on one core (taskset -c N), its collections traced.
     "pin-server": { type: "string" },
     "trace-gc": { type: "boolean", default: false },
+    "gc-lines": { type: "string" },
   },
 });
 
@@ -48,6 +50,8 @@ const CONCURRENCY = Math.round(positive("concurrency", args.concurrency, 1000));
 if (args.sandbox !== "builtin" && args.sandbox !== "process") throw new Error(`--sandbox must be builtin or process, got '${args.sandbox}'`);
 const SEPARATE_SANDBOX = args.sandbox === "process";
 if (args["refresh-worker"] !== "on" && args["refresh-worker"] !== "off") throw new Error(`--refresh-worker must be on or off, got '${args["refresh-worker"]}'`);
+const GC_LINES_FILE = args["gc-lines"];
+if (GC_LINES_FILE !== undefined && args["trace-gc"] !== true) throw new Error("--gc-lines needs --trace-gc");
 const STARTUP_DEADLINE_MS = 180_000;
 const DRAIN_DEADLINE_MS = 30_000;
 
@@ -160,6 +164,7 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
     for (const line of lines) {
       const event = gcEvent(line, at);
       if (event !== undefined) gcs.push(event);
+      if (event !== undefined && GC_LINES_FILE !== undefined) appendFileSync(GC_LINES_FILE, `${(at / 1000).toFixed(3)} ${line}\n`);
     }
   });
   started.child.stderr!.resume();

@@ -2,6 +2,7 @@ import { ValidationError, XtsBridgeError } from "../errors.js";
 import { exchangeInfo, parseExchange } from "../instruments/exchanges.js";
 import type { Logger } from "../logger.js";
 import type { Resolver } from "../resolver/resolver.js";
+import { detachedRow } from "../resolver/contract-columns.js";
 import type { SymbolRow } from "../store/types.js";
 import type { StreamInstrument } from "../xts/stream/market-stream.js";
 import { unixMsOfXtsSeconds, type XtsLevel, type XtsStreamCode, type XtsTick } from "../xts/stream/ticks.js";
@@ -166,10 +167,12 @@ export class MarketFeed {
   }
 
   /** The instrument's entry, created (and findable by its ticks) on first use. */
-  private watch(row: SymbolRow): Watched {
-    const key = `${row.exchange}:${row.symbol}`;
-    const found = this.watched.get(key);
+  private watch(looked: SymbolRow): Watched {
+    const found = this.watched.get(`${looked.exchange}:${looked.symbol}`);
     if (found !== undefined) return found;
+    // Held for as long as anyone subscribes, across refreshes: a copy that does not keep the index's text alive.
+    const row = detachedRow(looked);
+    const key = `${row.exchange}:${row.symbol}`;
     const info = exchangeInfo(parseExchange(row.exchange));
     const watched: Watched = {
       row,

@@ -1,4 +1,7 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { detachedRow } from "../../src/resolver/contract-columns.js";
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { sampleContractRows } from "../support/samples.js";
@@ -50,5 +53,37 @@ describe("SymbolIndex.search over the real sample contract", () => {
     expect(index.search("NIFTY", { exchange: "NFO", limit: 500 }).every((r) => r.exchange === "NFO")).toBe(true);
     expect(index.search("NIFTY", { exchange: "NOPE" })).toEqual([]);
     expect(index.search("  \t ")).toEqual([]);
+  });
+});
+
+describe("a row kept past its index", () => {
+  // vitest's workers run without --expose-gc; the flag can still be set and gc() taken from a fresh context.
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const heapAfter = <T>(keep: () => T): { heap: number; row: T } => {
+    const row = keep();
+    gc();
+    gc();
+    return { heap: process.memoryUsage().heapUsed, row };
+  };
+  /** One row of an index whose text is ~9 MB; the index itself is garbage once this returns. */
+  const rowOfLargeIndex = (detach: boolean): SymbolRow => {
+    const index = SymbolIndex.build(
+      Array.from({ length: 100_000 }, (_, i) => ({
+        broker: "jainam_prop", symbol: `NIFTY28MAR24${20_000 + i}CE`, brsymbol: `NIFTY 28MAR2024 CE ${20_000 + i} ${"X".repeat(40)}`, name: "NIFTY", exchange: "NFO",
+        brexchange: "NSEFO", token: 40_000 + i, expiry: "28-MAR-24", strike: 20_000 + i, lotsize: 75, instrumenttype: "CE", tick_size: 0.05, freeze_qty: 1801, lower_circuit: null, upper_circuit: null,
+      })),
+    );
+    const row = index.get("NIFTY28MAR2450000CE", "NFO")!;
+    return detach ? detachedRow(row) : row;
+  };
+
+  it("holds its index's whole text while it slices it; a detached copy holds only itself", () => {
+    const before = heapAfter(() => null);
+    const detached = heapAfter(() => rowOfLargeIndex(true));
+    const plain = heapAfter(() => rowOfLargeIndex(false)); // the detached row is still held here too
+    expect(detached.row).toEqual(plain.row);
+    expect(detached.heap - before.heap).toBeLessThan(1024 * 1024);
+    expect(plain.heap - detached.heap).toBeGreaterThan(5 * 1024 * 1024);
   });
 });
