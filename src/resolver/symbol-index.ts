@@ -270,7 +270,8 @@ export class SymbolIndex {
     const { records, numbers, text, dictionaries } = this.columns;
     const names = dictionaries.names.map((n) => n.toUpperCase());
     const starts = new Uint32Array(this.size + 1);
-    const lines: string[] = new Array<string>(this.size);
+    const blocks: string[] = [];
+    const lines: string[] = [];
     let offset = 0;
     for (let i = 0; i < this.size; i += 1) {
       const r = i * RECORD;
@@ -280,13 +281,23 @@ export class SymbolIndex {
       const line = `${text.slice(at, symbolEnd)}\u0001${text.slice(symbolEnd, symbolEnd + (lengths & 0xffff)).toUpperCase()}\u0001${names[records[r + NAME]!]!}\u0001${numbers[i * NUMBERS + TOKEN]!}\n`;
       starts[i] = offset;
       offset += line.length;
-      lines[i] = line;
+      lines.push(line);
+      // Joined a block at a time, so each line dies young: 150,000 of them waiting for one join
+      // would all be promoted and then left for a major collection to clear.
+      if (lines.length === SEARCH_BLOCK_ROWS) {
+        blocks.push(lines.join(""));
+        lines.length = 0;
+      }
     }
+    blocks.push(lines.join(""));
     starts[this.size] = offset;
-    this.haystack = { text: lines.join(""), starts };
+    this.haystack = { text: blocks.join(""), starts };
     return this.haystack;
   }
 }
+
+/** Rows of search text joined at a time (~50 KB of text). */
+const SEARCH_BLOCK_ROWS = 1024;
 
 /** The search text and where each row's line starts (one more entry than rows: the end). */
 interface SearchText {
