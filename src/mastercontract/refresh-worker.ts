@@ -1,12 +1,12 @@
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { StoreError } from "../errors.js";
-import { transferablesOf } from "../resolver/contract-columns.js";
+import { postableColumns } from "../resolver/contract-columns.js";
 import { redactDatabaseUrl } from "../store/database-url.js";
 import { openStore } from "../store/open-store.js";
 import type { SymbolStore } from "../store/symbol-store.js";
 import { InlineAssembly } from "./contract-assembly.js";
-import { replyOfError, type AssemblyReply, type AssemblyRequest, type AssemblyWorkerData } from "./worker-assembly.js";
+import { replyOfError, type AssemblyReply, type AssemblyRequest, type AssemblyWorkerData, type PostedStoredContract } from "./worker-assembly.js";
 
 /**
  * The refresh's worker thread: parses the master text the main thread downloads, builds the rows,
@@ -58,7 +58,8 @@ async function handle(request: AssemblyRequest): Promise<void> {
         return reply({ id: request.id, ok: true, value: await a.finish() });
       case "store": {
         const stored = await a.store(request.status);
-        port!.postMessage({ id: request.id, ok: true, value: stored } satisfies AssemblyReply, transferablesOf(stored.columns));
+        const { posted, transfer } = postableColumns(stored.columns);
+        port!.postMessage({ id: request.id, ok: true, value: { ...stored, columns: posted } satisfies PostedStoredContract } satisfies AssemblyReply, transfer);
         return;
       }
       case "close":

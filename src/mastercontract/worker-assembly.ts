@@ -3,6 +3,7 @@ import { StoreError, XtsBridgeError, type ErrorCode } from "../errors.js";
 import type { SegmentReport } from "./contract-builder.js";
 import type { StatusUpdate } from "../store/status-types.js";
 import type { AssembledContract, ContractAssembly, StoredContract } from "./contract-assembly.js";
+import { receivedColumns, type PostedColumns } from "../resolver/contract-columns.js";
 
 export interface AssemblyWorkerData {
   readonly broker: string;
@@ -17,6 +18,11 @@ export type AssemblyRequest =
   | { readonly id: number; readonly op: "finish" }
   | { readonly id: number; readonly op: "store"; readonly status: StatusUpdate }
   | { readonly id: number; readonly op: "close" };
+
+/** The worker's answer to `store`: the stored contract with its columns as `postableColumns` sends them. */
+export interface PostedStoredContract extends Omit<StoredContract, "columns"> {
+  readonly columns: PostedColumns;
+}
 
 export type AssemblyReply = { readonly id: number; readonly ok: true; readonly value: unknown } | { readonly id: number; readonly ok: false; readonly code: string | null; readonly message: string };
 
@@ -111,8 +117,9 @@ export class WorkerAssembly implements ContractAssembly {
     return this.call({ op: "finish" }) as Promise<AssembledContract>;
   }
 
-  store(status: StatusUpdate): Promise<StoredContract> {
-    return this.call({ op: "store", status }) as Promise<StoredContract>;
+  async store(status: StatusUpdate): Promise<StoredContract> {
+    const stored = (await this.call({ op: "store", status })) as PostedStoredContract;
+    return { ...stored, columns: receivedColumns(stored.columns) };
   }
 
   /** Closes the worker's connection and ends the thread (its heap goes with it). */

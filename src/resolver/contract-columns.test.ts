@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
 import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../store/types.js";
 import { ColumnsWriter, columnsOfArrays, columnsOfRows } from "./columns-writer.js";
-import { rowAt, transferablesOf, type ColumnRows, type ContractColumns } from "./contract-columns.js";
+import { postableColumns, receivedColumns, rowAt, type ColumnRows, type PostedColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 const base: SymbolRow = {
@@ -149,16 +149,22 @@ describe("the columnar contract index", () => {
     expect(() => columnsOfRows("b", [base, { ...base, broker: "other", symbol: "X" }])).toThrow(/belongs to broker 'other'/);
   });
 
-  it("crosses a thread boundary with its buffers moved, not copied, and still answers", async () => {
-    const rows = (await sampleContractRows()).slice(0, 500);
+  it.each([
+    ["Latin-1", (r: SymbolRow): SymbolRow => r],
+    ["UTF-16 (a brsymbol beyond Latin-1)", (r: SymbolRow, i: number): SymbolRow => (i === 7 ? { ...r, brsymbol: `${r.brsymbol}\u20b9` } : r)],
+  ])("crosses a thread boundary with its buffers and %s text moved, not copied, and still answers", async (_, change) => {
+    const rows = (await sampleContractRows()).slice(0, 500).map(change);
     const columns = columnsOfRows("jainam_prop", rows);
+    const { posted, transfer } = postableColumns(columns);
     const { port1, port2 } = new MessageChannel();
-    const received = new Promise<ContractColumns>((resolve) => port2.once("message", resolve));
-    port1.postMessage(columns, transferablesOf(columns));
+    const received = new Promise<PostedColumns>((resolve) => port2.once("message", resolve));
+    port1.postMessage(posted, transfer);
     const moved = await received;
     port1.close();
     port2.close();
     expect(columns.numbers.byteLength).toBe(0);
-    expect(SymbolIndex.fromColumns(moved).allRows()).toEqual(rows);
+    expect(posted.textBytes.byteLength).toBe(0);
+    expect(SymbolIndex.fromColumns(receivedColumns(moved)).allRows()).toEqual(rows);
   });
+
 });

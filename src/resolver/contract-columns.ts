@@ -196,6 +196,39 @@ export function reorderColumns(columns: ContractColumns, order: Int32Array): Con
   return { ...columns, records, numbers, ...lookupSlots(count, columns.text, records, numbers) };
 }
 
+/** How a contract's text is held as bytes: Latin-1 when every character fits in one, else UTF-16. */
+export function textEncodingOf(text: string): "latin1" | "utf16le" {
+  // eslint-disable-next-line no-control-regex -- every one-byte character, control characters included
+  return /^[\u0000-\u00ff]*$/.test(text) ? "latin1" : "utf16le";
+}
+
+/**
+ * Columns as they cross to another thread: the text as bytes in a buffer of its own, moved with
+ * the typed arrays. Posted as a string it would arrive as a ~5 MB string in the receiver's heap
+ * (old space, where it brings the next major collection closer); decoded from bytes it becomes an
+ * external string that the collector never copies or scans (Node keeps long decoded strings
+ * outside the heap), as a snapshot's text already is at start-up.
+ */
+export interface PostedColumns extends Omit<ContractColumns, "text"> {
+  readonly textBytes: Uint8Array;
+  readonly textEncoding: "latin1" | "utf16le";
+}
+
+/** `columns` ready to post, and the buffers to list as transferable (the sender's arrays are emptied). */
+export function postableColumns(columns: ContractColumns): { readonly posted: PostedColumns; readonly transfer: ArrayBuffer[] } {
+  const { text, ...rest } = columns;
+  const textEncoding = textEncodingOf(text);
+  const textBytes = new Uint8Array(Buffer.byteLength(text, textEncoding));
+  Buffer.from(textBytes.buffer).write(text, textEncoding);
+  return { posted: { ...rest, textBytes, textEncoding }, transfer: [...transferablesOf(columns), textBytes.buffer] };
+}
+
+/** The columns `postableColumns` sent, on the receiving side. */
+export function receivedColumns(posted: PostedColumns): ContractColumns {
+  const { textBytes, textEncoding, ...rest } = posted;
+  return { ...rest, text: Buffer.from(textBytes.buffer, textBytes.byteOffset, textBytes.byteLength).toString(textEncoding) };
+}
+
 /** The buffers to list as transferable when posting columns to another thread. */
 export function transferablesOf(columns: ContractColumns): ArrayBuffer[] {
   const arrays = [columns.records, columns.numbers, columns.symbolSlots, columns.tokenSlots];

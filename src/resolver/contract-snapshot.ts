@@ -1,5 +1,5 @@
 import { crc32 } from "node:zlib";
-import { NUMBERS, RECORD, type ContractColumns, type ContractDictionaries } from "./contract-columns.js";
+import { NUMBERS, RECORD, textEncodingOf, type ContractColumns, type ContractDictionaries } from "./contract-columns.js";
 
 /**
  * The columnar index as one blob, stored with the rows in the replace transaction (so it is
@@ -37,8 +37,7 @@ export class SnapshotError extends Error {}
 const align = (n: number): number => (n + 7) & ~7;
 
 export function encodeSnapshot(columns: ContractColumns): Buffer {
-  // eslint-disable-next-line no-control-regex
-  const textEncoding = /^[\u0000-\u00ff]*$/.test(columns.text) ? "latin1" : "utf16le";
+  const textEncoding = textEncodingOf(columns.text);
   const textBytes = Buffer.byteLength(columns.text, textEncoding);
   let size = 0;
   for (const name of ARRAYS) size = align(size) + columns[name].byteLength;
