@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
 
 /** A process a benchmark or the load script started, and when it ended. */
 export interface Started<T> {
@@ -16,6 +17,22 @@ export interface SpawnSpec {
   /** Restrict the process to these CPUs (`taskset -c`); taskset execs node in place, so the pid is node's. */
   readonly cpus?: string;
   readonly deadlineMs?: number;
+}
+
+/**
+ * The node flags `npm start` (bin/serve.sh) adds for a server on `cpus` (a taskset list such as
+ * "0", "0,1" or "0-3"; this machine's when undefined): V8's collector without helper threads on
+ * one CPU. Benchmarks that start the server themselves start it the same way.
+ */
+export function serveFlags(cpus: string | undefined): string[] {
+  const count =
+    cpus === undefined
+      ? availableParallelism()
+      : cpus.split(",").reduce((n, part) => {
+          const [from, to] = part.split("-").map(Number);
+          return n + (to === undefined ? 1 : to! - from! + 1);
+        }, 0);
+  return count === 1 ? ["--single-threaded-gc"] : [];
 }
 
 /**

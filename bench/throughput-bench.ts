@@ -4,7 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
-import { startNode, stopProcess, type Started } from "./processes.js";
+import { serveFlags, startNode, stopProcess, type Started } from "./processes.js";
 import { fmt, report, summary, type BenchResult } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -141,7 +141,7 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
     running.push(bare);
     const server = await startNode(
       {
-        argv: [BIN, "serve"],
+        argv: [...serveFlags(serverCpu), BIN, "serve"],
         env: {
           ...sandbox.found,
           HOST: "127.0.0.1",

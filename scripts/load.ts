@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import { startNode, stopProcess, type Started } from "../bench/processes.js";
+import { serveFlags, startNode, stopProcess, type Started } from "../bench/processes.js";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -114,7 +114,7 @@ type Child = Started<unknown>;
 /** Spawns a CLI command and resolves once `ready` finds what it needs in the output it has printed so far. */
 function startCli<T>(command: readonly string[], env: Record<string, string>, ready: (output: string) => T | undefined): Promise<Started<T>> {
   const serving = command[0] === "serve";
-  const nodeFlags = serving ? [...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : []), ...(process.env["LOAD_NODE_FLAGS"]?.split(/\s+/).filter((f) => f !== "") ?? [])] : [];
+  const nodeFlags = serving ? [...serveFlags(args["pin-server"]), ...(process.env["LOAD_PROF"] ? ["--cpu-prof", "--cpu-prof-dir=/tmp/xtsbridge-load-prof"] : []), ...(args["trace-gc"] === true ? ["--trace-gc"] : []), ...(process.env["LOAD_NODE_FLAGS"]?.split(/\s+/).filter((f) => f !== "") ?? [])] : [];
   const pin = serving ? args["pin-server"] : undefined;
   return startNode({ argv: [...nodeFlags, BIN, ...command], env, cwd: ROOT, deadlineMs: STARTUP_DEADLINE_MS, ...(pin === undefined ? {} : { cpus: pin }) }, ready);
 }
