@@ -36,6 +36,14 @@ type Request = WithoutId<AssemblyRequest>;
  */
 const MAX_CHUNKS_IN_FLIGHT = 4;
 
+/**
+ * The refresh worker's young generation, capped (V8's own default lets it grow to ~48 MB). The
+ * parse makes its garbage young and the process's peak during a refresh was mostly that space
+ * committed: with 6 MB, twelve refreshes of 147,612 rows peaked at a median 258 MB against 299 MB
+ * uncapped, in the same time (docs/benchmarks.md, issue 17).
+ */
+const WORKER_YOUNG_GENERATION_MB = 6;
+
 /** A compiled worker of this folder: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
 export function workerUrl(file: string): URL {
   const here = import.meta.url;
@@ -71,7 +79,10 @@ export class WorkerAssembly implements ContractAssembly {
 
   /** `limits` caps the worker's heap (a worker past it dies, failing only the refresh). */
   constructor(broker: string, databaseUrl: string, limits?: ResourceLimits) {
-    this.worker = new Worker(workerUrl("refresh-worker.js"), { workerData: { broker, databaseUrl } satisfies AssemblyWorkerData, ...(limits === undefined ? {} : { resourceLimits: limits }) });
+    this.worker = new Worker(workerUrl("refresh-worker.js"), {
+      workerData: { broker, databaseUrl } satisfies AssemblyWorkerData,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...limits },
+    });
     this.worker.on("message", (reply: AssemblyReply) => this.settle(reply));
     this.worker.on("error", (error) => this.stop(new Error(`the refresh worker failed: ${error.message}`)));
     this.worker.on("exit", (code) => this.stop(new Error(`the refresh worker exited (code ${code})`)));
