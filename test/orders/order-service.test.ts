@@ -266,10 +266,12 @@ describe("outcome honesty", () => {
     expect(gw.sandbox.control.orders().map((o) => String(o.AppOrderID)).sort()).toEqual(placed.map((p) => p.orderid).sort());
     expect(outcomes.filter((o) => o instanceof OrderOutcomeUnknownError)).toHaveLength(4);
     expect(gw.sandbox.control.requests().filter((r) => r.method === "POST" && r.path === "/orders")).toHaveLength(8);
-    // Three attempts for the four never found: one read a round shared by all, not 4 × 3 (a few more if they time out apart).
+    // Three attempts for the four never found: one read a round shared by all, where each order
+    // reading for itself makes 16 (4 found at once + 4 × 3). Orders that time out apart split a
+    // round into two or three reads on a busy machine (7 seen under the whole suite), never into eight.
     const reads = gw.sandbox.control.requests().filter((r) => r.method === "GET" && r.path === "/orders").length;
     expect(reads).toBeGreaterThanOrEqual(3);
-    expect(reads).toBeLessThanOrEqual(6);
+    expect(reads).toBeLessThanOrEqual(9);
   });
 
   it("a lost answer whose tag the book shows on another order (other instrument, side or quantity) stays ORDER_OUTCOME_UNKNOWN, never that order's id", async () => {
