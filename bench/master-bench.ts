@@ -3,6 +3,7 @@ import type { SqlStore } from "../src/store/sql-store.js";
 import { ContractBuilder } from "../src/mastercontract/contract-builder.js";
 import { Resolver } from "../src/resolver/resolver.js";
 import { SymbolIndex } from "../src/resolver/symbol-index.js";
+import { detachedRow } from "../src/resolver/contract-columns.js";
 import { silentLogger } from "../src/logger.js";
 import { generateMaster, masterText } from "../src/sandbox/master/master-generator.js";
 import type { SymbolStore } from "../src/store/symbol-store.js";
@@ -130,7 +131,7 @@ function timeLookups(lookup: (symbol: string, exchange: string) => number, sampl
 
 function lookupBench(rows: readonly SymbolRow[]): BenchResult {
   // Copies, so that neither index shares strings with the builder's rows.
-  const copies = (): SymbolRow[] => rows.map((r) => ({ ...r, symbol: ` ${r.symbol}`.slice(1), brsymbol: ` ${r.brsymbol}`.slice(1) }));
+  const copies = (): SymbolRow[] => rows.map(detachedRow);
   const emptyGc = fullGcMs();
   const sample = Array.from({ length: 4096 }, (_, i) => rows[(i * 7919) % rows.length]!);
   // In a function of its own, so that the columnar index is garbage before the baseline is built.
@@ -169,7 +170,7 @@ const SEARCHES = ["NIFTY FUT", "RELIANCE", "BANKNIFTY CE", "GOLD", "26000", "INF
  * index, against the same held as a string per row (the search before this change), in one run.
  */
 function indexOfCopies(rows: readonly SymbolRow[]): SymbolIndex {
-  return SymbolIndex.build(rows.map((r) => ({ ...r, symbol: ` ${r.symbol}`.slice(1), brsymbol: ` ${r.brsymbol}`.slice(1) })));
+  return SymbolIndex.build(rows.map(detachedRow));
 }
 
 function searchBench(rows: readonly SymbolRow[]): BenchResult {

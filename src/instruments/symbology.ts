@@ -39,7 +39,7 @@ export type RowResult = { readonly row: SymbolRow } | { readonly skip: SkipReaso
  * (27 MB of a 95 MB refresh worker heap, measured), and a built symbol is a tree of pieces.
  * Prepending a character and slicing it off makes V8 write the text out once, flat.
  */
-function detached(text: string): string {
+export function detachedText(text: string): string {
   return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
@@ -57,9 +57,9 @@ function makeRow(
 ): SymbolRow {
   return {
     broker,
-    symbol: detached(symbol),
-    brsymbol: detached(instrument.Description),
-    name: detached(name),
+    symbol: detachedText(symbol),
+    brsymbol: detachedText(instrument.Description),
+    name: detachedText(name),
     exchange,
     brexchange,
     token: instrument.ExchangeInstrumentID,

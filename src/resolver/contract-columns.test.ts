@@ -166,5 +166,4 @@ describe("the columnar contract index", () => {
     expect(posted.textBytes.byteLength).toBe(0);
     expect(SymbolIndex.fromColumns(receivedColumns(moved)).allRows()).toEqual(rows);
   });
-
 });

@@ -1,4 +1,5 @@
 import type { SymbolRow } from "../store/types.js";
+import { detachedText } from "../instruments/symbology.js";
 
 /**
  * One broker's contract as columns: two typed arrays of per-row records, a few small dictionaries
@@ -67,12 +68,7 @@ export function rowAt(columns: ColumnRows, i: number): SymbolRow {
  * Anything that keeps a row beyond a request (a stream subscription, say) keeps this copy.
  */
 export function detachedRow(row: SymbolRow): SymbolRow {
-  return { ...row, symbol: ownCopy(row.symbol), brsymbol: ownCopy(row.brsymbol) };
-}
-
-/** A string equal to `s` that shares no storage with it: the one-character prefix makes V8 build a new flat string, of which the slice keeps only that. */
-function ownCopy(s: string): string {
-  return ` ${s}`.slice(1);
+  return { ...row, symbol: detachedText(row.symbol), brsymbol: detachedText(row.brsymbol) };
 }
 
 export const RECORD = 5;
