@@ -290,8 +290,15 @@ export class ColumnsWriter {
   }
 }
 
-/** Rows per joined block of symbol text: ~0.3 MB of text, a few hundred joins a contract. */
-const BLOCK_ROWS = 4096;
+/**
+ * Rows per joined block of symbol text (~12 KB). Small on purpose: a row's symbol and brsymbol
+ * strings live until their block is joined, and those that outlive two scavenges are copied into
+ * the old generation only to die there. With 4,096 rows a block nearly all of them did (a refresh
+ * worker scavenges every few hundred rows): 150,000 rows' worth of old-generation garbage. With
+ * 256, most die young: the parse of 147,559 rows spent 276 → 169 ms in GC and peaked 20 MB lower
+ * (docs/benchmarks.md, issue 17).
+ */
+export const BLOCK_ROWS = 256;
 
 /** Columns of rows that all belong to `broker` (the store's rows, or a refresh's). */
 export function columnsOfRows(broker: string, rows: readonly SymbolRow[]): ContractColumns {
