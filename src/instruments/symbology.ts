@@ -35,15 +35,20 @@ export type RowResult = { readonly row: SymbolRow } | { readonly skip: SkipReaso
 
 /**
  * A copy of `text` that shares no storage: V8 keeps a substring of 13+ characters as a view of
- * the string it came from, so a row's brsymbol would hold its whole 64 KB download chunk alive
- * (27 MB of a 95 MB refresh worker heap, measured), and a built symbol is a tree of pieces.
- * Prepending a character and slicing it off makes V8 write the text out once, flat.
+ * the string it came from, so a kept brsymbol would hold its whole download chunk alive (27 MB
+ * of a 95 MB refresh worker heap, measured), and a built symbol is a tree of pieces. Prepending
+ * a character and slicing it off makes V8 write the text out once, flat.
  */
 export function detachedText(text: string): string {
   return text.length < 13 ? text : ` ${text}`.slice(1);
 }
 
-/** Every row is built here, one literal in one key order, so the index holds objects of one shape. */
+/**
+ * Every row is built here, one literal in one key order, so the index holds objects of one shape.
+ * Its strings are not copied: a row is read once, by a builder that copies what it keeps (the
+ * columns join each block's symbols into one string and copy each new name), so copying here
+ * too cost a third of the rows' allocation for nothing.
+ */
 function makeRow(
   broker: string,
   instrument: XtsInstrument,
@@ -57,9 +62,9 @@ function makeRow(
 ): SymbolRow {
   return {
     broker,
-    symbol: detachedText(symbol),
-    brsymbol: detachedText(instrument.Description),
-    name: detachedText(name),
+    symbol,
+    brsymbol: instrument.Description,
+    name,
     exchange,
     brexchange,
     token: instrument.ExchangeInstrumentID,
@@ -90,6 +95,10 @@ function spelled(isoDate: string, spellings: ExpirySpellings | undefined): { rea
   return expiry;
 }
 
+/**
+ * The `symbol_token` row of one master instrument, or why it is not stored. The row's strings may
+ * be views of the master line's: copy what outlives the line (`detachedText`).
+ */
 export function rowFromInstrument(broker: string, instrument: XtsInstrument, spellings?: ExpirySpellings): RowResult {
   const exchange = exchangeOfSegment(instrument.ExchangeSegment);
   if (exchange === undefined) return { skip: "unsupported_segment" };

@@ -4,7 +4,7 @@ import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { SymbolRow } from "../store/types.js";
 import type { MasterLineIssue, XtsIndexEntry, XtsInstrument } from "../xts/master-types.js";
 import type { ParsedLine } from "../xts/master-parser.js";
-import { rowFromIndexEntry, rowFromInstrument, type ExpirySpellings } from "../instruments/symbology.js";
+import { detachedText, rowFromIndexEntry, rowFromInstrument, type ExpirySpellings } from "../instruments/symbology.js";
 
 /** Where a row came from, small enough to keep for every row of a 150,000-line contract. */
 export interface LineRef {
@@ -161,7 +161,8 @@ export class ContractBuilder {
         exchange: key === "symbol" ? row.exchange : row.brexchange,
         value: key === "symbol" ? row.symbol : String(row.token),
         kept: { segment: this.rowSegments[keptAt]!, lineNumber: this.rowLines[keptAt]!, token: this.rows.tokenAt(keptAt), brsymbol: this.rows.brsymbolAt(keptAt) },
-        dropped: { segment, lineNumber, token: row.token, brsymbol: row.brsymbol },
+        // A copy: the row's brsymbol is a view of its master line (and the line of its whole chunk).
+        dropped: { segment, lineNumber, token: row.token, brsymbol: detachedText(row.brsymbol) },
       });
     }
   }

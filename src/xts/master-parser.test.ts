@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sampleFile, sampleFiles } from "../../test/support/samples.js";
 import { LineSplitter, parseIndexEntry, parseMasterLine, parseMasterStream } from "./master-parser.js";
@@ -59,6 +60,37 @@ describe("parseMasterLine chooses the layout by InstrumentType and field count",
   it("accepts the empty price band of BSE index rows", () => {
     const i = parsed("BSECM|26065|8|SENSEX|SENSEX-SPOT|SPOT|SENSEX-SPOT|11100100026065|||0|1|1|1|SENSEX||1|1|SENSEX-SPOT|-1|-1|-1");
     expect(i).toMatchObject({ kind: "cash", Series: "SPOT", PriceBandHigh: null, PriceBandLow: null });
+  });
+});
+
+describe("parseMasterLine reads numbers exactly as Number() does", () => {
+  // Plain decimals take a fast path of their own; every other spelling goes through Number().
+  const decimal = fc.oneof(
+    fc.stringMatching(/^[0-9]{1,17}(\.[0-9]{0,17})?$/),
+    fc.stringMatching(/^\.[0-9]{1,16}$/),
+    fc.double({ min: 0, max: 1e9, noNaN: true }).map(String),
+    fc.constantFrom("0", "007", "0.0", "1.", "1.50", " 12", "12 ", "1e3", "0x10", "-5", "+5", ".", "1.2.3", "9007199254740993", "123456789012345.6"),
+  );
+
+  it("reads any price band as Number() reads it, or rejects it as Number() would", () => {
+    fc.assert(
+      fc.property(decimal, (text) => {
+        const result = parseMasterLine(FUTURE.replace("|26237.7|", `|${text}|`), 1);
+        const expected = Number(text);
+        if (text.trim() === "" ? false : Number.isFinite(expected)) {
+          expect(result.ok && result.instrument.PriceBandHigh).toBe(expected);
+        } else expect(result.ok).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("reads a repeated expiry from memory and still rejects a bad one after a good one", () => {
+    expect(parsed(FUTURE)).toMatchObject({ ContractExpiration: "2026-06-30" });
+    expect(parsed(FUTURE.replace("62329", "62330"))).toMatchObject({ ContractExpiration: "2026-06-30" });
+    const bad = parseMasterLine(FUTURE.replace("2026-06-30", "2026-02-30"), 2);
+    expect(!bad.ok && bad.issue.reason).toMatch(/not a calendar date/);
+    expect(parseMasterLine(FUTURE.replace("2026-06-30", "2026-02-30"), 3).ok).toBe(false);
   });
 });
 

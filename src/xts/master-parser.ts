@@ -20,9 +20,37 @@ function fail(reason: string): never {
   throw new LineError(reason);
 }
 
+/** 10^k for k ≤ 22: every one is a double exactly. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * `Number(raw)` for the plain decimals a master is made of (`12345`, `0.05`, `24567.85`), without
+ * the general parser: at most 15 digits, so the digits are an exact integer, divided once by an
+ * exact power of ten, which IEEE rounds exactly as `Number` does. -1 for anything else (a sign,
+ * an exponent, spaces, no digits), which `Number` then reads.
+ */
+function plainDecimal(raw: string): number {
+  const length = raw.length;
+  if (length === 0 || length > 16) return -1;
+  let digits = 0;
+  let value = 0;
+  let point = -1;
+  for (let i = 0; i < length; i += 1) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits += 1;
+    } else if (c === 46 && point < 0) point = i;
+    else return -1;
+  }
+  if (digits === 0 || digits > 15) return -1;
+  return point < 0 ? value : value / POWERS_OF_TEN[length - point - 1]!;
+}
+
 function num(fields: readonly string[], index: number, name: string): number {
   const raw = fields[index] ?? "";
-  const value = raw === "" ? Number.NaN : Number(raw);
+  const plain = plainDecimal(raw);
+  const value = plain >= 0 ? plain : raw === "" ? Number.NaN : Number(raw);
   if (!Number.isFinite(value)) fail(`${name} (field ${index}) is not a number: '${raw}'`);
   return value;
 }
@@ -53,9 +81,26 @@ function daysIn(year: number, month: number): number {
   return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
 }
 
+/**
+ * Expirations already read, by their text: a master spells about a hundred of them over 100,000
+ * derivative lines. Bounded, so no master (however hostile) makes it grow without end.
+ */
+const EXPIRATIONS = new Map<string, string>();
+const MAX_EXPIRATIONS = 4096;
+
 /** Keeps the date part only: XTS sends 14:30 (NSE) or 00:00 (BSE) wall-clock IST; a zone shift would move the day. */
 function expiration(fields: readonly string[], index: number): string {
   const raw = fields[index] ?? "";
+  const seen = EXPIRATIONS.get(raw);
+  if (seen !== undefined) return seen;
+  const date = readExpiration(raw, index);
+  if (EXPIRATIONS.size >= MAX_EXPIRATIONS) EXPIRATIONS.clear();
+  // Keyed by a copy: the field is a view of its line's whole chunk, which the map would keep alive.
+  EXPIRATIONS.set(` ${raw}`.slice(1), date);
+  return date;
+}
+
+function readExpiration(raw: string, index: number): string {
   const m = ISO_DATE.exec(raw);
   if (m === null) fail(`ContractExpiration (field ${index}) is not an ISO date: '${raw}'`);
   const [, y, mo, d] = m;
