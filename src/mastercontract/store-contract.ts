@@ -1,5 +1,5 @@
 import { columnsOfRows } from "../resolver/columns-writer.js";
-import { reorderColumns, type ContractColumns } from "../resolver/contract-columns.js";
+import { CODES, RECORD, reorderColumns, type ContractColumns } from "../resolver/contract-columns.js";
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { StatusUpdate } from "../store/status-types.js";
@@ -58,11 +58,16 @@ export function diffContract(previous: SymbolIndex, next: SymbolIndex, limit = I
   const addedAt: number[] = [];
   const updated: SymbolRow[] = [];
   let kept = 0;
+  const guess = new SegmentCursors(previous, next);
   for (let j = 0; j < next.size; j += 1) {
-    const at = previous.findRowOf(next, j);
-    const difference = at < 0 ? "keys" : previous.difference(at, next, j);
+    // Most rows are where the segment's previous row was, one further on: then no lookup is made.
+    const guessed = guess.guessFor(j);
+    const guessedDifference = guessed < 0 ? "keys" : previous.difference(guessed, next, j);
+    const at = guessedDifference !== "keys" ? guessed : previous.findRowOf(next, j);
+    const difference = at < 0 ? "keys" : at === guessed ? guessedDifference : previous.difference(at, next, j);
     if (difference === "keys") addedAt.push(j);
     else {
+      guess.matched(at);
       staying[at] = j + 1;
       kept += 1;
       if (difference === "values") updated.push(next.row(j));
@@ -85,6 +90,60 @@ export function diffContract(previous: SymbolIndex, next: SymbolIndex, limit = I
   if (removed.length + addedAt.length + updated.length > limit) return null;
   for (const j of addedAt) order[placed++] = j;
   return { removed, added: addedAt.map((j) => next.row(j)), updated, order };
+}
+
+/**
+ * Where row j of the new contract probably is in the stored one. Segments download at the same
+ * time, so the two contracts interleave their segments differently, but within a segment both
+ * list the rows in the master's line order. So the stored rows of each XTS segment (brexchange)
+ * are kept in stored order, with a cursor each: the guess for a new row is its segment's next
+ * stored row. A guess is only a guess: the caller takes it when the two rows have the same keys
+ * (then it is the row a lookup would find: keys are unique), and looks the row up otherwise.
+ */
+class SegmentCursors {
+  /** Stored row positions of each segment (by the stored brexchange code), in stored order. */
+  private readonly rowsOf: Int32Array[] = [];
+  /** Each segment's next stored row to guess, as a place in `rowsOf`. */
+  private readonly cursor: number[] = [];
+  /** Each stored row's segment code and its place among that segment's rows. */
+  private readonly codes: Uint8Array;
+  private readonly places: Int32Array;
+  /** The new contract's brexchange code → the stored one's (-1: no such segment stored). */
+  private readonly codeOf: number[];
+
+  constructor(
+    previous: SymbolIndex,
+    private readonly incoming: SymbolIndex,
+  ) {
+    const stored = previous.columns;
+    this.codes = new Uint8Array(stored.count);
+    this.places = new Int32Array(stored.count);
+    const counts: number[] = stored.dictionaries.brexchanges.map(() => 0);
+    for (let i = 0; i < stored.count; i += 1) {
+      const code = (stored.records[i * RECORD + CODES]! >>> 8) & 0xff;
+      this.codes[i] = code;
+      this.places[i] = counts[code]!;
+      counts[code]! += 1;
+    }
+    for (const count of counts) {
+      this.rowsOf.push(new Int32Array(count));
+      this.cursor.push(0);
+    }
+    for (let i = 0; i < stored.count; i += 1) this.rowsOf[this.codes[i]!]![this.places[i]!] = i;
+    this.codeOf = incoming.columns.dictionaries.brexchanges.map((name) => stored.dictionaries.brexchanges.indexOf(name));
+  }
+
+  /** The stored row to try for new row j, or -1. */
+  guessFor(j: number): number {
+    const code = this.codeOf[(this.incoming.columns.records[j * RECORD + CODES]! >>> 8) & 0xff] ?? -1;
+    if (code < 0) return -1;
+    return this.rowsOf[code]![this.cursor[code]!] ?? -1;
+  }
+
+  /** Stored row `at` was matched (guessed or looked up): its segment's guesses go on after it. */
+  matched(at: number): void {
+    this.cursor[this.codes[at]!] = this.places[at]! + 1;
+  }
 }
 
 /**

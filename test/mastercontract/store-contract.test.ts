@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { diffContract, MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
 import { columnsOfRows } from "../../src/resolver/columns-writer.js";
@@ -5,7 +6,7 @@ import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snap
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
 import type { StatusUpdate } from "../../src/store/status-types.js";
 import { snapshotDigest, type GatewayStore } from "../../src/store/symbol-store.js";
-import type { SymbolRow } from "../../src/store/types.js";
+import { UNINDEXED_COLUMNS, type SymbolRow } from "../../src/store/types.js";
 import { BACKENDS } from "../support/backends.js";
 
 const BROKER = "jainam_prop";
@@ -65,6 +66,68 @@ describe("the difference between a stored contract and a new one", () => {
     const diff = diffContract(previous, SymbolIndex.build(next))!;
     expect([...diff.order].map((j) => next[j]!.token)).toEqual([...contract(100).slice(3), ...contract(105).slice(100)].map((r) => r.token));
   });
+
+  /** The difference worked out the plain way, one Map lookup a row: what diffContract must equal. */
+  function plainDiff(before: readonly SymbolRow[], after: readonly SymbolRow[]) {
+    const keyOf = (r: SymbolRow): string => `${r.exchange}|${r.symbol}`;
+    const at = new Map(before.map((r, i) => [keyOf(r), i]));
+    const unindexed = new Set<string>(UNINDEXED_COLUMNS);
+    const staying = new Map<number, number>();
+    const addedAt: number[] = [];
+    const updated: SymbolRow[] = [];
+    after.forEach((r, j) => {
+      const i = at.get(keyOf(r));
+      const changed = i === undefined ? [] : (Object.keys(r) as (keyof SymbolRow)[]).filter((k) => r[k] !== before[i]![k]);
+      if (i === undefined || changed.some((k) => !unindexed.has(k))) addedAt.push(j);
+      else {
+        staying.set(i, j);
+        if (changed.length > 0) updated.push(r);
+      }
+    });
+    const removed = before.flatMap((r, i) => (staying.has(i) ? [] : [{ exchange: r.exchange, symbol: r.symbol }]));
+    const order = [...before.keys()].flatMap((i) => (staying.has(i) ? [staying.get(i)!] : [])).concat(addedAt);
+    return { removed, added: addedAt.map((j) => after[j]!), updated, order };
+  }
+
+  it("finds exactly the rows a plain lookup would, however two refreshes interleave their segments", () => {
+    // Three segments of 60 rows each; each contract lists every segment in line order, interleaved at random.
+    const segment = (brexchange: string, exchange: string, base: number): SymbolRow[] =>
+      contract(60).map((r) => ({ ...r, brexchange, exchange, token: r.token + base, symbol: `${exchange}${r.symbol}` }));
+    const segments = [segment("NSEFO", "NFO", 0), segment("BSEFO", "BFO", 1_000), segment("MCXFO", "MCX", 2_000)];
+    const interleave = (lists: SymbolRow[][], picks: number[]): SymbolRow[] => {
+      const at = lists.map(() => 0);
+      const out: SymbolRow[] = [];
+      for (let k = 0; out.length < lists.reduce((n, l) => n + l.length, 0); k += 1) {
+        const open = lists.map((l, s) => s).filter((s) => at[s]! < lists[s]!.length);
+        const s = open[(picks[k % picks.length] ?? 0) % open.length]!;
+        out.push(lists[s]![at[s]!++]!);
+      }
+      return out;
+    };
+    const edit = fc.record({ drop: fc.boolean(), band: fc.boolean(), token: fc.boolean(), listed: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(fc.nat(5), { minLength: 1, maxLength: 40 }), fc.array(fc.nat(5), { minLength: 1, maxLength: 40 }), fc.array(edit, { minLength: 180, maxLength: 180 }), (first, second, edits) => {
+        const before = interleave(segments, first);
+        let e = 0;
+        const changed = segments.map((rows) =>
+          rows.flatMap((r) => {
+            const { drop, band, token, listed } = edits[e++]!;
+            if (drop) return [];
+            const kept = { ...r, ...(band ? { upper_circuit: (r.upper_circuit ?? 0) + 1 } : {}), ...(token ? { token: r.token + 50_000 } : {}) };
+            return listed ? [kept, { ...kept, symbol: `${kept.symbol}X`, token: kept.token + 100_000 }] : [kept];
+          }),
+        );
+        const after = interleave(changed, second);
+        const diff = diffContract(SymbolIndex.build(before), SymbolIndex.build(after))!;
+        const expected = plainDiff(before, after);
+        expect(diff.removed).toEqual(expected.removed);
+        expect(diff.added).toEqual(expected.added);
+        expect(diff.updated).toEqual(expected.updated);
+        expect([...diff.order]).toEqual(expected.order);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 for (const backend of BACKENDS) {
@@ -95,6 +158,16 @@ for (const backend of BACKENDS) {
       // The stored index is handed back as the new one: it is the table's rows in the table's order.
       expect(SymbolIndex.fromColumns(again.columns).allRows()).toEqual(await store.loadBroker(BROKER));
       expect(Buffer.compare(encodeSnapshot(again.columns), snapshot!.bytes)).toBe(0);
+    });
+
+    it("the same contract listed in another order writes nothing either: it is compared row by row", async () => {
+      const rows = contract(400);
+      await storeContract(store, BROKER, rows, status("first"));
+      const again = await storeContract(store, BROKER, [...rows].reverse(), status("reversed"));
+      expect(again).toMatchObject({ written: "changes", deleted: 0, inserted: 0, updated: 0 });
+      // Still the table's order, not the new listing's.
+      expect(SymbolIndex.fromColumns(again.columns).allRows()).toEqual(await store.loadBroker(BROKER));
+      expect(SymbolIndex.fromColumns(again.columns).allRows()).toEqual(rows);
     });
 
     it("later the same day: revised price bands are updated in place, withdrawn contracts deleted and new ones inserted; the table ends exactly as the new contract", async () => {
