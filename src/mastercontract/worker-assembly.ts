@@ -44,6 +44,17 @@ const MAX_CHUNKS_IN_FLIGHT = 4;
  */
 const WORKER_YOUNG_GENERATION_MB = 6;
 
+/**
+ * The refresh worker's old generation, capped. Not for the cap itself (the worker holds 12–45 MB
+ * of heap for 150,000 rows; its columns are buffers outside the heap): how far V8 lets a heap grow
+ * past what survived its last major collection scales with the heap's ceiling, which uncapped is
+ * a share of the machine's memory. Uncapped, the worker's heap grew to 63 MB with 12–15 MB live;
+ * at 256 MB it is collected at 25–42 MB, and the process's peak during a refresh fell by a median
+ * 16 MB over nine refreshes (docs/benchmarks.md, issue 17). A contract that ever needs more fails
+ * its refresh with the worker's out-of-memory error, and the previous contract keeps serving.
+ */
+const WORKER_OLD_GENERATION_MB = 256;
+
 /** A compiled worker of this folder: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
 export function workerUrl(file: string): URL {
   const here = import.meta.url;
@@ -81,7 +92,7 @@ export class WorkerAssembly implements ContractAssembly {
   constructor(broker: string, databaseUrl: string, limits?: ResourceLimits) {
     this.worker = new Worker(workerUrl("refresh-worker.js"), {
       workerData: { broker, databaseUrl } satisfies AssemblyWorkerData,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, ...limits },
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB, ...limits },
     });
     this.worker.on("message", (reply: AssemblyReply) => this.settle(reply));
     this.worker.on("error", (error) => this.stop(new Error(`the refresh worker failed: ${error.message}`)));
