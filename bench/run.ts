@@ -14,10 +14,11 @@ import { dashboardBench } from "./dashboard-bench.js";
 import { startupBench } from "./startup-bench.js";
 import { throughputBench } from "./throughput-bench.js";
 import { importBench } from "./import-bench.js";
+import { refreshMemoryBench } from "./refresh-memory-bench.js";
 import pg from "pg";
 
 /**
- * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, import, refresh, orders, instruments, market, stream, options, dashboard, postgres, startup, throughput (default: all).
+ * `npm run bench [-- NAME...]`: prints numbers, asserts nothing. Names: generator, master, import, refresh, refresh-memory, orders, instruments, market, stream, options, dashboard, postgres, startup, throughput (default: all).
  * Results are copied into docs/benchmarks.md by hand, with the machine they ran on.
  */
 const wanted = new Set(process.argv.slice(2));
@@ -94,6 +95,7 @@ try {
     await store.close();
     await separateSandboxRefreshBench((mode) => `sqlite:${join(dir, `refresh-${mode.replace(/\W+/g, "-")}.db`)}`);
   }
+  if (run("refresh-memory")) await refreshMemoryBench(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
