@@ -98,6 +98,7 @@ describe("parseMasterLine reports what it cannot parse", () => {
   const cases: [string, string, RegExp][] = [
     ["wrong field count for an option", OPTION.split("|").slice(0, 21).join("|"), /options line has 21 fields/],
     ["wrong field count for cash", `${CASH}|extra`, /cash line .* has 23 fields/],
+    ["far too many fields (all counted)", `${OPTION}${"|".repeat(47)}`, /options line has 70 fields/],
     ["non-numeric token", FUTURE.replace("|62329|", "|62a29|"), /ExchangeInstrumentID .* not a number/],
     ["zero lot size", FUTURE.replace("|0.1|65|", "|0.1|0|"), /LotSize .* positive integer/],
     ["impossible expiry date", FUTURE.replace("2026-06-30", "2026-02-30"), /not a calendar date/],

@@ -29,14 +29,14 @@ const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
  * exact power of ten, which IEEE rounds exactly as `Number` does. -1 for anything else (a sign,
  * an exponent, spaces, no digits), which `Number` then reads.
  */
-function plainDecimal(raw: string): number {
-  const length = raw.length;
-  if (length === 0 || length > 16) return -1;
+function plainDecimal(text: string, from: number, to: number): number {
+  const length = to - from;
+  if (length <= 0 || length > 16) return -1;
   let digits = 0;
   let value = 0;
   let point = -1;
-  for (let i = 0; i < length; i += 1) {
-    const c = raw.charCodeAt(i);
+  for (let i = from; i < to; i += 1) {
+    const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       value = value * 10 + (c - 48);
       digits += 1;
@@ -44,29 +44,71 @@ function plainDecimal(raw: string): number {
     else return -1;
   }
   if (digits === 0 || digits > 15) return -1;
-  return point < 0 ? value : value / POWERS_OF_TEN[length - point - 1]!;
+  return point < 0 ? value : value / POWERS_OF_TEN[to - point - 1]!;
 }
 
-function num(fields: readonly string[], index: number, name: string): number {
-  const raw = fields[index] ?? "";
-  const plain = plainDecimal(raw);
-  const value = plain >= 0 ? plain : raw === "" ? Number.NaN : Number(raw);
+/** Fields found before the rest are only counted: no layout has more than 23. */
+const MAX_FIELDS = 32;
+
+/**
+ * A master line's `|`-separated fields, found once with `indexOf`; a field's text is cut out only
+ * when it is read as text (a numeric field never becomes a string of its own). One per thread,
+ * reused line after line: nothing it returns refers back to it.
+ */
+class Fields {
+  private line = "";
+  /** Where field i starts; field i ends one before where field i + 1 starts. */
+  private readonly starts = new Int32Array(MAX_FIELDS + 1);
+  /** Every field of the line, those past MAX_FIELDS included. */
+  count = 0;
+
+  read(line: string): this {
+    this.line = line;
+    let count = 1;
+    this.starts[0] = 0;
+    for (let at = line.indexOf("|"); at >= 0; at = line.indexOf("|", at + 1)) {
+      if (count <= MAX_FIELDS) this.starts[count] = at + 1;
+      count += 1;
+    }
+    if (count <= MAX_FIELDS) this.starts[count] = line.length + 1;
+    this.count = count;
+    return this;
+  }
+
+  /** Field i's text, or "" past the last field (as `line.split("|")[i] ?? ""`). */
+  at(i: number): string {
+    return i < this.count && i < MAX_FIELDS ? this.line.slice(this.starts[i]!, this.starts[i + 1]! - 1) : "";
+  }
+
+  /** Field i as a plain decimal (see plainDecimal), or -1. */
+  plainNumber(i: number): number {
+    return i < this.count && i < MAX_FIELDS ? plainDecimal(this.line, this.starts[i]!, this.starts[i + 1]! - 1) : -1;
+  }
+}
+
+const FIELDS = new Fields();
+
+function num(fields: Fields, index: number, name: string): number {
+  const plain = fields.plainNumber(index);
+  if (plain >= 0) return plain;
+  const raw = fields.at(index);
+  const value = raw === "" ? Number.NaN : Number(raw);
   if (!Number.isFinite(value)) fail(`${name} (field ${index}) is not a number: '${raw}'`);
   return value;
 }
 
-function optionalNum(fields: readonly string[], index: number, name: string): number | null {
-  return (fields[index] ?? "") === "" ? null : num(fields, index, name);
+function optionalNum(fields: Fields, index: number, name: string): number | null {
+  return fields.at(index) === "" ? null : num(fields, index, name);
 }
 
-function positiveInt(fields: readonly string[], index: number, name: string): number {
+function positiveInt(fields: Fields, index: number, name: string): number {
   const value = num(fields, index, name);
-  if (!Number.isSafeInteger(value) || value <= 0) fail(`${name} (field ${index}) must be a positive integer: '${fields[index]}'`);
+  if (!Number.isSafeInteger(value) || value <= 0) fail(`${name} (field ${index}) must be a positive integer: '${fields.at(index)}'`);
   return value;
 }
 
-function text(fields: readonly string[], index: number, name: string): string {
-  const value = (fields[index] ?? "").trim();
+function text(fields: Fields, index: number, name: string): string {
+  const value = fields.at(index).trim();
   if (value === "") fail(`${name} (field ${index}) is empty`);
   return value;
 }
@@ -89,8 +131,8 @@ const EXPIRATIONS = new Map<string, string>();
 const MAX_EXPIRATIONS = 4096;
 
 /** Keeps the date part only: XTS sends 14:30 (NSE) or 00:00 (BSE) wall-clock IST; a zone shift would move the day. */
-function expiration(fields: readonly string[], index: number): string {
-  const raw = fields[index] ?? "";
+function expiration(fields: Fields, index: number): string {
+  const raw = fields.at(index);
   const seen = EXPIRATIONS.get(raw);
   if (seen !== undefined) return seen;
   const date = readExpiration(raw, index);
@@ -117,9 +159,9 @@ function readExpiration(raw: string, index: number): string {
  * Fields 0–13. Every instrument object is written out as one literal with the same key order,
  * so V8 gives the 150,000 objects of a master a handful of shapes (spreads made this 4× slower).
  */
-function common(fields: readonly string[], segment: XtsSegment, hasMultiplier: boolean): XtsMasterCommon {
+function common(fields: Fields, segment: XtsSegment, hasMultiplier: boolean): XtsMasterCommon {
   const tickSize = num(fields, 11, "TickSize");
-  if (tickSize <= 0) fail(`TickSize (field 11) must be positive: '${fields[11]}'`);
+  if (tickSize <= 0) fail(`TickSize (field 11) must be positive: '${fields.at(11)}'`);
   const freeze = optionalNum(fields, 10, "FreezeQty") ?? 0;
   return {
     ExchangeSegment: segment,
@@ -127,9 +169,9 @@ function common(fields: readonly string[], segment: XtsSegment, hasMultiplier: b
     InstrumentType: num(fields, 2, "InstrumentType"),
     Name: text(fields, 3, "Name"),
     Description: text(fields, 4, "Description"),
-    Series: (fields[5] ?? "").trim(),
-    NameWithSeries: (fields[6] ?? "").trim(),
-    InstrumentID: fields[7] ?? "",
+    Series: fields.at(5).trim(),
+    NameWithSeries: fields.at(6).trim(),
+    InstrumentID: fields.at(7),
     PriceBandHigh: optionalNum(fields, 8, "PriceBand.High"),
     PriceBandLow: optionalNum(fields, 9, "PriceBand.Low"),
     FreezeQty: Math.max(0, Math.trunc(freeze)),
@@ -139,11 +181,11 @@ function common(fields: readonly string[], segment: XtsSegment, hasMultiplier: b
   };
 }
 
-function optionType(fields: readonly string[], index: number): 3 | 4 {
-  const raw = fields[index];
+function optionType(fields: Fields, index: number): 3 | 4 {
+  const raw = fields.at(index);
   if (raw === "3") return 3;
   if (raw === "4") return 4;
-  return fail(`OptionType (field ${index}) must be 3 (CE) or 4 (PE): '${raw ?? ""}'`);
+  return fail(`OptionType (field ${index}) must be 3 (CE) or 4 (PE): '${raw}'`);
 }
 
 /**
@@ -173,7 +215,7 @@ const FUTURE_LAYOUTS: Readonly<Record<number, DerivativeLayout>> = {
 
 function derivative(
   kind: "future" | "spread" | "option",
-  fields: readonly string[],
+  fields: Fields,
   segment: XtsSegment,
   layout: DerivativeLayout,
 ): XtsFutureInstrument | XtsSpreadInstrument | XtsOptionInstrument {
@@ -196,10 +238,10 @@ function derivative(
     TickSize: c.TickSize,
     LotSize: c.LotSize,
     Multiplier: c.Multiplier,
-    UnderlyingInstrumentId: fields[at] ?? "",
-    UnderlyingIndexName: (fields[at + 1] ?? "").trim(),
+    UnderlyingInstrumentId: fields.at(at),
+    UnderlyingIndexName: fields.at(at + 1).trim(),
     ContractExpiration: expiration(fields, at + 2),
-    DisplayName: layout.displayName === undefined ? "" : (fields[layout.displayName] ?? "").trim(),
+    DisplayName: layout.displayName === undefined ? "" : fields.at(layout.displayName).trim(),
     // Futures and spreads carry neither field: null says so and keeps one object shape.
     StrikePrice: isOption ? num(fields, layout.strike!, "StrikePrice") : null,
     OptionType: isOption ? optionType(fields, layout.optionType!) : null,
@@ -216,12 +258,12 @@ const CASH_TYPES = new Set<number>([
   XTS_INSTRUMENT_TYPE.MutualFund,
 ]);
 
-function classify(fields: readonly string[]): XtsInstrument {
-  const segmentName = fields[0] ?? "";
+function classify(fields: Fields): XtsInstrument {
+  const segmentName = fields.at(0);
   if (!isXtsSegment(segmentName)) fail(`unknown exchange segment '${segmentName}'`);
   const segment = segmentName;
   const instrumentType = num(fields, 2, "InstrumentType");
-  const count = fields.length;
+  const count = fields.count;
 
   if (instrumentType === XTS_INSTRUMENT_TYPE.Options) {
     const layout = OPTION_LAYOUTS[count];
@@ -233,19 +275,19 @@ function classify(fields: readonly string[]): XtsInstrument {
     if (layout === undefined) fail(`futures/spread line has ${count} fields; expected 21 (or legacy 16/17)`);
     return derivative(instrumentType === XTS_INSTRUMENT_TYPE.Futures ? "future" : "spread", fields, segment, layout);
   }
-  if (count === 18 && (fields[5] ?? "") === "COMDTY") {
-    return { kind: "spot", ...common(fields, segment, true), DisplayName: (fields[14] ?? "").trim() };
+  if (count === 18 && fields.at(5) === "COMDTY") {
+    return { kind: "spot", ...common(fields, segment, true), DisplayName: fields.at(14).trim() };
   }
   if (CASH_TYPES.has(instrumentType)) {
     if (count !== 22) fail(`cash line (InstrumentType ${instrumentType}) has ${count} fields; expected 22`);
-    return { kind: "cash", ...common(fields, segment, true), DisplayName: (fields[14] ?? "").trim(), ISIN: (fields[15] ?? "").trim() };
+    return { kind: "cash", ...common(fields, segment, true), DisplayName: fields.at(14).trim(), ISIN: fields.at(15).trim() };
   }
   return fail(`unknown InstrumentType ${instrumentType} with ${count} fields`);
 }
 
 /** Parses one master line (without its newline). Never throws: a bad line comes back as an issue. */
 export function parseMasterLine(line: string, lineNumber: number): ParsedLine {
-  const fields = line.split("|");
+  const fields = FIELDS.read(line);
   try {
     return { ok: true, instrument: classify(fields), lineNumber };
   } catch (error) {
@@ -253,7 +295,7 @@ export function parseMasterLine(line: string, lineNumber: number): ParsedLine {
     return {
       ok: false,
       issue: {
-        segment: fields.length > 1 && fields[0] !== "" ? fields[0]!.slice(0, 16) : "?",
+        segment: fields.count > 1 && fields.at(0) !== "" ? fields.at(0).slice(0, 16) : "?",
         lineNumber,
         reason: error.message,
         line: line.length > 300 ? `${line.slice(0, 300)}…` : line,
