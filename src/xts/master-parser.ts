@@ -75,6 +75,10 @@ class Fields {
     return this;
   }
 
+  release(): void {
+    this.line = "";
+  }
+
   /** Field i's text, or "" past the last field (as `line.split("|")[i] ?? ""`). */
   at(i: number): string {
     return i < this.count && i < MAX_FIELDS ? this.line.slice(this.starts[i]!, this.starts[i + 1]! - 1) : "";
@@ -301,6 +305,9 @@ export function parseMasterLine(line: string, lineNumber: number): ParsedLine {
         line: line.length > 300 ? `${line.slice(0, 300)}…` : line,
       },
     };
+  } finally {
+    // The line is a view of its whole download chunk: not kept past its own parse.
+    fields.release();
   }
 }
 
