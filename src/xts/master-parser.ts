@@ -84,6 +84,11 @@ class Fields {
     return i < this.count && i < MAX_FIELDS ? this.line.slice(this.starts[i]!, this.starts[i + 1]! - 1) : "";
   }
 
+  /** True when field i is empty or past the last field (its text is not cut out to tell). */
+  isEmpty(i: number): boolean {
+    return i >= this.count || i >= MAX_FIELDS || this.starts[i + 1]! - 1 === this.starts[i]!;
+  }
+
   /** Field i as a plain decimal (see plainDecimal), or -1. */
   plainNumber(i: number): number {
     return i < this.count && i < MAX_FIELDS ? plainDecimal(this.line, this.starts[i]!, this.starts[i + 1]! - 1) : -1;
@@ -102,7 +107,7 @@ function num(fields: Fields, index: number, name: string): number {
 }
 
 function optionalNum(fields: Fields, index: number, name: string): number | null {
-  return fields.at(index) === "" ? null : num(fields, index, name);
+  return fields.isEmpty(index) ? null : num(fields, index, name);
 }
 
 function positiveInt(fields: Fields, index: number, name: string): number {
@@ -141,7 +146,8 @@ function expiration(fields: Fields, index: number): string {
   if (seen !== undefined) return seen;
   const date = readExpiration(raw, index);
   if (EXPIRATIONS.size >= MAX_EXPIRATIONS) EXPIRATIONS.clear();
-  // Keyed by a copy: the field is a view of its line's whole chunk, which the map would keep alive.
+  // Keyed by a copy (instruments' detachedText, which this layer may not import): the field is a
+  // view of its line's whole chunk, which the map would keep alive.
   EXPIRATIONS.set(` ${raw}`.slice(1), date);
   return date;
 }
