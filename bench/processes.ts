@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 
 /** A process a benchmark or the load script started, and when it ended. */
@@ -79,5 +80,28 @@ export async function stopProcess(started: { readonly child: ChildProcess; reado
   if (!stopped) {
     started.child.kill("SIGKILL");
     await started.exited;
+  }
+}
+
+/** The JAINAM_* settings `xtsbridge sandbox` prints once it listens (a gateway's environment), or undefined before. */
+export function sandboxSettings(output: string): Record<string, string> | undefined {
+  if (!output.includes("Stop with Ctrl+C.")) return undefined;
+  return Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
+}
+
+/** The API's base URL and first-run API key `xtsbridge serve` prints, or undefined until both are out. */
+export function servingAt(output: string): { readonly url: string; readonly apikey: string } | undefined {
+  const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
+  const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
+  return url === undefined || apikey === undefined ? undefined : { url, apikey };
+}
+
+/** A field of /proc/PID/status in kB (VmRSS: resident now; VmHWM: the peak), or null off Linux or once the process is gone. */
+export function procStatusKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match === null ? null : Number(match[1]);
+  } catch {
+    return null;
   }
 }

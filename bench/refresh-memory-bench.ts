@@ -1,7 +1,6 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveFlags, startNode, stopProcess, type Started } from "./processes.js";
+import { procStatusKb, sandboxSettings, serveFlags, servingAt, startNode, stopProcess, type Started } from "./processes.js";
 import { fmt, report, type BenchResult } from "./stats.js";
 
 const BIN = fileURLToPath(new URL("../../bin/xtsbridge.js", import.meta.url));
@@ -15,11 +14,11 @@ const SAMPLE_MS = 3;
  */
 const QUIET_MS = 12_000;
 
-/** The process's resident set in MB, from /proc (Linux). */
+/** The process's resident set in MB (Linux). */
 function rssMb(pid: number): number {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
-  if (kb === undefined) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(kb) / 1024;
+  const kb = procStatusKb(pid, "VmRSS");
+  if (kb === null) throw new Error(`no VmRSS for pid ${pid} (this benchmark reads /proc: Linux only)`);
+  return kb / 1024;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,20 +34,14 @@ const median = (values: readonly number[]): number => [...values].sort((a, b) =>
 export async function refreshMemoryBench(dir: string): Promise<BenchResult> {
   const started: Started<unknown>[] = [];
   try {
-    const sandbox = await startNode({ argv: [BIN, "sandbox", "--port", "0", "--instruments", String(INSTRUMENTS), "--reference-date", "2026-11-25"], env: {} }, (output) =>
-      output.includes("Stop with Ctrl+C.") ? Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!])) : undefined,
-    );
+    const sandbox = await startNode({ argv: [BIN, "sandbox", "--port", "0", "--instruments", String(INSTRUMENTS), "--reference-date", "2026-11-25"], env: {} }, sandboxSettings);
     started.push(sandbox);
     const gateway = await startNode(
       {
         argv: [...serveFlags(undefined), BIN, "serve"],
         env: { ...sandbox.found, MALLOC_MMAP_THRESHOLD_: "131072", HOST: "127.0.0.1", PORT: "0", DATABASE_URL: `sqlite:${join(dir, "refresh-memory.db")}`, LOG_LEVEL: "warn" },
       },
-      (output) => {
-        const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
-        const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
-        return url === undefined || apikey === undefined ? undefined : { url, apikey };
-      },
+      servingAt,
     );
     started.push(gateway);
     const pid = gateway.child.pid!;

@@ -4,7 +4,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Pool } from "undici";
-import { serveFlags, startNode, stopProcess, type Started } from "./processes.js";
+import { sandboxSettings, serveFlags, servingAt, startNode, stopProcess, type Started } from "./processes.js";
 import { fmt, report, summary, type BenchResult } from "./stats.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -130,9 +130,7 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
   const dir = mkdtempSync(join(tmpdir(), "xtsbridge-throughput-"));
   const running: Started<unknown>[] = [];
   try {
-    const sandbox = await startNode({ argv: [BIN, "sandbox", "--port", "0", "--instruments", "150000"], env: {}, cwd: ROOT, ...(loadCpu === undefined ? {} : { cpus: loadCpu }) }, (output) =>
-      output.includes("Stop with Ctrl+C.") ? Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!])) : undefined,
-    );
+    const sandbox = await startNode({ argv: [BIN, "sandbox", "--port", "0", "--instruments", "150000"], env: {}, cwd: ROOT, ...(loadCpu === undefined ? {} : { cpus: loadCpu }) }, sandboxSettings);
     running.push(sandbox);
     const xts = sandbox.found["JAINAM_SERVER"];
     if (xts === undefined) throw new Error("the sandbox did not print JAINAM_SERVER");
@@ -157,11 +155,7 @@ export async function throughputBench(seconds = Number(process.env["BENCH_SECOND
         cwd: ROOT,
         ...(serverCpu === undefined ? {} : { cpus: serverCpu }),
       },
-      (output) => {
-        const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
-        const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
-        return url === undefined || apikey === undefined ? undefined : { url, apikey };
-      },
+      servingAt,
     );
     running.push(server);
     // The request log goes to stdout; read it so the pipe never fills.

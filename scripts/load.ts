@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { serveFlags, startNode, stopProcess, type Started } from "../bench/processes.js";
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { procStatusKb, sandboxSettings, serveFlags, servingAt, startNode, stopProcess, type Started } from "../bench/processes.js";
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -98,15 +98,6 @@ function gcEvent(line: string, at: number): GcEvent | undefined {
   return { at, kind, ms: Math.max(Number(m[3]), Number(m[4] ?? 0)), isolate: m[1]! };
 }
 
-function rssKb(pid: number, field: "VmRSS" | "VmHWM"): number | null {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return match === null ? null : Number(match[1]);
-  } catch {
-    return null;
-  }
-}
-
 const mb = (kb: number | null): string => (kb === null ? "n/a" : `${(kb / 1024).toFixed(1)} MB`);
 
 type Child = Started<unknown>;
@@ -120,10 +111,7 @@ function startCli<T>(command: readonly string[], env: Record<string, string>, re
 }
 
 async function startSandbox(): Promise<Child & { env: Record<string, string> }> {
-  const sandbox = await startCli(["sandbox", "--port", "0", "--instruments", String(INSTRUMENTS)], {}, (output) => {
-    if (!output.includes("Stop with Ctrl+C.")) return undefined;
-    return Object.fromEntries([...output.matchAll(/^(?:export )?(JAINAM_[A-Z_]+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-  });
+  const sandbox = await startCli(["sandbox", "--port", "0", "--instruments", String(INSTRUMENTS)], {}, sandboxSettings);
   return { ...sandbox, env: sandbox.found };
 }
 
@@ -147,11 +135,10 @@ async function startServer(dbDir: string, jainam: Record<string, string>): Promi
       API_RATE_LIMIT: "100000",
     },
     (output) => {
-      const url = /serving the OpenAlgo API at (http:\/\/\S+)\/api\/v1/.exec(output)?.[1];
-      const apikey = /Your API key \(shown once; only its hash is stored\): ([0-9a-f]{64})/.exec(output)?.[1];
+      const serving = servingAt(output);
       // The first collection printed is the request thread's (the refresh worker starts later).
       const mainIsolate = /^\[\d+:(0x[0-9a-f]+)\][^\n]*?ms: (?:Scavenge|Mark-Compact)/m.exec(output)?.[1];
-      return url === undefined || apikey === undefined ? undefined : { url, apikey, mainIsolate };
+      return serving === undefined ? undefined : { ...serving, mainIsolate };
     },
   );
   // Drain the pipes from here on, so a chatty server never blocks on a full pipe; keep the GC trace.
@@ -262,7 +249,7 @@ async function main(): Promise<void> {
     const stocks = found.filter((r) => r.instrumenttype === "EQ").slice(0, 50);
     if (stocks.length === 0) throw new Error("no NSE equities found through /search");
 
-    const rssBefore = rssKb(pid, "VmRSS");
+    const rssBefore = procStatusKb(pid, "VmRSS");
     const samples: Sample[] = [];
     const endpoints: Endpoint[] = ["placeorder", "symbol", "orderbook"];
     const inflight = new Set<Promise<void>>();
@@ -305,7 +292,7 @@ async function main(): Promise<void> {
       }
       if (elapsed - rssSampledAt >= 1000) {
         rssSampledAt = elapsed;
-        rssPeakDuring = Math.max(rssPeakDuring, rssKb(pid, "VmRSS") ?? 0);
+        rssPeakDuring = Math.max(rssPeakDuring, procStatusKb(pid, "VmRSS") ?? 0);
       }
       await new Promise((r) => setTimeout(r, 5));
     }
@@ -314,8 +301,8 @@ async function main(): Promise<void> {
     while (inflight.size > 0 && performance.now() < drainDeadline) await Promise.race([...inflight, new Promise((r) => setTimeout(r, 100).unref())]);
     if (refreshPromise !== null) await Promise.race([refreshPromise, new Promise((r) => setTimeout(r, DRAIN_DEADLINE_MS).unref())]);
     const seconds = (performance.now() - started) / 1000;
-    const rssAfter = rssKb(pid, "VmRSS");
-    const rssPeak = rssKb(pid, "VmHWM");
+    const rssAfter = procStatusKb(pid, "VmRSS");
+    const rssPeak = procStatusKb(pid, "VmHWM");
 
     console.log(`\n${samples.length} requests answered in ${seconds.toFixed(1)} s (${(samples.length / seconds).toFixed(1)} req/s); ${inflight.size} still open at the end; ${capped} not sent (concurrency cap)`);
     console.log(summarise(samples, seconds, endpoints));
@@ -340,7 +327,7 @@ async function main(): Promise<void> {
     console.log(`load average at the end: ${load()}`);
     if (args["trace-gc"] === true) console.log(gcSummary(server.gcs.filter((g) => g.at >= started), r, server.mainIsolate));
     console.log(`\nserver RSS: before ${mb(rssBefore)}, after ${mb(rssAfter)}, highest sampled during ${mb(rssPeakDuring)}, peak since start (VmHWM) ${mb(rssPeak)}`);
-    if (sandbox !== null) console.log(`sandbox RSS at the end: ${mb(rssKb(sandbox.child.pid!, "VmRSS"))} (not part of the server's)`);
+    if (sandbox !== null) console.log(`sandbox RSS at the end: ${mb(procStatusKb(sandbox.child.pid!, "VmRSS"))} (not part of the server's)`);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
