@@ -27,6 +27,34 @@ describe("SQLite contract replace (table rebuilt and swapped in one transaction)
     }
   };
 
+  it("makes a new database with 16 KiB pages and opens one made with 4 KiB pages as it is, rows intact", async () => {
+    const fresh = dir.file("fresh.db");
+    const store = openSqliteStore(fresh);
+    await store.replaceBroker("jainam_prop", [row("jainam_prop", 1)]);
+    await store.close();
+    const old = dir.file("old.db");
+    const made = new Database(old);
+    made.pragma("journal_mode = WAL");
+    made.close();
+    const reopened = openSqliteStore(old);
+    try {
+      await reopened.replaceBroker("jainam_prop", [row("jainam_prop", 1), row("jainam_prop", 2)]);
+      expect((await reopened.loadBroker("jainam_prop")).map((r) => r.symbol)).toEqual(["S1", "S2"]);
+    } finally {
+      await reopened.close();
+    }
+    const pageSize = (path: string): unknown => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.pragma("page_size", { simple: true });
+      } finally {
+        db.close();
+      }
+    };
+    expect(pageSize(fresh)).toBe(16_384);
+    expect(pageSize(old)).toBe(4_096);
+  });
+
   it("keeps every column, type, default and index (unique ones unique), other brokers' rows, and refuses a duplicate as before", async () => {
     const path = dir.file("replace.db");
     const store = openSqliteStore(path);
