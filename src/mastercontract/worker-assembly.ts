@@ -55,7 +55,11 @@ const WORKER_YOUNG_GENERATION_MB = 6;
  */
 const WORKER_OLD_GENERATION_MB = 256;
 
-/** A compiled worker of this folder: beside this module, or in dist/ when this module runs as TypeScript source (the test runner). */
+/**
+ * A compiled worker beside this module: tsc's in dist/mastercontract/, or the bundled one in
+ * dist/bundle/ when this module runs inside the bundle (scripts/bundle.mjs); tsc's in dist/ when
+ * this module runs as TypeScript source (the test runner).
+ */
 export function workerUrl(file: string): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL(`../../dist/mastercontract/${file}`, here) : new URL(`./${file}`, here);

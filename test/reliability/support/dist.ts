@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
 export const BIN = join(ROOT, "bin", "xtsbridge.js");
 const DIST_MAIN = join(ROOT, "dist", "cli", "main.js");
+/** What bin/xtsbridge.js runs: tsc's output bundled by scripts/bundle.mjs, the build's second step. */
+const BUNDLE = join(ROOT, "dist", "bundle", "cli.js");
 const BUILD_INFO = join(ROOT, "dist", ".tsbuildinfo");
 // Two test files may need dist/ at once; mkdir is atomic, so the directory is the lock.
 const LOCK = join(ROOT, "dist", ".reliability-build.lock");
@@ -22,9 +24,11 @@ function newestSource(dir: string): number {
 }
 
 function builtAt(): number {
-  if (!existsSync(DIST_MAIN)) return 0;
+  if (!existsSync(DIST_MAIN) || !existsSync(BUNDLE)) return 0;
   // tsc -b style incremental builds rewrite only changed outputs; the build info is rewritten on every build.
-  return existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : statSync(DIST_MAIN).mtimeMs;
+  const compiled = existsSync(BUILD_INFO) ? statSync(BUILD_INFO).mtimeMs : statSync(DIST_MAIN).mtimeMs;
+  // A tsc run without the bundle step leaves the bundle older than what it bundles.
+  return Math.min(compiled, statSync(BUNDLE).mtimeMs);
 }
 
 const isFresh = (): boolean => builtAt() >= newestSource(join(ROOT, "src"));
@@ -56,6 +60,8 @@ export async function ensureDist(deadlineMs = 120_000): Promise<void> {
       // An incremental build with nothing to emit may leave the build info as it was: mark it current.
       const now = new Date();
       if (existsSync(BUILD_INFO)) utimesSync(BUILD_INFO, now, now);
+      const bundled = spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, encoding: "utf8", timeout: deadlineMs });
+      if (bundled.status !== 0 || !existsSync(BUNDLE)) throw new Error(`bundling dist/ failed:\n${bundled.stdout}\n${bundled.stderr}`);
       return;
     } finally {
       if (locked) rmSync(LOCK, { recursive: true, force: true });
