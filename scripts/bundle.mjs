@@ -1,7 +1,8 @@
 // Part of `npm run build`, after tsc: the CLI (dist/cli/main.js and everything it imports, the
 // packages too) as one module, dist/bundle/cli.js, which bin/xtsbridge.js runs. Resolving and
-// compiling ~1,000 files was most of a start-up: serving a stored contract took a median 598 ms
-// from the files and 445 ms from the bundle (docs/benchmarks.md, issue 17, ninth session).
+// compiling ~1,000 files was most of a start-up: a replica serving a stored contract was up in
+// 537-649 ms from the files and 356-444 ms from the bundle, six alternating starts each
+// (docs/benchmarks.md, issue 17, ninth session).
 // The two worker threads are bundled the same way, beside it (workerUrl() finds them there),
 // sharing chunks with it.
 import { build } from "esbuild";
