@@ -4,7 +4,7 @@ import { StoreError } from "../errors.js";
 import { postableColumns } from "../resolver/contract-columns.js";
 import { redactDatabaseUrl } from "../store/database-url.js";
 import { openStore } from "../store/open-store.js";
-import type { SymbolStore } from "../store/symbol-store.js";
+import type { SqlStore } from "../store/sql-store.js";
 import { InlineAssembly } from "./contract-assembly.js";
 import { replyOfError, type AssemblyReply, type AssemblyRequest, type AssemblyWorkerData, type PostedStoredContract } from "./worker-assembly.js";
 
@@ -25,9 +25,10 @@ try {
   // Not allowed here (some containers): the refresh runs at normal priority.
 }
 
-let store: SymbolStore | undefined;
+let store: SqlStore | undefined;
 let assembly: InlineAssembly | undefined;
-const opened = openStore(databaseUrl).then(
+// The contract's commit leaves its WAL to be checkpointed after the reply (below), off the refresh's critical path.
+const opened = openStore(databaseUrl, { deferCheckpoints: true }).then(
   (s) => {
     store = s;
     assembly = new InlineAssembly(s, broker);
@@ -60,6 +61,11 @@ async function handle(request: AssemblyRequest): Promise<void> {
         const stored = await a.store(request.status);
         const { posted, transfer } = postableColumns(stored.columns);
         port!.postMessage({ id: request.id, ok: true, value: { ...stored, columns: posted } satisfies PostedStoredContract } satisfies AssemblyReply, transfer);
+        // The new contract is committed and its index on its way; the database file catches up
+        // with the WAL now, on this thread, while the request thread swaps the index in. The reply
+        // is sent: a checkpoint that fails loses nothing (the WAL holds the commit; the next
+        // connection to commit or close finishes it) and must not answer the request twice.
+        await store!.checkpoint().catch(() => undefined);
         return;
       }
       case "close":

@@ -14,11 +14,12 @@ export async function openPostgresStore(url: string, applicationName?: string): 
   return new SqlStore(await PgDialect.open(url, applicationName));
 }
 
-export async function openStore(databaseUrl: string): Promise<SqlStore> {
+/** `sqlite` applies to a SQLite URL only. */
+export async function openStore(databaseUrl: string, sqlite: SqliteOptions = {}): Promise<SqlStore> {
   const target = parseDatabaseUrl(databaseUrl);
   switch (target.dialect) {
     case "sqlite":
-      return openSqliteStore(target.path);
+      return openSqliteStore(target.path, sqlite);
     case "postgres":
       return openPostgresStore(target.url);
     default: {

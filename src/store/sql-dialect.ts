@@ -71,5 +71,7 @@ export interface SqlDialect {
   tryRefreshLock(key: string): Promise<RefreshLock | null>;
   /** Calls `handler` with each payload other processes NOTIFY on `channel`, where the engine can. */
   readonly listen?: (channel: string, handler: (payload: string) => void) => Promise<() => Promise<void>>;
+  /** Writes what a write-ahead log holds into the database file, where the engine leaves that to its owner (SQLite's `deferCheckpoints`). */
+  checkpoint?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -384,6 +384,11 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     return this.paper.savePaperOrder(broker, orderid, placedAt, record);
   }
 
+  /** The dialect's checkpoint (see `SqliteOptions.deferCheckpoints`); nothing to do on PostgreSQL. */
+  async checkpoint(): Promise<void> {
+    await this.sql.checkpoint?.();
+  }
+
   close(): Promise<void> {
     return this.sql.close();
   }

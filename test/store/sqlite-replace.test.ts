@@ -1,3 +1,4 @@
+import { copyFileSync, existsSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { openSqliteStore } from "../../src/store/open-store.js";
@@ -98,6 +99,42 @@ describe("SQLite contract replace (table rebuilt and swapped in one transaction)
     } finally {
       await store.close();
       dir.remove();
+    }
+  });
+  it("with checkpoints deferred, a committed contract is in the WAL, survives a kill there, and checkpoint() writes it into the file", async () => {
+    const path = dir.file("deferred.db");
+    // wal_autocheckpoint = 1 would checkpoint every commit: the deferral must win over it.
+    const store = openSqliteStore(path, { deferCheckpoints: true, pragmas: ["wal_autocheckpoint = 1"] });
+    const rows = Array.from({ length: 3_000 }, (_, i) => row("jainam_prop", i));
+    const fileAlone = (name: string): number => {
+      // The database file without its WAL: what the file itself holds.
+      copyFileSync(path, dir.file(name));
+      const db = new Database(dir.file(name), { readonly: true });
+      try {
+        return (db.prepare("SELECT COUNT(*) AS n FROM symbol_token").get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    try {
+      await store.replaceBroker("jainam_prop", rows, { status: "success", message: "deferred", owner: null });
+      expect(fileAlone("before.db")).toBe(0);
+      // What a process killed now leaves: the file and its WAL. Opened, it holds the new contract.
+      copyFileSync(path, dir.file("killed.db"));
+      copyFileSync(`${path}-wal`, dir.file("killed.db-wal"));
+      const killed = openSqliteStore(dir.file("killed.db"));
+      try {
+        expect((await killed.loadBroker("jainam_prop")).length).toBe(3_000);
+        expect((await killed.getStatus("jainam_prop")).message).toBe("deferred");
+      } finally {
+        await killed.close();
+      }
+      expect((await store.loadBroker("jainam_prop")).length).toBe(3_000);
+      await store.checkpoint();
+      expect(existsSync(`${path}-wal`)).toBe(true);
+      expect(fileAlone("after.db")).toBe(3_000);
+    } finally {
+      await store.close();
     }
   });
 });
