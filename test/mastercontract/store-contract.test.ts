@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { diffContract, MAX_CHANGED_SHARE, storeContract } from "../../src/mastercontract/store-contract.js";
+import { diffContract, MAX_CHANGED_SHARE, sampledChangeShare, storeContract } from "../../src/mastercontract/store-contract.js";
 import { columnsOfRows } from "../../src/resolver/columns-writer.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snapshot.js";
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
@@ -59,6 +59,19 @@ describe("the difference between a stored contract and a new one", () => {
     const none = SymbolIndex.build([]);
     expect(diffContract(previous, none, 99)).toBeNull();
     expect(diffContract(previous, none, 100)?.removed).toHaveLength(100);
+  });
+
+  it("samples the share of new rows that are missing or changed, to write a new day whole without diffing it", () => {
+    expect(sampledChangeShare(previous, SymbolIndex.build(contract(100)))).toBe(0);
+    // Every band moves except the rows with none (one in seven).
+    expect(sampledChangeShare(previous, SymbolIndex.build(contract(100, 2)))).toBeCloseTo(85 / 100, 5);
+    const tenRenamed = contract(100).map((r, i) => (i % 10 === 3 ? { ...r, symbol: `${r.symbol}X` } : r));
+    expect(sampledChangeShare(previous, SymbolIndex.build(tenRenamed))).toBeCloseTo(0.1, 5);
+    expect(sampledChangeShare(previous, SymbolIndex.build([]))).toBe(0);
+    // A large contract is sampled, not walked: 1,024 evenly spaced rows stand for 20,000.
+    const big = SymbolIndex.build(contract(20_000));
+    const half = contract(20_000).map((r, i) => (i % 2 === 0 ? { ...r, upper_circuit: -1 } : r));
+    expect(sampledChangeShare(big, SymbolIndex.build(half))).toBeCloseTo(0.5, 1);
   });
 
   it("lists the new contract as the table will hold it: staying rows in their stored order, then the new ones", () => {
