@@ -3,7 +3,7 @@ import { CODES, RECORD, reorderColumns, type ContractColumns } from "../resolver
 import { decodeSnapshot, encodeSnapshot, SnapshotError } from "../resolver/contract-snapshot.js";
 import { SymbolIndex } from "../resolver/symbol-index.js";
 import type { StatusUpdate } from "../store/status-types.js";
-import { snapshotDigest, type ReplaceResult, type SymbolKey, type SymbolStore } from "../store/symbol-store.js";
+import { type ReplaceResult, type SymbolKey, type SymbolStore } from "../store/symbol-store.js";
 import type { SymbolRow } from "../store/types.js";
 
 /**
@@ -178,7 +178,7 @@ export async function storeContract(store: SymbolStore, broker: string, contract
   const indexMs = performance.now() - indexStarted;
   if (small) {
     const { removed, added, updated } = diff;
-    const result = await store.updateBroker(broker, { baseDigest: snapshotDigest(stored!.bytes), removed, added, updated }, status, snapshot);
+    const result = await store.updateBroker(broker, { base: stored!.bytes, removed, added, updated }, status, snapshot);
     if (result !== null) return { contractVersion: result.contractVersion, columns, indexMs, storeMs: performance.now() - started - indexMs, written: "changes", ...counts(result) };
   }
   // Whole, in the order of the columns, so the index and the table still agree.
@@ -211,8 +211,7 @@ function counts({ deleted, inserted, updated }: ReplaceResult): Pick<StoredContr
  * The stored contract's index and the snapshot bytes it was decoded from, or null when there is no
  * snapshot or it is damaged (the whole replace then writes a good one). Read from the database,
  * the bytes are a buffer of their own and the index's columns views of it (decodeSnapshot), so
- * keeping them costs nothing; their digest is taken only when the change is small enough to write
- * as changes (a new day's contract, written whole, needs none: ~12 ms of SHA-256 saved).
+ * keeping them costs nothing; `updateBroker` compares them with the stored ones before it writes.
  */
 async function storedIndex(store: SymbolStore, broker: string): Promise<{ index: SymbolIndex; bytes: Uint8Array } | null> {
   const base = await store.loadSnapshot(broker);

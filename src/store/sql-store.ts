@@ -6,7 +6,7 @@ import type { SqlDialect, SqlRunner, SqlTransaction } from "./sql-dialect.js";
 import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
-import { snapshotDigester, type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceEnding, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
+import { type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceEnding, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
 import { SYMBOL_COLUMNS, type RowSource, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -176,14 +176,20 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
       return await this.sql.transaction(async (tx) => {
         // The difference holds only against the rows it was computed from: the snapshot is always
         // of the rows the table holds, so the same bytes mean the same rows.
-        // Part by part, so the check never holds the whole snapshot in memory.
+        // Compared byte for byte with the base, part by part, so the check never holds a second
+        // copy of the whole snapshot (it used to hash both: ~25 ms of SHA-256 for 19 MB).
         const parts = await tx.all<{ part: number }>("SELECT part FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
-        const digest = snapshotDigester();
+        const base = changes.base;
+        let at = 0;
+        let same = parts.length > 0;
         for (const { part } of parts) {
+          if (!same) break;
           const [stored] = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? AND part = ?", [broker, part]);
-          digest.update(stored!.bytes);
+          const bytes = stored!.bytes;
+          same = at + bytes.byteLength <= base.byteLength && Buffer.compare(bytes, base.subarray(at, at + bytes.byteLength)) === 0;
+          at += bytes.byteLength;
         }
-        if (parts.length === 0 || digest.digest() !== changes.baseDigest) return null;
+        if (!same || at !== base.byteLength) return null;
         let deleted = 0;
         for (let start = 0; start < changes.removed.length; start += DELETE_BATCH) {
           const keys = changes.removed.slice(start, start + DELETE_BATCH);

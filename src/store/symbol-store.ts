@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import type { PaperStore } from "./paper-store.js";
 import type { ApiKeyStore } from "./api-key-types.js";
 import type { CandleStore } from "./candle-store.js";
@@ -13,19 +12,6 @@ export interface ReplaceResult {
   readonly contractVersion: number;
 }
 
-/** What identifies a stored snapshot's bytes for `updateBroker`: a SHA-256 fed part by part. */
-export function snapshotDigester(): { update(bytes: Uint8Array): void; digest(): string } {
-  const hash = createHash("sha256");
-  return { update: (bytes) => void hash.update(bytes), digest: () => hash.digest("hex") };
-}
-
-/** `snapshotDigester` over one whole snapshot. */
-export function snapshotDigest(bytes: Uint8Array): string {
-  const digester = snapshotDigester();
-  digester.update(bytes);
-  return digester.digest();
-}
-
 /** A row's unique name within a broker's contract. */
 export interface SymbolKey {
   readonly exchange: string;
@@ -37,8 +23,8 @@ export interface SymbolKey {
  * snapshot the difference was computed against.
  */
 export interface ContractChanges {
-  /** `snapshotDigest` of the stored snapshot's bytes as `loadSnapshot` returned them. */
-  readonly baseDigest: string;
+  /** The stored snapshot's bytes as `loadSnapshot` returned them: what the difference was computed against. */
+  readonly base: Uint8Array;
   /** Rows to delete: gone, or changed in a column an index covers. */
   readonly removed: readonly SymbolKey[];
   /** Rows to insert: new, or the new values of those changed in an indexed column. */
@@ -85,7 +71,7 @@ export interface SymbolStore {
    * The same outcome as `replaceBroker` with the whole new contract, writing only `changes`: the
    * removed rows deleted, the updated ones updated and the added ones inserted, with `status` and
    * the new `snapshot`, in ONE transaction. Writes nothing and returns null when the stored
-   * snapshot is no longer the one `changes.baseDigest` was taken of (another replace committed
+   * snapshot is no longer `changes.base` (another replace committed
    * since it was read) or a row to change is missing: the caller replaces whole. `snapshot`
    * "unchanged" (nothing to write: the stored snapshot is of the same rows) keeps the stored one,
    * moved to the new contract version.

@@ -5,7 +5,7 @@ import { columnsOfRows } from "../../src/resolver/columns-writer.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/resolver/contract-snapshot.js";
 import { SymbolIndex } from "../../src/resolver/symbol-index.js";
 import type { StatusUpdate } from "../../src/store/status-types.js";
-import { snapshotDigest, type GatewayStore } from "../../src/store/symbol-store.js";
+import type { GatewayStore } from "../../src/store/symbol-store.js";
 import { UNINDEXED_COLUMNS, type SymbolRow } from "../../src/store/types.js";
 import { BACKENDS } from "../support/backends.js";
 
@@ -233,10 +233,32 @@ for (const backend of BACKENDS) {
       const base = (await store.loadSnapshot(BROKER))!;
       // Another process replaces the contract between the read and the write.
       await storeContract(store, BROKER, contract(300), status("someone else"));
-      const stale = await store.updateBroker(BROKER, { baseDigest: snapshotDigest(base.bytes), removed: [], added: [], updated: [] }, status("stale"), base.bytes);
+      const stale = await store.updateBroker(BROKER, { base: base.bytes, removed: [], added: [], updated: [] }, status("stale"), base.bytes);
       expect(stale).toBeNull();
       expect((await store.getStatus(BROKER)).message).toBe("someone else");
       expect(await stored(store)).toEqual(sorted(contract(300)));
+    });
+
+    it("the base must be the stored snapshot byte for byte, in every part: one byte off in the last, or a base cut short or run long, writes nothing", async () => {
+      // ~2.6 MB of snapshot: three parts of SNAPSHOT_PART_BYTES.
+      const rows = contract(20_000);
+      await storeContract(store, BROKER, rows, status("today"));
+      const base = (await store.loadSnapshot(BROKER))!.bytes;
+      expect(base.byteLength).toBeGreaterThan(2 * 1024 * 1024);
+      const revised = rows.map((r, i) => (i === 19_999 ? { ...r, upper_circuit: 7 } : r));
+      const change = (b: Uint8Array) => store.updateBroker(BROKER, { base: b, removed: [], added: [], updated: [revised[19_999]!] }, status("revised"), encodeSnapshot(columnsOfRows(BROKER, revised)));
+      const flipped = Uint8Array.from(base);
+      flipped[flipped.length - 3]! ^= 1;
+      expect(await change(flipped)).toBeNull();
+      expect(await change(base.subarray(0, base.byteLength - 1))).toBeNull();
+      const longer = new Uint8Array(base.byteLength + 1);
+      longer.set(base);
+      expect(await change(longer)).toBeNull();
+      expect((await store.getStatus(BROKER)).message).toBe("today");
+      // A copy of the same bytes is the same base.
+      expect(await change(Uint8Array.from(base))).not.toBeNull();
+      expect((await store.getStatus(BROKER)).message).toBe("revised");
+      expect(await store.findBySymbol(BROKER, "NFO", revised[19_999]!.symbol)).toMatchObject({ upper_circuit: 7 });
     });
 
     it("a change naming a row the table lacks is undone whole (nothing deleted, nothing updated)", async () => {
@@ -246,7 +268,7 @@ for (const backend of BACKENDS) {
       const next = contract(400, 5);
       const result = await store.updateBroker(
         BROKER,
-        { baseDigest: snapshotDigest(base.bytes), removed: [{ exchange: "NFO", symbol: rows[0]!.symbol }, { exchange: "NFO", symbol: "NOSUCHROW" }], added: [], updated: next.slice(1) },
+        { base: base.bytes, removed: [{ exchange: "NFO", symbol: rows[0]!.symbol }, { exchange: "NFO", symbol: "NOSUCHROW" }], added: [], updated: next.slice(1) },
         status("bad"),
         encodeSnapshot(columnsOfRows(BROKER, next.slice(1))),
       );
