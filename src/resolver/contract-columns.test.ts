@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { sampleContractRows } from "../../test/support/samples.js";
 import { SYMBOL_COLUMNS, UNINDEXED_COLUMNS, type SymbolRow } from "../store/types.js";
 import { BLOCK_ROWS, ColumnsWriter, columnsOfArrays, columnsOfRows } from "./columns-writer.js";
-import { postableColumns, receivedColumns, rowAt, type ColumnRows, type PostedColumns } from "./contract-columns.js";
+import { postableColumns, receivedColumns, reorderColumns, rowAt, type ColumnRows, type PostedColumns } from "./contract-columns.js";
 import { SymbolIndex } from "./symbol-index.js";
 
 const base: SymbolRow = {
@@ -120,6 +120,34 @@ describe("the columnar contract index", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("reordered, answers every lookup as an index built from the rows in the new order: the later of a repeated token wins", () => {
+    const row = fc.record({
+      symbol: fc.stringMatching(/^[A-Z0-9&-]{1,12}$/),
+      exchange: fc.constantFrom("NSE", "BSE", "NFO", "MCX"),
+      // Few tokens, so that they repeat within an exchange.
+      token: fc.integer({ min: 1, max: 40 }),
+      lower: fc.option(fc.double({ min: 0, max: 1e5, noNaN: true })),
+    });
+    fc.assert(
+      fc.property(fc.uniqueArray(row, { maxLength: 300, selector: (r) => `${r.exchange}|${r.symbol}` }), fc.array(fc.double({ noNaN: true }), { minLength: 300, maxLength: 300 }), (specs, keys) => {
+        const rows = specs.map((s) => ({ ...base, symbol: s.symbol, brsymbol: s.symbol.toLowerCase(), exchange: s.exchange, token: s.token, lower_circuit: s.lower }));
+        const order = Int32Array.from(rows.map((_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b));
+        const reordered = SymbolIndex.fromColumns(reorderColumns(columnsOfRows("b", rows), order));
+        const rebuilt = SymbolIndex.build(Array.from(order, (i) => rows[i]!));
+        expect(reordered.allRows()).toEqual(rebuilt.allRows());
+        for (const r of rows) {
+          expect(reordered.findSymbol(r.symbol, r.exchange)).toBe(rebuilt.findSymbol(r.symbol, r.exchange));
+          expect(reordered.getByToken(r.token, r.exchange)).toEqual(rebuilt.getByToken(r.token, r.exchange));
+        }
+        expect(reordered.findSymbol("NOSUCH-SYMBOL", "NSE")).toBe(-1);
+      }),
+      { numRuns: 200 },
+    );
+    const columns = columnsOfRows("b", [base, { ...base, symbol: "INFY", token: 1594 }]);
+    expect(() => reorderColumns(columns, Int32Array.from([0, 0]))).toThrow(/not a permutation/);
+    expect(() => reorderColumns(columns, Int32Array.from([0]))).toThrow(/an order of 1 rows/);
   });
 
   it("hands out the rows built so far in parts, whole blocks at a time, that together are every row once", async () => {

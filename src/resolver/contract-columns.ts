@@ -125,31 +125,6 @@ export function slotCount(rows: number): number {
   return size;
 }
 
-/** The two lookup tables of `count` rows. A later row with the same key replaces the earlier one, as a Map would. */
-function lookupSlots(count: number, text: string, records: Uint32Array, numbers: Float64Array): { symbolSlots: Int32Array; tokenSlots: Int32Array } {
-  return { symbolSlots: symbolSlotsOf(count, text, records), tokenSlots: tokenSlotsOf(count, records, numbers) };
-}
-
-function symbolSlotsOf(count: number, text: string, records: Uint32Array): Int32Array {
-  const size = slotCount(count);
-  const mask = size - 1;
-  const symbolSlots = new Int32Array(size);
-  for (let i = 0; i < count; i += 1) {
-    const at = records[i * RECORD + AT]!;
-    const length = symbolLengthOf(records, i);
-    const exchange = exchangeOf(records, i);
-    const symbol = text.slice(at, at + length);
-    let slot = hashSymbol(symbol, exchange) & mask;
-    for (let held = symbolSlots[slot]!; held !== 0; held = symbolSlots[slot]!) {
-      const j = held - 1;
-      if (exchangeOf(records, j) === exchange && symbolLengthOf(records, j) === length && text.startsWith(symbol, records[j * RECORD + AT]!)) break;
-      slot = (slot + 1) & mask;
-    }
-    symbolSlots[slot] = i + 1;
-  }
-  return symbolSlots;
-}
-
 /** The (exchange, token) lookup table of `count` rows; a later row with the same key replaces the earlier one. */
 export function tokenSlotsOf(count: number, records: Uint32Array, numbers: Float64Array): Int32Array {
   const size = slotCount(count);
@@ -172,24 +147,38 @@ export function tokenSlotsOf(count: number, records: Uint32Array, numbers: Float
 /**
  * The same rows in another order: row k of the result is row `order[k]` of `columns` (each row
  * exactly once). The text and dictionaries are shared, the records and numbers copied in the new
- * order, the lookup tables rebuilt.
+ * order. The symbol table is the old one with each row renumbered: a contract that is stored has
+ * unique symbol keys (the builder keeps the first row on a key; the store's unique index refuses a
+ * second, and a diff of such a contract is no permutation), so every probe still meets the same
+ * keys and every lookup finds what a rebuilt table would, without hashing 150,000 symbols again
+ * (36–62 ms warm, ~140 ms in a fresh worker, against 11–21 and ~80; docs/benchmarks.md, issue 17,
+ * tenth session). The
+ * token table is rebuilt: a token may repeat within an exchange, and the later row in the new
+ * order must win, as it does in a table built from rows.
  */
 export function reorderColumns(columns: ContractColumns, order: Int32Array): ContractColumns {
   const count = order.length;
   if (count !== columns.count) throw new RangeError(`an order of ${count} rows for columns of ${columns.count}`);
   const records = new Uint32Array(count * RECORD);
   const numbers = new Float64Array(count * NUMBERS);
-  const seen = new Uint8Array(count);
+  // Each old row's new place + 1 (0: not placed yet).
+  const placeOf = new Int32Array(count);
   const fromRecords = columns.records;
   const fromNumbers = columns.numbers;
   for (let k = 0; k < count; k += 1) {
     const i = order[k]!;
-    if (!(i >= 0 && i < count) || seen[i] === 1) throw new RangeError(`order is not a permutation of ${count} rows (row ${i} at ${k})`);
-    seen[i] = 1;
+    if (!(i >= 0 && i < count) || placeOf[i] !== 0) throw new RangeError(`order is not a permutation of ${count} rows (row ${i} at ${k})`);
+    placeOf[i] = k + 1;
     for (let c = 0; c < RECORD; c += 1) records[k * RECORD + c] = fromRecords[i * RECORD + c]!;
     for (let c = 0; c < NUMBERS; c += 1) numbers[k * NUMBERS + c] = fromNumbers[i * NUMBERS + c]!;
   }
-  return { ...columns, records, numbers, ...lookupSlots(count, columns.text, records, numbers) };
+  const from = columns.symbolSlots;
+  const symbolSlots = new Int32Array(from.length);
+  for (let slot = 0; slot < from.length; slot += 1) {
+    const held = from[slot]!;
+    if (held !== 0) symbolSlots[slot] = placeOf[held - 1]!;
+  }
+  return { ...columns, records, numbers, symbolSlots, tokenSlots: tokenSlotsOf(count, records, numbers) };
 }
 
 /** How a contract's text is held as bytes: Latin-1 when every character fits in one, else UTF-16. */
