@@ -152,9 +152,8 @@ export function tokenSlotsOf(count: number, records: Uint32Array, numbers: Float
  * second, and a diff of such a contract is no permutation), so every probe still meets the same
  * keys and every lookup finds what a rebuilt table would, without hashing 150,000 symbols again
  * (36–62 ms warm, ~140 ms in a fresh worker, against 11–21 and ~80; docs/benchmarks.md, issue 17,
- * tenth session). The
- * token table is rebuilt: a token may repeat within an exchange, and the later row in the new
- * order must win, as it does in a table built from rows.
+ * tenth session). The token table is rebuilt: a token may repeat within an exchange, and the later
+ * row in the new order must win, as it does in a table built from rows.
  */
 export function reorderColumns(columns: ContractColumns, order: Int32Array): ContractColumns {
   const count = order.length;

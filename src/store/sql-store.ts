@@ -7,6 +7,7 @@ import { SqlPaper, type PaperStore } from "./paper-store.js";
 import { nextStatusValues, statusFromRow, upsertStatusSql, type StatusRow } from "./status-row.js";
 import { pendingStatus, type MasterStatus, type StatusUpdate } from "./status-types.js";
 import { type ContractChanges, type ContractListener, type RefreshClaim, type ReplaceEnding, type ReplaceResult, type SymbolStore } from "./symbol-store.js";
+import { readSnapshot, storedSnapshotIs, writeSnapshot, type StoredSnapshot } from "./snapshot-parts.js";
 import { SYMBOL_COLUMNS, type RowSource, type SymbolRow } from "./types.js";
 
 const SELECT_COLUMNS = SYMBOL_COLUMNS.join(", ");
@@ -32,16 +33,9 @@ async function writeStatus(db: SqlRunner, broker: string, update: StatusUpdate):
   return values[10] as number;
 }
 
-/** The snapshot is written in parts of this size, so the database never copies it whole (migration 8). */
-export const SNAPSHOT_PART_BYTES = 1 << 20;
-
 /** Keys deleted per statement when only a contract's changes are written. */
 const DELETE_BATCH = 500;
 
-/**
- * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
- * every transaction that writes a broker's rows; returns the contract version recorded.
- */
 /** The broker of the first row that is not `broker`'s, if any (the source's own broker when it names one). */
 function firstOtherBroker(rows: RowSource, broker: string): string | undefined {
   if (rows.broker !== undefined) return rows.broker === broker ? undefined : rows.broker;
@@ -52,24 +46,17 @@ function firstOtherBroker(rows: RowSource, broker: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The status (when given, with a NOTIFY on success) and the snapshot (or its removal) that go into
+ * every transaction that writes a broker's rows; returns the contract version recorded.
+ */
 async function writeContractRecords(tx: SqlTransaction, broker: string, status: StatusUpdate | undefined, snapshot: Uint8Array | "unchanged" | undefined): Promise<number> {
   let contractVersion = (await readStatus(tx, broker)).contractVersion;
   if (status !== undefined) {
     contractVersion = await writeStatus(tx, broker, status);
     if (status.status === "success") await tx.notify(CONTRACT_CHANNEL, JSON.stringify({ broker, version: contractVersion }));
   }
-  if (snapshot === "unchanged") {
-    // loadSnapshot reads the version off part 0: only that part is rewritten, not the whole blob.
-    await tx.run("UPDATE contract_snapshot SET contract_version = ? WHERE broker = ? AND part = 0", [contractVersion, broker]);
-    return contractVersion;
-  }
-  await tx.run("DELETE FROM contract_snapshot WHERE broker = ?", [broker]);
-  if (snapshot !== undefined) {
-    const bytes = Buffer.from(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength);
-    for (let part = 0, at = 0; at < bytes.byteLength || part === 0; part += 1, at += SNAPSHOT_PART_BYTES) {
-      await tx.run("INSERT INTO contract_snapshot (broker, contract_version, part, bytes) VALUES (?, ?, ?, ?)", [broker, contractVersion, part, bytes.subarray(at, at + SNAPSHOT_PART_BYTES)]);
-    }
-  }
+  await writeSnapshot(tx, broker, contractVersion, snapshot);
   return contractVersion;
 }
 
@@ -176,20 +163,7 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
       return await this.sql.transaction(async (tx) => {
         // The difference holds only against the rows it was computed from: the snapshot is always
         // of the rows the table holds, so the same bytes mean the same rows.
-        // Compared byte for byte with the base, part by part, so the check never holds a second
-        // copy of the whole snapshot (it used to hash both: ~25 ms of SHA-256 for 19 MB).
-        const parts = await tx.all<{ part: number }>("SELECT part FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker]);
-        const base = changes.base;
-        let at = 0;
-        let same = parts.length > 0;
-        for (const { part } of parts) {
-          if (!same) break;
-          const [stored] = await tx.all<{ bytes: Uint8Array }>("SELECT bytes FROM contract_snapshot WHERE broker = ? AND part = ?", [broker, part]);
-          const bytes = stored!.bytes;
-          same = at + bytes.byteLength <= base.byteLength && Buffer.compare(bytes, base.subarray(at, at + bytes.byteLength)) === 0;
-          at += bytes.byteLength;
-        }
-        if (!same || at !== base.byteLength) return null;
+        if (!(await storedSnapshotIs(tx, broker, changes.base))) return null;
         let deleted = 0;
         for (let start = 0; start < changes.removed.length; start += DELETE_BATCH) {
           const keys = changes.removed.slice(start, start + DELETE_BATCH);
@@ -211,37 +185,6 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     }
   }
 
-  /**
-   * A snapshot of several parts, copied part by part into one buffer of the size read just before,
-   * so the parts and their concatenation are never all held at once (21 MB each for 150,000 rows).
-   * One statement still reads all the parts, so they are of one snapshot; a replace committed
-   * between the two statements shows as a size that does not add up, and null sends the caller to
-   * the one-statement read. Null too for no snapshot or a single part.
-   */
-  private async loadSnapshotParts(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
-    const [size] = await this.sql.reader.all<{ parts: number | string; bytes: number | string | null }>(
-      "SELECT COUNT(*) AS parts, SUM(LENGTH(bytes)) AS bytes FROM contract_snapshot WHERE broker = ?",
-      [broker],
-    );
-    const total = Number(size?.bytes ?? 0);
-    if (Number(size?.parts ?? 0) < 2 || !Number.isSafeInteger(total) || total <= 0) return null;
-    const out = Buffer.allocUnsafeSlow(total);
-    let at = 0;
-    // Part 0 carries the version (a replace that keeps the stored snapshot moves only its number).
-    let version: number | null = null;
-    let fits = true;
-    await this.sql.reader.each<{ contract_version: number | string; bytes: Uint8Array }>("SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ? ORDER BY part", [broker], (row) => {
-      if (!fits || at + row.bytes.byteLength > total) {
-        fits = false;
-        return;
-      }
-      out.set(row.bytes, at);
-      at += row.bytes.byteLength;
-      version ??= Number(row.contract_version);
-    });
-    return fits && at === total && version !== null ? { contractVersion: version, bytes: out } : null;
-  }
-
   async findBySymbol(broker: string, exchange: string, symbol: string): Promise<SymbolRow | undefined> {
     return (await this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? AND exchange = ? AND symbol = ?`, [broker, exchange, symbol]))[0];
   }
@@ -256,18 +199,8 @@ export class SqlStore implements SymbolStore, ApiKeyStore, CandleStore, PaperSto
     return this.sql.reader.all<SymbolRow>(`SELECT ${SELECT_COLUMNS} FROM symbol_token WHERE broker = ? ORDER BY id`, [broker]);
   }
 
-  async loadSnapshot(broker: string): Promise<{ contractVersion: number; bytes: Uint8Array } | null> {
-    const parted = await this.loadSnapshotParts(broker);
-    if (parted !== null) return parted;
-    // One statement: the parts of one snapshot, never some of an older one.
-    const rows = await this.sql.reader.all<{ contract_version: number | string; bytes: Uint8Array }>(
-      "SELECT contract_version, bytes FROM contract_snapshot WHERE broker = ? ORDER BY part",
-      [broker],
-    );
-    if (rows.length === 0) return null;
-    // A part missing or changed (a damaged table) fails the snapshot's own length and CRC-32 checks
-    // when it is decoded: the caller logs it and reads the rows.
-    return { contractVersion: Number(rows[0]!.contract_version), bytes: rows.length === 1 ? rows[0]!.bytes : Buffer.concat(rows.map((row) => row.bytes)) };
+  loadSnapshot(broker: string): Promise<StoredSnapshot | null> {
+    return readSnapshot(this.sql.reader, broker);
   }
 
   async loadBrokerArrays(broker: string): Promise<unknown[][]> {

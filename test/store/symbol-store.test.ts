@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { SNAPSHOT_PART_BYTES } from "../../src/store/sql-store.js";
+import { SNAPSHOT_PART_BYTES } from "../../src/store/snapshot-parts.js";
 import type { SymbolStore } from "../../src/store/symbol-store.js";
 import type { SymbolRow } from "../../src/store/types.js";
 import { BACKENDS } from "../support/backends.js";
